@@ -1,0 +1,55 @@
+# pbte-pipeline: `make demo` installs what is missing and runs the sample pipeline; `make test` runs the tests.
+SHELL := /bin/bash
+SWIFT ?= swift
+VENV := .venv
+PY := $(VENV)/bin/python
+RELEASE_DIR := .build-release
+BIN := $(RELEASE_DIR)/release/pbte-pipeline
+DEB_PACKAGES := libhdf5-dev libnetcdf-dev libopenblas-dev pkg-config hdf5-tools netcdf-bin gmsh
+PKGCONFIG_NAMES := hdf5-serial netcdf openblas
+
+.PHONY: all deps venv build test demo bench clean schema
+
+all: build
+
+# Debian packages: installed with apt-get when running as root, otherwise the exact command is printed.
+deps:
+	@missing=""; for p in $(DEB_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "installing:$$missing"; \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null) || exit 1; \
+	  else \
+	    echo "missing Debian packages:$$missing"; echo "run: sudo apt-get install$$missing"; exit 1; \
+	  fi; \
+	fi
+	@for n in $(PKGCONFIG_NAMES); do pkg-config --exists $$n || { echo "pkg-config cannot find $$n"; exit 1; }; done
+
+venv: $(VENV)/.stamp
+$(VENV)/.stamp: tests/python/requirements.txt
+	python3 -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -r tests/python/requirements.txt
+	touch $@
+
+build: deps
+	$(SWIFT) build -c release --scratch-path $(RELEASE_DIR)
+
+$(BIN): deps $(shell find Sources -name '*.swift' -o -name '*.h' -o -name '*.modulemap') Package.swift
+	$(SWIFT) build -c release --scratch-path $(RELEASE_DIR)
+	@touch $(BIN)
+
+test: deps venv
+	PBTE_PYTHON=$(abspath $(PY)) $(SWIFT) test -c release
+
+demo: deps venv $(BIN)
+	$(MAKE) -C pipelines/si-nanoparticle PBTE=$(abspath $(BIN)) PY=$(abspath $(PY))
+
+bench: deps $(BIN)
+	$(BIN) bench
+
+schema: $(BIN)
+	$(BIN) schema --json > data-schema/schema.json
+
+clean:
+	rm -rf .build $(RELEASE_DIR) out

@@ -1,0 +1,213 @@
+import Foundation
+import Model
+
+/// Whether boundary re-emissions advance the event index (physics.md §2.7). Recorded in every run file.
+public enum EventCounting: String, Sendable, Codable, CaseIterable {
+    /// m counts bulk scatterings only; within one event, wall re-emissions are swept until they die out.
+    case bulkOnly = "bulk-only"
+    /// m advances at every bulk scattering and at every wall or interface pass.
+    case bulkAndBoundary = "bulk-and-boundary"
+}
+
+public struct EventOptions: Sendable, Codable, Equatable {
+    /// Events computed and stored exactly, one by one.
+    public var maxEvents: Int = 50
+    /// Stop when an event's ψ is this small relative to the accumulated ψ (L2 over modes and nodes).
+    public var tolerance: Double = 1e-4
+    public var counting: EventCounting = .bulkAndBoundary
+    /// After `maxEvents` exact events, obtain the rest of the series with GMRES (stored as a remainder).
+    public var accelerate: Bool = true
+    public var krylovTolerance: Double = 1e-8
+    public var krylovRestart: Int = 30
+    public var maxSweeps: Int = 400
+    /// Weighted-Jacobi damping w of the recursion (1 = plain; physics.md §1.4).
+    public var damping: Double = 1
+    /// Inside a bulk-only event, stop sweeping wall re-emissions once their power is this fraction of the event's.
+    public var innerTolerance: Double = 1e-10
+    public var maxInnerPasses: Int = 10_000
+    public init() {}
+}
+
+/// Power balance of one event (W per unit drive).
+public struct EventBalance: Sendable, Equatable, Codable {
+    public var event: Int
+    public var injectedVolume: Double
+    public var injectedBoundary: Double
+    public var scattered: Double
+    public var leaving: [Int32: Double]
+    public var relativeChange: Double
+    public var sweeps: Int
+    /// (injected − scattered − Σ leaving)/injected: zero to round-off for the DG sweep.
+    public var closure: Double {
+        let inj = injectedVolume + injectedBoundary
+        let out = scattered + leaving.values.reduce(0, +)
+        return inj == 0 ? 0 : (inj - out) / abs(inj)
+    }
+}
+
+/// Receives each event as it is finished (the run writer stores them; tests keep them).
+public protocol EventSink: AnyObject {
+    func store(event m: Int, psi: [Double], trace: [Double], balance: EventBalance) throws
+    func storeRemainder(psi: [Double], trace: [Double], residuals: [Double], sweeps: Int) throws
+}
+
+public struct SolveSummary: Sendable {
+    public var events: Int
+    public var converged: Bool
+    public var accumulated: [Double]          // Σ ψ^(m) + remainder, modes × nodes
+    public var accumulatedTrace: [Double]
+    public var balances: [EventBalance]
+    public var krylovResiduals: [Double]
+    public var sweeps: Int
+}
+
+/// The scattering-event recursion (physics.md §1): event m drifts `x_m = (G_m, inflow_m)` to ψ^(m), then
+/// scatters, `G_{m+1} = M ψ^(m)`, and walls re-emit, `inflow_{m+1} = B·trace^(m)`. The steady state is
+/// Σ_m ψ^(m); the tail after the stored events solves `(I − K) x = x_N` by GMRES.
+public final class EventSolver {
+    public let transport: Transport
+    public var options: EventOptions
+    public var progress: ((String) -> Void)?
+
+    public init(transport: Transport, options: EventOptions) {
+        self.transport = transport; self.options = options
+    }
+
+    /// One application of the event operator K to a source x = (G, inflow): returns the next source and the ψ and
+    /// traces of this event (with bulk-only counting, wall passes are folded in until they die out).
+    func step(_ g: [Double], _ inflow: [Double]) -> (psi: [Double], trace: [Double], nextG: [Double], nextInflow: [Double], sweeps: Int) {
+        let t = transport
+        var psi = [Double](), trace = [Double]()
+        t.drift(source: g, inflow: inflow, psi: &psi, trace: &trace)
+        var sweeps = 1
+        var next = [Double](repeating: 0, count: t.boundarySize)
+        reemit(trace, &next)
+        if options.counting == .bulkOnly {
+            let scale = abs(t.volumePower(g)) + abs(inflowPower(inflow)) + 1e-300
+            let zero = [Double](repeating: 0, count: t.volumeSize)
+            var p2 = [Double](), t2 = [Double]()
+            while abs(inflowPower(next)) > options.innerTolerance * scale && sweeps < options.maxInnerPasses {
+                t.drift(source: zero, inflow: next, psi: &p2, trace: &t2)
+                for i in 0..<psi.count { psi[i] += p2[i] }
+                for i in 0..<trace.count where inflow[i] == 0 { trace[i] += t2[i] }
+                reemit(t2, &next)
+                sweeps += 1
+            }
+        }
+        var g2 = [Double]()
+        t.scatter(psi: psi, into: &g2)
+        return (psi, trace, g2, next, sweeps)
+    }
+
+    private func reemit(_ trace: [Double], _ into: inout [Double]) {
+        let t = transport
+        trace.withUnsafeBufferPointer { tr in into.withUnsafeMutableBufferPointer { o in
+            t.walls.reemit(mesh: t.mesh, modes: t.modes, trace: tr.baseAddress!, into: o.baseAddress!)
+        } }
+    }
+
+    /// Power carried in by boundary inflow data.
+    func inflowPower(_ inflow: [Double]) -> Double {
+        let t = transport
+        var e = 0.0
+        let bs = 3 * t.boundaryFaceCount
+        for b in 0..<t.boundaryFaceCount {
+            let n = t.mesh.boundaryNormal(b)
+            for mu in 0..<t.modeCount {
+                let vn = t.modes.velocity(mu).dot(n)
+                guard vn < 0 else { continue }
+                let s = inflow[mu * bs + 3 * b] + inflow[mu * bs + 3 * b + 1] + inflow[mu * bs + 3 * b + 2]
+                e += t.modes.volumeWeight[mu] * t.modes.energy(mu) * (-vn) * s / 3
+            }
+        }
+        return e
+    }
+
+    public func run(source g0: [Double], inflow b0: [Double], sink: EventSink?) throws -> SolveSummary {
+        let t = transport
+        let w = options.damping
+        var g = g0.map { w * $0 }, b = b0.map { w * $0 }
+        var acc = [Double](repeating: 0, count: t.volumeSize)
+        var accTrace = [Double](repeating: 0, count: t.boundarySize)
+        var balances: [EventBalance] = []
+        var sweeps = 0
+        var converged = false
+        let start = Date()
+        var m = 0
+        while m < options.maxEvents {
+            let s = step(g, b)
+            sweeps += s.sweeps
+            for i in 0..<acc.count { acc[i] += s.psi[i] }
+            for i in 0..<accTrace.count { accTrace[i] += s.trace[i] }
+            let change = norm2(s.psi) / max(norm2(acc), 1e-300)
+            let (leaving, _) = t.boundaryPower(s.trace)
+            let bal = EventBalance(event: m, injectedVolume: t.volumePower(g), injectedBoundary: inflowPower(b),
+                                   scattered: t.scatteredPower(s.psi), leaving: leaving,
+                                   relativeChange: change, sweeps: s.sweeps)
+            balances.append(bal)
+            try sink?.store(event: m, psi: s.psi, trace: s.trace, balance: bal)
+            if let p = progress {
+                let el = Date().timeIntervalSince(start) / Double(m + 1)
+                p(String(format: "event %d/%d  change %.3e  balance %.1e  %.2f s/event", m, options.maxEvents, change, bal.closure, el))
+            }
+            if w == 1 { g = s.nextG; b = s.nextInflow } else {
+                g = (0..<g.count).map { (1 - w) * g[$0] + w * s.nextG[$0] }
+                b = (0..<b.count).map { (1 - w) * b[$0] + w * s.nextInflow[$0] }
+            }
+            m += 1
+            if change <= options.tolerance { converged = true; break }
+        }
+        var residuals: [Double] = []
+        if !converged && options.accelerate {
+            let (rem, remTrace, res, sw) = remainder(g: g, inflow: b)
+            residuals = res
+            sweeps += sw
+            for i in 0..<acc.count { acc[i] += rem[i] }
+            for i in 0..<accTrace.count { accTrace[i] += remTrace[i] }
+            try sink?.storeRemainder(psi: rem, trace: remTrace, residuals: res, sweeps: sw)
+            converged = (res.last ?? 1) <= options.krylovTolerance
+        }
+        return SolveSummary(events: m, converged: converged, accumulated: acc, accumulatedTrace: accTrace,
+                            balances: balances, krylovResiduals: residuals, sweeps: sweeps)
+    }
+
+    /// Σ_{m≥N} ψ^(m) from x_N: GMRES on (I − K) y = x_N in ψ-like units (G scaled by τ), then one drift of y.
+    func remainder(g: [Double], inflow: [Double]) -> ([Double], [Double], [Double], Int) {
+        let t = transport
+        let nv = t.volumeSize, nn = t.nodeCount
+        let scale = (0..<t.modeCount).map { mu -> Double in
+            let tau = t.modes.tau[mu]
+            return tau.isFinite && tau > 0 ? tau : 1
+        }
+        func pack(_ g: [Double], _ b: [Double]) -> [Double] {
+            var x = [Double](repeating: 0, count: nv + b.count)
+            for mu in 0..<t.modeCount { for n in 0..<nn { x[mu * nn + n] = g[mu * nn + n] * scale[mu] } }
+            for i in 0..<b.count { x[nv + i] = b[i] }
+            return x
+        }
+        func unpack(_ x: [Double]) -> ([Double], [Double]) {
+            var g = [Double](repeating: 0, count: nv)
+            for mu in 0..<t.modeCount { for n in 0..<nn { g[mu * nn + n] = x[mu * nn + n] / scale[mu] } }
+            return (g, Array(x[nv...]))
+        }
+        var sweeps = 0
+        // The Krylov operator is one drift plus one scattering or wall pass, whatever the stored events counted.
+        let savedCounting = options.counting
+        options.counting = .bulkAndBoundary
+        let rhs = pack(g, inflow)
+        let (y, res) = gmres(rhs: rhs, restart: options.krylovRestart, tolerance: options.krylovTolerance,
+                             maxIterations: options.maxSweeps) { x in
+            let (gx, bx) = unpack(x)
+            let s = step(gx, bx)
+            sweeps += 1
+            let kx = pack(s.nextG, s.nextInflow)
+            if let p = progress, sweeps % 10 == 0 { p("krylov sweep \(sweeps)") }
+            return (0..<x.count).map { x[$0] - kx[$0] }
+        }
+        options.counting = savedCounting
+        let (gy, by) = unpack(y)
+        var psi = [Double](), trace = [Double]()
+        t.drift(source: gy, inflow: by, psi: &psi, trace: &trace)
+        return (psi, trace, res, sweeps + 1)
+    }
+}

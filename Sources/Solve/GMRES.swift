@@ -1,0 +1,71 @@
+import Foundation
+
+/// Restarted GMRES (modified Gram–Schmidt, Givens rotations) for `A x = b` with A applied matrix-free.
+/// Returns x and the relative residual after every iteration (the history goes into the run file).
+public func gmres(rhs b: [Double], restart: Int = 30, tolerance: Double, maxIterations: Int,
+                  apply: ([Double]) -> [Double]) -> (x: [Double], residuals: [Double]) {
+    let n = b.count
+    var x = [Double](repeating: 0, count: n)
+    let bnorm = norm2(b)
+    var history: [Double] = []
+    if bnorm == 0 { return (x, [0]) }
+    var iterations = 0
+    outer: while iterations < maxIterations {
+        let ax = apply(x)
+        var r = (0..<n).map { b[$0] - ax[$0] }
+        var beta = norm2(r)
+        if history.isEmpty { history.append(beta / bnorm) }
+        if beta / bnorm <= tolerance { break }
+        var v: [[Double]] = [r.map { $0 / beta }]
+        var h = [[Double]](repeating: [Double](repeating: 0, count: restart), count: restart + 1)
+        var cs = [Double](repeating: 0, count: restart), sn = cs
+        var g = [Double](repeating: 0, count: restart + 1)
+        g[0] = beta
+        var k = 0
+        while k < restart && iterations < maxIterations {
+            var w = apply(v[k])
+            for j in 0...k {
+                let hjk = dot(w, v[j])
+                h[j][k] = hjk
+                for i in 0..<n { w[i] -= hjk * v[j][i] }
+            }
+            h[k + 1][k] = norm2(w)
+            for j in 0..<k {
+                let t = cs[j] * h[j][k] + sn[j] * h[j + 1][k]
+                h[j + 1][k] = -sn[j] * h[j][k] + cs[j] * h[j + 1][k]
+                h[j][k] = t
+            }
+            let d = (h[k][k] * h[k][k] + h[k + 1][k] * h[k + 1][k]).squareRoot()
+            cs[k] = d == 0 ? 1 : h[k][k] / d
+            sn[k] = d == 0 ? 0 : h[k + 1][k] / d
+            h[k][k] = d; let hk1 = h[k + 1][k]; h[k + 1][k] = 0
+            g[k + 1] = -sn[k] * g[k]; g[k] = cs[k] * g[k]
+            iterations += 1
+            history.append(abs(g[k + 1]) / bnorm)
+            let converged = abs(g[k + 1]) / bnorm <= tolerance
+            if hk1 != 0 && !converged { v.append(w.map { $0 / hk1 }) }
+            k += 1
+            if converged || hk1 == 0 { break }
+        }
+        // Back substitution and update.
+        var y = [Double](repeating: 0, count: k)
+        for i in stride(from: k - 1, through: 0, by: -1) {
+            var s = g[i]
+            for j in (i + 1)..<k { s -= h[i][j] * y[j] }
+            y[i] = s / h[i][i]
+        }
+        for j in 0..<k { for i in 0..<n { x[i] += y[j] * v[j][i] } }
+        beta = abs(g[k])
+        if history.last! <= tolerance { break outer }
+        r = []
+    }
+    return (x, history)
+}
+
+@inline(__always) func dot(_ a: [Double], _ b: [Double]) -> Double {
+    var s = 0.0
+    for i in 0..<a.count { s += a[i] * b[i] }
+    return s
+}
+
+@inline(__always) func norm2(_ a: [Double]) -> Double { dot(a, a).squareRoot() }

@@ -1,0 +1,55 @@
+import Foundation
+import Model
+
+/// Volumetric heating Q(r) (W m⁻³) and the modes it feeds (physics.md §2.3):
+/// G0_μ(r) = Q(r) w_μ / Σ_ν ρ_ν ħω_ν w_ν, so that Σ_μ ρħω G0 = Q.
+public struct VolumeSource: Sendable, Equatable, Codable {
+    public enum Profile: Sendable, Equatable, Codable {
+        case uniform(power: Double)
+        /// Q0 exp(−|r−c|²/2s²)
+        case gaussian(peak: Double, center: Vector3, width: Double)
+    }
+    public enum Spectrum: Sendable, Equatable, Codable {
+        /// w_μ = (∂n̄/∂T)_μ/τ_μ: what the lattice heated by ΔT emits.
+        case thermal
+        /// Equal w on the listed modes only (e.g. hot optical phonons).
+        case modes([Int])
+        /// w_μ = −(∂n̄/∂T)_μ v_μ·∇T: the drive of a uniform temperature gradient (K/m), which injects no net energy.
+        case temperatureGradient(Vector3)
+    }
+    public var profile: Profile
+    public var spectrum: Spectrum
+    public init(profile: Profile, spectrum: Spectrum = .thermal) { self.profile = profile; self.spectrum = spectrum }
+
+    public func value(at r: Vector3) -> Double {
+        switch profile {
+        case .uniform(let q): return q
+        case .gaussian(let q0, let c, let s):
+            let d = r - c
+            return q0 * exp(-d.dot(d) / (2 * s * s))
+        }
+    }
+
+    /// Fills G0 (modes × nodes).
+    public func fill(modes: ModeSet, mesh: TetMesh, into g: inout [Double]) {
+        let nn = mesh.nodeCount, nm = modes.count
+        var w = [Double](repeating: 0, count: nm)
+        var norm = 0.0
+        switch spectrum {
+        case .thermal:
+            for mu in 0..<nm where modes.tau[mu].isFinite && modes.tau[mu] > 0 { w[mu] = modes.dndT[mu] / modes.tau[mu] }
+        case .modes(let list):
+            for mu in list where mu >= 0 && mu < nm { w[mu] = 1 }
+        case .temperatureGradient(let grad):
+            for mu in 0..<nm { w[mu] = -modes.dndT[mu] * modes.velocity(mu).dot(grad) }
+        }
+        for mu in 0..<nm { norm += modes.volumeWeight[mu] * modes.energy(mu) * w[mu] }
+        if case .temperatureGradient = spectrum { norm = 1 }   // already an absolute drive, in 1/s per unit Q
+        let q = (0..<nn).map { value(at: mesh.node($0)) }
+        if g.count != nm * nn { g = .init(repeating: 0, count: nm * nn) }
+        for mu in 0..<nm {
+            let f = norm != 0 ? w[mu] / norm : 0
+            for n in 0..<nn { g[mu * nn + n] = f * q[n] }
+        }
+    }
+}
