@@ -89,10 +89,13 @@ public final class EventSolver {
             while abs(inflowPower(next)) > options.innerTolerance * scale && sweeps < options.maxInnerPasses {
                 t.drift(source: zero, inflow: next, psi: &p2, trace: &t2)
                 for i in 0..<psi.count { psi[i] += p2[i] }
-                for i in 0..<trace.count where inflow[i] == 0 { trace[i] += t2[i] }
+                for i in 0..<trace.count { trace[i] += t2[i] }
                 reemit(t2, &next)
                 sweeps += 1
             }
+            // What is left below the tolerance is dropped, so the next event starts from bulk scattering alone
+            // and can be rebuilt exactly from the stored ψ^(m) on resume.
+            for i in 0..<next.count { next[i] = 0 }
         }
         var g2 = [Double]()
         t.scatter(psi: psi, into: &g2)
@@ -123,7 +126,32 @@ public final class EventSolver {
         return e
     }
 
-    public func run(source g0: [Double], inflow b0: [Double], sink: EventSink?) throws -> SolveSummary {
+    /// Where a resumed run picks up: the next event's source and the sums of the events already stored.
+    public struct ResumeState {
+        public var nextEvent: Int
+        public var g: [Double], inflow: [Double]
+        public var accumulated: [Double], accumulatedTrace: [Double]
+        public var lastChange: Double
+    }
+
+    /// Rebuilds the state after `events` stored events (ψ^(m), trace^(m)) exactly as the uninterrupted run had it.
+    public func resumeState(events: [(psi: [Double], trace: [Double])]) -> ResumeState? {
+        guard let last = events.last, options.damping == 1 else { return nil }
+        let t = transport
+        var acc = [Double](repeating: 0, count: t.volumeSize), accTrace = [Double](repeating: 0, count: t.boundarySize)
+        for e in events {
+            for i in 0..<acc.count { acc[i] += e.psi[i] }
+            for i in 0..<accTrace.count { accTrace[i] += e.trace[i] }
+        }
+        var g = [Double]()
+        t.scatter(psi: last.psi, into: &g)
+        var b = [Double](repeating: 0, count: t.boundarySize)
+        if options.counting == .bulkAndBoundary { reemit(last.trace, &b) }
+        let change = norm2(last.psi) / max(norm2(acc), 1e-300)
+        return ResumeState(nextEvent: events.count, g: g, inflow: b, accumulated: acc, accumulatedTrace: accTrace, lastChange: change)
+    }
+
+    public func run(source g0: [Double], inflow b0: [Double], sink: EventSink?, resume: ResumeState? = nil) throws -> SolveSummary {
         let t = transport
         let w = options.damping
         var g = g0.map { w * $0 }, b = b0.map { w * $0 }
@@ -134,28 +162,34 @@ public final class EventSolver {
         var converged = false
         let start = Date()
         var m = 0
-        while m < options.maxEvents {
+        if let r = resume {
+            g = r.g; b = r.inflow; acc = r.accumulated; accTrace = r.accumulatedTrace; m = r.nextEvent
+            converged = r.lastChange <= options.tolerance
+        }
+        while m < options.maxEvents && !converged {
             let s = step(g, b)
             sweeps += s.sweeps
             for i in 0..<acc.count { acc[i] += s.psi[i] }
             for i in 0..<accTrace.count { accTrace[i] += s.trace[i] }
             let change = norm2(s.psi) / max(norm2(acc), 1e-300)
-            let (leaving, _) = t.boundaryPower(s.trace)
-            let bal = EventBalance(event: m, injectedVolume: t.volumePower(g), injectedBoundary: inflowPower(b),
+            let (leaving, entering) = t.boundaryPower(s.trace)
+            let bal = EventBalance(event: m, injectedVolume: t.volumePower(g), injectedBoundary: entering.values.reduce(0, +),
                                    scattered: t.scatteredPower(s.psi), leaving: leaving,
                                    relativeChange: change, sweeps: s.sweeps)
             balances.append(bal)
             try sink?.store(event: m, psi: s.psi, trace: s.trace, balance: bal)
             if let p = progress {
-                let el = Date().timeIntervalSince(start) / Double(m + 1)
-                p(String(format: "event %d/%d  change %.3e  balance %.1e  %.2f s/event", m, options.maxEvents, change, bal.closure, el))
+                let per = Date().timeIntervalSince(start) / Double(m + 1 - (resume?.nextEvent ?? 0))
+                let left = per * Double(options.maxEvents - m - 1)
+                p(String(format: "event %d/%d  modes %d  change %.3e  balance %.1e  %.2f s/event  ≤%.0f s left",
+                         m, options.maxEvents, t.modeCount, change, bal.closure, per, left))
             }
             if w == 1 { g = s.nextG; b = s.nextInflow } else {
                 g = (0..<g.count).map { (1 - w) * g[$0] + w * s.nextG[$0] }
                 b = (0..<b.count).map { (1 - w) * b[$0] + w * s.nextInflow[$0] }
             }
             m += 1
-            if change <= options.tolerance { converged = true; break }
+            if change <= options.tolerance { converged = true }
         }
         var residuals: [Double] = []
         if !converged && options.accelerate {

@@ -1,3 +1,4 @@
+import Foundation
 import CHDF5
 
 /// Attributes on files (root group), groups and datasets. Setting an attribute replaces
@@ -17,6 +18,27 @@ extension HDF5Object {
             try value.withCString { cString in
                 var pointer: UnsafePointer<CChar>? = cString
                 try h5check(H5Awrite(attribute, type, &pointer), file: target.file, object: target.object, "write attribute")
+            }
+        }
+    }
+
+    /// Writes a 1-D attribute of variable-length UTF-8 strings (h5py reads it as an array of str).
+    public func setAttribute(_ name: String, _ values: [String]) throws {
+        try withAttributeTarget(name, "write attribute") { object, target in
+            try replaceAttribute(object, name, target)
+            let type = try variableStringType(cset: H5T_CSET_UTF8, target)
+            defer { H5Tclose(type) }
+            var dims: [hsize_t] = [hsize_t(values.count)]
+            let space = try h5check(H5Screate_simple(1, &dims, nil), file: target.file, object: target.object, "write attribute")
+            defer { H5Sclose(space) }
+            let attribute = try h5check(H5Acreate2(object, name, type, space, pbte_h5p_default(), pbte_h5p_default()),
+                                        file: target.file, object: target.object, "write attribute")
+            defer { H5Aclose(attribute) }
+            let copies = values.map { strdup($0) }
+            defer { copies.forEach { free($0) } }
+            var pointers: [UnsafePointer<CChar>?] = copies.map { UnsafePointer($0) }
+            if !values.isEmpty {
+                try h5check(H5Awrite(attribute, type, &pointers), file: target.file, object: target.object, "write attribute")
             }
         }
     }

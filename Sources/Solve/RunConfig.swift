@@ -1,0 +1,181 @@
+import Foundation
+import Model
+
+/// One run, as described by its TOML file (data-schema/run-config.md). Paths are relative to the file.
+public struct RunConfig: Sendable {
+    public struct Wall: Sendable, Equatable {
+        /// A physical name from the mesh or a tag number.
+        public var boundary: String
+        public var kind: WallKind
+        public var partnerName: String?
+        public var line: Int
+    }
+    public var file: String
+    public var text: String
+    public var material: String
+    public var mesh: String
+    public var events = EventOptions()
+    public var walls: [Wall] = []
+    public var sources: [VolumeSource] = []
+    public var float32 = false
+    public var deflate: Int? = 1
+
+    public static let wallKinds = ["black", "diffuse", "specular", "partially-specular", "rough", "periodic"]
+
+    public init(material: String, mesh: String, file: String = "(memory)", text: String = "") {
+        self.material = material; self.mesh = mesh; self.file = file; self.text = text
+    }
+
+    public static func load(path: String) throws -> RunConfig {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw ConfigError(file: path, line: nil, "cannot read the run configuration")
+        }
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw ConfigError(file: path, line: nil, "not UTF-8 text")
+        }
+        return try parse(text, file: path)
+    }
+
+    public static func parse(_ text: String, file: String) throws -> RunConfig {
+        let doc = try ConfigDocument.parse(text, file: file)
+        let known = ["", "run", "events", "output", "wall", "source"]
+        for t in doc.tables where !known.contains(t.name) {
+            throw ConfigError(file: file, line: t.line, "unknown table [\(t.name)] (expected [run], [events], [output], [[wall]], [[source]])")
+        }
+        if let root = doc.table(""), let key = root.values.keys.sorted().first {
+            throw ConfigError(file: file, line: root.lines[key], "key '\(key)' must be inside a table such as [run]")
+        }
+        guard let runTable = doc.table("run") else { throw ConfigError(file: file, line: nil, "missing [run] table (material and mesh)") }
+        var run = ConfigReader(file: file, table: runTable)
+        let dir = (file as NSString).deletingLastPathComponent
+        func resolve(_ p: String) -> String { p.hasPrefix("/") || dir.isEmpty ? p : (dir as NSString).appendingPathComponent(p) }
+        var cfg = RunConfig(material: resolve(try run.string("material")), mesh: resolve(try run.string("mesh")), file: file, text: text)
+        try run.rejectUnknownKeys()
+
+        if let t = doc.table("events") {
+            var r = ConfigReader(file: file, table: t)
+            var e = EventOptions()
+            e.maxEvents = try r.integer("max_events", default: e.maxEvents)
+            e.tolerance = try r.number("tolerance", default: e.tolerance)
+            let counting = try r.string("counting", default: e.counting.rawValue)
+            guard let c = EventCounting(rawValue: counting) else {
+                throw ConfigError(file: file, line: t.lines["counting"], "[events] counting: expected bulk-only or bulk-and-boundary, found '\(counting)'")
+            }
+            e.counting = c
+            e.accelerate = try r.bool("accelerate", default: e.accelerate)
+            e.krylovTolerance = try r.number("krylov_tolerance", default: e.krylovTolerance)
+            e.krylovRestart = try r.integer("krylov_restart", default: e.krylovRestart)
+            e.maxSweeps = try r.integer("max_sweeps", default: e.maxSweeps)
+            e.damping = try r.number("damping", default: e.damping)
+            try r.rejectUnknownKeys()
+            guard e.maxEvents >= 1, e.tolerance > 0, e.krylovTolerance > 0, e.krylovRestart >= 1, e.maxSweeps >= 1,
+                  e.damping > 0, e.damping < 2 else {
+                throw ConfigError(file: file, line: t.line, "[events]: max_events ≥ 1, tolerances > 0, krylov_restart ≥ 1, 0 < damping < 2 are required")
+            }
+            cfg.events = e
+        }
+        if let t = doc.table("output") {
+            var r = ConfigReader(file: file, table: t)
+            let prec = try r.string("precision", default: "float64")
+            guard prec == "float64" || prec == "float32" else {
+                throw ConfigError(file: file, line: t.lines["precision"], "[output] precision: expected float64 or float32, found '\(prec)'")
+            }
+            cfg.float32 = prec == "float32"
+            let level = try r.integer("compression", default: 1)
+            guard (0...9).contains(level) else {
+                throw ConfigError(file: file, line: t.lines["compression"], "[output] compression: expected a deflate level 0–9, found \(level)")
+            }
+            cfg.deflate = level == 0 ? nil : level
+            try r.rejectUnknownKeys()
+        }
+        for t in doc.tables(named: "wall") {
+            var r = ConfigReader(file: file, table: t)
+            let boundary = try r.string("boundary")
+            let kindName = try r.string("kind")
+            let kind: WallKind
+            var partner: String? = nil
+            switch kindName {
+            case "black":
+                kind = .black(temperature: r.has("temperature") ? try r.quantity("temperature", .temperature) : nil)
+            case "diffuse": kind = .diffuse
+            case "specular": kind = .specular
+            case "partially-specular":
+                let p = try r.number("specularity")
+                guard (0...1).contains(p) else { throw ConfigError(file: file, line: t.lines["specularity"], "[[wall]] specularity must lie in [0, 1], found \(p)") }
+                kind = .partiallySpecular(p: p)
+            case "rough": kind = .rough(rms: try r.quantity("roughness", .length))
+            case "periodic":
+                partner = try r.string("partner")
+                kind = .periodic(partner: 0)
+            default:
+                throw ConfigError(file: file, line: t.lines["kind"], "[[wall]] kind: expected one of \(wallKinds.joined(separator: ", ")), found '\(kindName)'")
+            }
+            try r.rejectUnknownKeys()
+            cfg.walls.append(Wall(boundary: boundary, kind: kind, partnerName: partner, line: t.line))
+        }
+        for t in doc.tables(named: "source") {
+            var r = ConfigReader(file: file, table: t)
+            let shape = try r.string("kind")
+            let profile: VolumeSource.Profile
+            switch shape {
+            case "uniform": profile = .uniform(power: try r.quantity("power_density", .powerDensity))
+            case "gaussian":
+                profile = .gaussian(peak: try r.quantity("power_density", .powerDensity),
+                                    center: try r.vector("center", .length), width: try r.quantity("width", .length))
+            case "gradient":
+                profile = .uniform(power: 1)
+            default:
+                throw ConfigError(file: file, line: t.lines["kind"], "[[source]] kind: expected uniform, gaussian or gradient, found '\(shape)'")
+            }
+            var spectrum = VolumeSource.Spectrum.thermal
+            if shape == "gradient" {
+                spectrum = .temperatureGradient(try r.vector("temperature_gradient", .temperatureGradient))
+            } else {
+                let s = try r.string("spectrum", default: "thermal")
+                switch s {
+                case "thermal": spectrum = .thermal
+                case "modes":
+                    guard case .array(let items)? = t.values["modes"] else {
+                        throw ConfigError(file: file, line: t.line, "[[source]] spectrum = \"modes\" needs modes = [indices]")
+                    }
+                    spectrum = .modes(try items.map { v -> Int in
+                        guard case .number(let x) = v, x >= 0, x == x.rounded() else {
+                            throw ConfigError(file: file, line: t.lines["modes"], "[[source]] modes: expected non-negative integers")
+                        }
+                        return Int(x)
+                    })
+                default:
+                    throw ConfigError(file: file, line: t.lines["spectrum"], "[[source]] spectrum: expected thermal or modes, found '\(s)'")
+                }
+            }
+            var rr = r
+            if case .modes = spectrum { rr.markUsed("modes") }
+            try rr.rejectUnknownKeys()
+            cfg.sources.append(VolumeSource(profile: profile, spectrum: spectrum))
+        }
+        if cfg.walls.isEmpty { throw ConfigError(file: file, line: nil, "no [[wall]] tables: every boundary of the mesh needs a wall condition") }
+        return cfg
+    }
+
+    /// Resolves wall names against the mesh's physical names; every boundary tag must be covered once.
+    public func wallKinds(for mesh: TetMesh) throws -> [Int32: WallKind] {
+        var byName = [String: Int32]()
+        for (tag, name) in mesh.boundaryNames { byName[name] = tag }
+        func tag(_ s: String, line: Int) throws -> Int32 {
+            if let t = byName[s] { return t }
+            if let t = Int32(s), mesh.boundaryTags.contains(t) { return t }
+            let known = mesh.boundaryTags.map { t in mesh.boundaryNames[t].map { "\($0) (\(t))" } ?? "\(t)" }
+            throw ConfigError(file: file, line: line, "[[wall]] boundary '\(s)' is not in the mesh (boundaries: \(known.joined(separator: ", ")))")
+        }
+        var kinds = [Int32: WallKind]()
+        for w in walls {
+            let t = try tag(w.boundary, line: w.line)
+            guard kinds[t] == nil else { throw ConfigError(file: file, line: w.line, "[[wall]] boundary '\(w.boundary)' is given twice") }
+            if let p = w.partnerName { kinds[t] = .periodic(partner: try tag(p, line: w.line)) } else { kinds[t] = w.kind }
+        }
+        for t in mesh.boundaryTags where kinds[t] == nil {
+            throw ConfigError(file: file, line: nil, "boundary \(mesh.boundaryNames[t] ?? "") (tag \(t)) has no [[wall]] condition")
+        }
+        return kinds
+    }
+}

@@ -1,0 +1,135 @@
+/// The versioned layout of every HDF5 file the pipeline writes: the single source of truth that the writers use,
+/// `pbte-pipeline validate` checks, `pbte-pipeline schema --json` prints, and data-schema/ documents.
+public struct SchemaField: Sendable, Codable, Equatable {
+    public enum Kind: String, Sendable, Codable { case dataset, attribute }
+    public var path: String
+    public var kind: Kind
+    /// float64 (float32 accepted where `acceptsFloat32`), int32, int64, string, string-array.
+    public var type: String
+    /// Symbolic dimensions: a name binds on first sight ("modes"), a number is fixed, "name+1" is derived.
+    public var shape: [String]
+    /// Required value of the dataset's `units` attribute (UDUNITS spelling); nil for attributes.
+    public var units: String?
+    public var required: Bool
+    /// Reject ±Inf as well as NaN (NaN is always rejected).
+    public var finite: Bool
+    public var description: String
+
+    public static func dataset(_ path: String, _ type: String, _ shape: [String], _ units: String,
+                               required: Bool = true, finite: Bool = true, _ description: String) -> SchemaField {
+        SchemaField(path: path, kind: .dataset, type: type, shape: shape, units: units, required: required,
+                    finite: finite, description: description)
+    }
+    public static func attribute(_ path: String, _ type: String, required: Bool = true, _ description: String) -> SchemaField {
+        SchemaField(path: path, kind: .attribute, type: type, shape: [], units: nil, required: required,
+                    finite: true, description: description)
+    }
+}
+
+public struct FileSchema: Sendable, Codable, Equatable {
+    public var filetype: String
+    public var version: Int
+    public var description: String
+    public var fields: [SchemaField]
+}
+
+public enum Schema {
+    public static let programVersion = "0.1.0"
+
+    /// Root attributes every file carries (provenance).
+    static func provenance(_ filetype: String) -> [SchemaField] {
+        [
+            .attribute("/@filetype", "string", "always \"\(filetype)\""),
+            .attribute("/@schema_version", "int64", "layout version; readers refuse newer versions"),
+            .attribute("/@program_version", "string", "pbte-pipeline version that wrote the file"),
+            .attribute("/@created", "string", "UTC time of writing, ISO 8601"),
+            .attribute("/@input_files", "string-array", "paths of the inputs, as given"),
+            .attribute("/@input_sha256", "string-array", "SHA-256 of each input, same order"),
+        ]
+    }
+
+    static func modeFields(_ p: String) -> [SchemaField] { [
+        .dataset("\(p)/temperature", "float64", [], "K", "temperature of the phonon data"),
+        .dataset("\(p)/frequency", "float64", ["modes"], "THz", "ordinary frequency ν = ω/2π per mode μ = q·nbranch + branch"),
+        .dataset("\(p)/velocity", "float64", ["modes", "3"], "m s-1", "group velocity (Cartesian)"),
+        .dataset("\(p)/lifetime", "float64", ["modes"], "s", finite: false, "RTA lifetime τ; +inf for an excluded mode"),
+        .dataset("\(p)/volume_weight", "float64", ["modes"], "m-3", "ρ_μ = w_q/Ω: mode sums per unit volume are Σ ρ_μ (…)"),
+        .dataset("\(p)/dndT", "float64", ["modes"], "K-1", "∂n̄/∂T at the temperature"),
+        .dataset("\(p)/heat_capacity", "float64", ["modes"], "J K-1", "C_μ = ħω ∂n̄/∂T"),
+        .dataset("\(p)/wavevector", "float64", ["modes", "3"], "m-1", "Cartesian phonon wavevector q"),
+        .dataset("\(p)/branch", "int32", ["modes"], "1", "branch index"),
+        .dataset("\(p)/q_index", "int32", ["modes"], "1", "q-point index"),
+        .dataset("\(p)/excluded", "int32", ["modes"], "1", "1 for modes left out of transport (e.g. acoustic at Γ, zero linewidth)"),
+    ] }
+
+    static func meshFields(_ p: String) -> [SchemaField] { [
+        .dataset("\(p)/nodes", "float64", ["nodes", "3"], "m", "node coordinates"),
+        .dataset("\(p)/tets", "int32", ["tets", "4"], "1", "0-based node indices of linear tetrahedra (gmsh orientation)"),
+        .dataset("\(p)/region", "int32", ["tets"], "1", "physical volume tag of each tetrahedron"),
+        .dataset("\(p)/boundary/tet", "int32", ["faces"], "1", "tetrahedron of each tagged boundary or interface face"),
+        .dataset("\(p)/boundary/face", "int32", ["faces"], "1", "local face (opposite this corner) of that tetrahedron"),
+        .dataset("\(p)/boundary/tag", "int32", ["faces"], "1", "physical surface tag"),
+        .dataset("\(p)/names/region_tag", "int32", ["regions"], "1", "tags of named regions"),
+        .attribute("\(p)/names@region_name", "string-array", "names of those regions, same order"),
+        .dataset("\(p)/names/boundary_tag", "int32", ["tags"], "1", "tags of named boundaries"),
+        .attribute("\(p)/names@boundary_name", "string-array", "names of those boundaries, same order"),
+    ] }
+
+    public static let material = FileSchema(
+        filetype: "pbte-material", version: 1,
+        description: "A material's phonon modes at one temperature and how they scatter (written by ingest).",
+        fields: provenance("pbte-material") + [
+            .attribute("/@name", "string", "material name"),
+            .attribute("/@source_format", "string", "d3q-text, phono3py or gray-synthetic"),
+        ] + modeFields("/modes") + [
+            .dataset("/crystal/cell_volume", "float64", [], "m3", "primitive-cell volume Ω"),
+            .dataset("/crystal/q_mesh", "int32", ["3"], "1", "q-point mesh"),
+            .dataset("/crystal/branch_count", "int32", [], "1", "branches per q-point"),
+            .attribute("/collision@kind", "string", "relaxation-to-temperature, dense or sparse"),
+            .dataset("/collision/matrix", "float64", ["modes", "modes"], "s-1", required: false,
+                     "dense M: G_{m+1} = M ψ^(m); zero diagonal (1/τ is /modes/lifetime)"),
+            .dataset("/collision/row_start", "int64", ["modes+1"], "1", required: false, "sparse M: compressed-row offsets"),
+            .dataset("/collision/column", "int32", ["nonzeros"], "1", required: false, "sparse M: column of each value"),
+            .dataset("/collision/value", "float64", ["nonzeros"], "s-1", required: false, "sparse M: values"),
+            .dataset("/diagnostics/kappa_rta", "float64", ["3", "3"], "W m-1 K-1", required: false, "κ from lifetimes"),
+            .dataset("/diagnostics/kappa_lbte", "float64", ["3", "3"], "W m-1 K-1", required: false, "κ from the full matrix"),
+            .dataset("/diagnostics/energy_residual", "float64", [], "1", required: false,
+                     "max_μ' |Σ_μ ħω_μ M_μμ' − ħω_μ'/τ_μ'| / max ħω/τ"),
+            .dataset("/diagnostics/spectral_radius", "float64", [], "1", required: false, "spectral radius of τM"),
+        ])
+
+    public static let mesh = FileSchema(
+        filetype: "pbte-mesh", version: 1,
+        description: "A tetrahedral mesh with material regions and tagged boundary and interface faces (written by ingest).",
+        fields: provenance("pbte-mesh") + meshFields(""))
+
+    public static let run = FileSchema(
+        filetype: "pbte-run", version: 1,
+        description: "A solved run: ψ^(m)(μ, r) for every scattering event, boundary traces, energy balance (written by solve).",
+        fields: provenance("pbte-run") + [
+            .attribute("/@config", "string", "the run configuration (TOML text) as read"),
+            .attribute("/@counting", "string", "bulk-only or bulk-and-boundary: what advances the event index"),
+            .attribute("/@precision", "string", "float64 or float32 storage of ψ"),
+            .attribute("/@events_completed", "int64", "events fully written; a resumed run continues after them"),
+            .attribute("/@complete", "int64", "1 once the run finished (remainder and accumulated fields written)"),
+        ] + meshFields("/mesh") + modeFields("/modes") + [
+            .dataset("/events/psi", "float64", ["events", "modes", "nodes"], "1", "ψ^(m) at nodes, per unit drive"),
+            .dataset("/events/boundary_trace", "float64", ["events", "modes", "corners"], "1",
+                     "ψ at the 3 corners of each boundary face (leaving on outflow faces, entering on inflow faces)"),
+            .dataset("/events/balance/injected_volume", "float64", ["events"], "W", "power injected by volume sources"),
+            .dataset("/events/balance/injected_boundary", "float64", ["events"], "W", "power entering through walls"),
+            .dataset("/events/balance/scattered", "float64", ["events"], "W", "power scattered out (injected into the next event)"),
+            .dataset("/events/balance/leaving", "float64", ["events", "tags"], "W", "power leaving through each boundary tag"),
+            .dataset("/events/balance/tag", "int32", ["tags"], "1", "boundary tags of the leaving columns"),
+            .dataset("/events/balance/relative_change", "float64", ["events"], "1", "‖ψ^(m)‖/‖Σψ‖"),
+            .dataset("/events/balance/sweeps", "int32", ["events"], "1", "drift sweeps spent in each event"),
+            .dataset("/remainder/psi", "float64", ["modes", "nodes"], "1", required: false, "Σ_{m≥N} ψ^(m) from GMRES"),
+            .dataset("/remainder/boundary_trace", "float64", ["modes", "corners"], "1", required: false, "traces of the remainder"),
+            .dataset("/remainder/residual", "float64", ["iterations"], "1", required: false, "GMRES relative residual history"),
+            .dataset("/accumulated/psi", "float64", ["modes", "nodes"], "1", required: false, "Σ ψ^(m) + remainder: the steady state"),
+            .dataset("/accumulated/temperature", "float64", ["nodes"], "K", required: false, "equivalent-equilibrium ΔT of the steady state"),
+            .dataset("/accumulated/heat_flux", "float64", ["nodes", "3"], "W m-2", required: false, "heat flux of the steady state"),
+        ])
+
+    public static let all: [FileSchema] = [material, mesh, run]
+}

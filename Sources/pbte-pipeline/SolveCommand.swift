@@ -1,0 +1,33 @@
+import ArgumentParser
+import Foundation
+import Solve
+
+struct Solve: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Solve the scattering-event recursion for a run configuration and write the run file.",
+        discussion: "A killed solve resumes from its last complete event when run again with the same inputs.")
+
+    @Argument(help: "Run configuration (TOML, data-schema/run-config.md).")
+    var config: String
+
+    @Option(name: .shortAndLong, help: "Output run file (HDF5).")
+    var output: String
+
+    @Flag(name: .long, help: "Start afresh even if an interrupted run of the same configuration can be resumed.")
+    var restart = false
+
+    @OptionGroup var progress: ProgressOptions
+
+    func run() throws {
+        try failing {
+            let cfg = try RunConfig.load(path: config)
+            let report = try SolveStage.run(config: cfg, output: output, resume: !restart, progress: progress.reporter())
+            if !progress.quiet {
+                FileHandle.standardError.write(Data(String(format: "  solved: %d events%@, %d sweeps, %.1f s, converged: %@, max balance error %.1e\n",
+                                                           report.events, report.resumedFrom > 0 ? " (resumed after \(report.resumedFrom))" : "",
+                                                           report.sweeps, report.seconds, report.converged ? "yes" : "no", report.maxClosure).utf8))
+            }
+            print(output)
+        }
+    }
+}
