@@ -1,0 +1,97 @@
+import Foundation
+import Model
+import Store
+
+/// The analyze stage: a run file → CF-1.11 NetCDF products (+ an XDMF sidecar for ParaView). Never re-solves;
+/// reads one event's ψ at a time so memory does not grow with the number of events.
+public enum AnalyzeStage {
+    public static func run(runPath: String, output: String, options: AnalysisOptions,
+                           commandLine: String = "", progress: ((String) -> Void)? = nil) throws {
+        let run = try RunFileReader(path: runPath)
+        defer { run.close() }
+        guard run.complete else {
+            throw StoreError(.invalidArgument, file: runPath, object: "/@complete", operation: "analyze",
+                             message: "the run is not complete (an interrupted solve); resume it with `pbte-pipeline solve` first")
+        }
+        let mesh = run.mesh, modes = run.modes
+        let topo = MeshTopology(mesh: mesh)
+        let geo = MeshGeometry(mesh: mesh, topology: topo)
+        let obs = NodeObservables(modes: modes, nodeCount: mesh.nodeCount)
+        let bins = SpatialBins(mesh: mesh, tetVolume: geo.volume, binning: options.binning)
+        let tags = run.boundaryTags
+        let arrivals = SurfaceArrivals(modes: modes, tags: tags, bins: options.energyBins)
+        let ne = run.events, nn = mesh.nodeCount, nb = bins.count, nf = options.energyBins
+        let runSum = try SHA256.file(runPath)
+
+        try NetCDFFile.writeAtomically(output) { nc in
+            try nc.defineDimension("event", length: ne)
+            try nc.defineDimension("node", length: nn)
+            try nc.defineDimension(bins.coordinateName, length: nb)
+            try nc.defineDimension("nv", length: 2)
+            try nc.defineDimension("frequency", length: nf)
+            try nc.defineDimension("boundary", length: tags.count)
+            try nc.defineDimension("vector", length: 3)
+            let cf = CFWriter(file: nc)
+            try nc.setAttribute("Conventions", "CF-1.11")
+            try nc.setAttribute("title", "pbte-pipeline products of \((runPath as NSString).lastPathComponent)")
+            try nc.setAttribute("source", "pbte-pipeline \(Schema.programVersion)")
+            try nc.setAttribute("history", "\(ISO8601DateFormatter().string(from: Date())): \(commandLine.isEmpty ? "pbte-pipeline analyze \(runPath)" : commandLine)")
+            try nc.setAttribute("references", "Varnavides et al., Phys. Rev. B 100, 115402 (2019); data-schema/analysis.md")
+            try nc.setAttribute("input_files", runPath)
+            try nc.setAttribute("input_sha256", runSum)
+            try nc.setAttribute("run_input_files", run.inputFiles.joined(separator: " "))
+            try nc.setAttribute("run_input_sha256", run.inputChecksums.joined(separator: " "))
+            try nc.setAttribute("run_config", run.config)
+            try nc.setAttribute("event_counting", run.counting)
+            try nc.setAttribute("analysis_options", options.summary)
+
+            try cf.variable("event", Int32.self, ["event"], units: "1", long: "scattering event index m", values: (0..<ne).map(Int32.init))
+            try cf.variable("node", Int32.self, ["node"], units: "1", long: "mesh node index", values: (0..<nn).map(Int32.init))
+            for (a, name) in ["x", "y", "z"].enumerated() {
+                try cf.variable("node_\(name)", Double.self, ["node"], units: "m", long: "node \(name) coordinate",
+                                values: (0..<nn).map { mesh.nodes[3 * $0 + a] })
+            }
+            let c = bins.coordinateName
+            try cf.coordinate(c, units: "m", long: bins.longName, edges: bins.edges,
+                              axis: c == "r" ? nil : c.uppercased())
+            try cf.coordinate("frequency", units: "THz", long: "phonon frequency", edges: arrivals.frequencyEdges, axis: nil)
+            try cf.variable("boundary", Int32.self, ["boundary"], units: "1", long: "boundary tag", values: tags)
+            try nc.variable("boundary").setAttribute("boundary_names", tags.map { mesh.boundaryNames[$0] ?? "\($0)" }.joined(separator: " "))
+
+            let tEvent = try cf.define("temperature_event", ["event", "node"], units: "K",
+                                       long: "temperature rise carried by event m (equivalent-equilibrium definition)", chunk: [1, nn])
+            let tBinEvent = try cf.define("temperature_binned_event", ["event", c], units: "K",
+                                          long: "temperature rise carried by event m, averaged over \(c) bins", cellMethods: "\(c): mean")
+            let tBinCum = try cf.define("temperature_binned_cumulative", ["event", c], units: "K",
+                                        long: "temperature rise of events 0..m, averaged over \(c) bins", cellMethods: "\(c): mean")
+            let surf = try cf.define("surface_power", ["event", "boundary", "frequency"], units: "W",
+                                     long: "power reaching each boundary at event m, per frequency bin")
+            var cumulative = [Double](repeating: 0, count: nn)
+            for m in 0..<ne {
+                let psi = try run.psi(event: m)
+                let t = obs.temperature(psi)
+                for n in 0..<nn { cumulative[n] += t[n] }
+                try tEvent.write(t, start: [m, 0], count: [1, nn])
+                try tBinEvent.write(bins.average(t), start: [m, 0], count: [1, nb])
+                try tBinCum.write(bins.average(cumulative), start: [m, 0], count: [1, nb])
+                let p = arrivals.power(trace: try run.trace(event: m), mesh: mesh, geometry: geo, modes: modes)
+                try surf.write(p, start: [m, 0, 0], count: [1, tags.count, nf])
+                progress?("analyzed event \(m + 1)/\(ne)")
+            }
+            try cf.variable("injected_power", Double.self, ["event"], units: "W", long: "power injected at event m (volume + walls)",
+                            values: zip(try run.balance("injected_volume"), try run.balance("injected_boundary")).map { $0 + $1 })
+            try cf.variable("scattered_power", Double.self, ["event"], units: "W", long: "power scattered out of event m",
+                            values: try run.balance("scattered"))
+            if let steady = try run.accumulatedPsi() {
+                let t = obs.temperature(steady)
+                let q = obs.heatFlux(steady)
+                try cf.variable("temperature", Double.self, ["node"], units: "K",
+                                long: "steady temperature rise (all events and the remainder)", values: t)
+                try cf.variable("heat_flux", Double.self, ["node", "vector"], units: "W m-2", long: "steady heat flux", values: q)
+                try cf.variable("temperature_binned", Double.self, [c], units: "K", long: "steady temperature rise averaged over \(c) bins",
+                                values: bins.average(t), cellMethods: "\(c): mean")
+            }
+        }
+        try XDMFWriter.write(runPath: runPath, productsPath: output, mesh: mesh, events: ne)
+    }
+}

@@ -1,0 +1,139 @@
+import XCTest
+import Foundation
+import Model
+import Store
+import Solve
+@testable import Analyze
+
+/// Every product against values computed here directly from the stored ψ, and xarray opening the file.
+final class ProductTests: XCTestCase {
+    nonisolated(unsafe) static var dir = ""
+    nonisolated(unsafe) static var runPath = "", ncPath = ""
+
+    override class func setUp() {
+        dir = NSTemporaryDirectory() + "pbte-analyze-\(getpid())"
+        try? FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        let mat = GrayMedium.make(polar: 6, azimuthal: 4, speed: 1000, meanFreePath: 2e-7, heatCapacity: 1e6)
+        let mesh = BoxMesh.make(cells: (2, 2, 6), lengths: Vector3(3e-7, 3e-7, 6e-7))
+        let prov = try! Provenance(inputs: [], checksums: [])
+        try! MaterialFile.write(mat, to: dir + "/gray.h5", sourceFormat: "gray-synthetic", provenance: prov)
+        try! MeshFile.write(mesh, to: dir + "/box.h5", provenance: prov)
+        let toml = """
+        [run]
+        material = "gray.h5"
+        mesh = "box.h5"
+        [events]
+        max_events = 6
+        counting = "bulk-only"
+        [[wall]]
+        boundary = "zmin"
+        kind = "black"
+        temperature = "2 K"
+        [[wall]]
+        boundary = "zmax"
+        kind = "black"
+        [[wall]]
+        boundary = "xmin"
+        kind = "diffuse"
+        [[wall]]
+        boundary = "xmax"
+        kind = "specular"
+        [[wall]]
+        boundary = "ymin"
+        kind = "diffuse"
+        [[wall]]
+        boundary = "ymax"
+        kind = "partially-specular"
+        specularity = 0.4
+        [[source]]
+        kind = "gaussian"
+        power_density = "1e18 W m-3"
+        center = "150 150 300 nm"
+        width = "100 nm"
+        """
+        try! toml.write(toFile: dir + "/run.toml", atomically: true, encoding: .utf8)
+        let cfg = try! RunConfig.load(path: dir + "/run.toml")
+        runPath = dir + "/run.h5"; ncPath = dir + "/products.nc"
+        _ = try! SolveStage.run(config: cfg, output: runPath)
+        var o = AnalysisOptions()
+        o.binning = .slab(axis: 2, bins: 6)
+        o.energyBins = 3
+        try! AnalyzeStage.run(runPath: runPath, output: ncPath, options: o)
+    }
+
+    override class func tearDown() { try? FileManager.default.removeItem(atPath: dir) }
+
+    func testTemperaturePerEventMatchesDirectSum() throws {
+        let run = try RunFileReader(path: Self.runPath)
+        let nc = try NetCDFFile.open(Self.ncPath)
+        let tv = try nc.variable("temperature_event").read(as: Double.self)
+        let m = run.modes, nn = run.mesh.nodeCount
+        var c = 0.0
+        for mu in 0..<m.count { c += m.volumeWeight[mu] * m.heatCapacity(mu) }
+        for e in 0..<run.events {
+            let psi = try run.psi(event: e)
+            for n in 0..<nn {
+                var s = 0.0
+                for mu in 0..<m.count { s += m.volumeWeight[mu] * m.energy(mu) * psi[mu * nn + n] }
+                XCTAssertEqual(tv[e * nn + n], s / c, accuracy: 1e-12 * max(1, abs(s / c)))
+            }
+        }
+    }
+
+    func testSlabBinsAndCumulativeMatchDirectAverages() throws {
+        let run = try RunFileReader(path: Self.runPath)
+        let nc = try NetCDFFile.open(Self.ncPath)
+        let cum = try nc.variable("temperature_binned_cumulative").read(as: Double.self)
+        let tv = try nc.variable("temperature_event").read(as: Double.self)
+        let mesh = run.mesh, nn = mesh.nodeCount
+        let geo = MeshGeometry(mesh: mesh, topology: MeshTopology(mesh: mesh))
+        var running = [Double](repeating: 0, count: nn)
+        for e in 0..<run.events {
+            for n in 0..<nn { running[n] += tv[e * nn + n] }
+            var s = [Double](repeating: 0, count: 6), v = s
+            for t in 0..<mesh.tetCount {
+                let z = (0..<4).map { mesh.node(mesh.corner(t, $0)).z }.reduce(0, +) / 4
+                let k = min(5, Int(z / 6e-7 * 6))
+                s[k] += geo.volume[t] * (0..<4).map { running[mesh.corner(t, $0)] }.reduce(0, +) / 4
+                v[k] += geo.volume[t]
+            }
+            for k in 0..<6 { XCTAssertEqual(cum[e * 6 + k], s[k] / v[k], accuracy: 1e-12 * max(1, abs(s[k] / v[k]))) }
+        }
+    }
+
+    /// Summed over frequency, the surface map must equal the solver's own per-tag leaving power.
+    func testSurfacePowerMatchesTheSolversBalance() throws {
+        let run = try RunFileReader(path: Self.runPath)
+        let nc = try NetCDFFile.open(Self.ncPath)
+        let p = try nc.variable("surface_power").read(as: Double.self)
+        let leaving = try run.file.readDataset("/events/balance/leaving", as: Double.self)
+        let nt = run.boundaryTags.count
+        for e in 0..<run.events { for t in 0..<nt {
+            let s = (0..<3).reduce(0.0) { $0 + p[(e * nt + t) * 3 + $1] }
+            XCTAssertEqual(s, leaving[e * nt + t], accuracy: 1e-9 * max(1e-30, abs(leaving[e * nt + t])) + 1e-25)
+        } }
+    }
+
+    func testXarrayOpensTheProducts() throws {
+        guard let py = ProcessInfo.processInfo.environment["PBTE_PYTHON"] else { throw XCTSkip("PBTE_PYTHON not set") }
+        let script = """
+        import sys, xarray as xr, numpy as np
+        d = xr.open_dataset(sys.argv[1])
+        assert d.attrs["Conventions"] == "CF-1.11"
+        for v in ["temperature_event", "temperature_binned_cumulative", "surface_power", "temperature", "heat_flux"]:
+            assert "units" in d[v].attrs and "long_name" in d[v].attrs, v
+        assert d.temperature_binned_cumulative.dims == ("event", "z")
+        assert d.z.attrs["bounds"] == "z_bounds" and np.all(np.diff(d.z.values) > 0)
+        last = d.temperature_binned_cumulative.isel(event=-1).values
+        assert np.all(np.isfinite(last))
+        print("ok", d.sizes["event"])
+        """
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: py)
+        p.arguments = ["-c", script, Self.ncPath]
+        let err = Pipe(); p.standardError = err
+        try p.run(); p.waitUntilExit()
+        let msg = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        XCTAssertEqual(p.terminationStatus, 0, msg)
+    }
+}

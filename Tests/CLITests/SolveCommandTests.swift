@@ -1,0 +1,55 @@
+import XCTest
+import Foundation
+import Store
+
+/// The solve command end to end: output validates; a killed solve leaves no output file, and resuming gives the
+/// uninterrupted result bit for bit.
+final class SolveCommandTests: XCTestCase {
+    func prepare(_ name: String, cells: Int = 12, maxEvents: Int = 10, counting: String = "bulk-and-boundary") throws -> String {
+        let dir = try CLI.temporaryDirectory(name)
+        XCTAssertEqual(try CLI.run(["ingest", "gray", "-o", "gray.h5", "--mean-free-path", "0.5 um", "--polar", "8", "--azimuthal", "4"], in: dir).status, 0)
+        XCTAssertEqual(try CLI.run(["ingest", "box", "-o", "slab.h5", "--cells", "1", "1", "\(cells)", "--lengths", "1 1 1 um"], in: dir).status, 0)
+        try graySlabConfig(maxEvents: maxEvents, counting: counting).write(toFile: (dir as NSString).appendingPathComponent("slab.toml"), atomically: true, encoding: .utf8)
+        return dir
+    }
+
+    func testSolveWritesAValidRunFile() throws {
+        let dir = try prepare("solve")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let r = try CLI.run(["solve", "slab.toml", "-o", "run.h5"], in: dir)
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertTrue(r.stderr.contains("event 0/10"), "progress on stderr")
+        XCTAssertEqual(try CLI.run(["validate", "run.h5"], in: dir).status, 0)
+        let q = try CLI.run(["solve", "slab.toml", "-o", "quiet.h5", "--quiet"], in: dir)
+        XCTAssertEqual(q.stderr, "", "--quiet prints nothing on stderr")
+        let f = try HDF5File.open((dir as NSString).appendingPathComponent("run.h5"))
+        XCTAssertEqual(try f.attribute("complete", as: Int64.self), 1)
+        XCTAssertEqual(try f.stringArrayAttribute("input_sha256").count, 3)
+        XCTAssertTrue(try f.stringAttribute("config").contains("[[wall]]"))
+    }
+
+    func testKilledSolveLeavesNoOutputAndResumesBitForBit() throws {
+        let dir = try prepare("kill", cells: 60, maxEvents: 40)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        XCTAssertEqual(try CLI.run(["solve", "slab.toml", "-o", "reference.h5", "--quiet"], in: dir).status, 0)
+        let out = (dir as NSString).appendingPathComponent("run.h5")
+        var killedMidway = false
+        for delay in [0.15, 0.3, 0.5, 0.8] {
+            let p = try CLI.start(["solve", "slab.toml", "-o", "run.h5", "--quiet"], in: dir)
+            Thread.sleep(forTimeInterval: delay)
+            if p.isRunning {
+                kill(p.processIdentifier, SIGKILL)
+                p.waitUntilExit()
+                XCTAssertFalse(FileManager.default.fileExists(atPath: out), "a killed solve must not leave run.h5")
+                killedMidway = true
+            } else { p.waitUntilExit(); try? FileManager.default.removeItem(atPath: out) }
+        }
+        XCTAssertTrue(killedMidway, "the solve finished before any kill; make the problem larger")
+        let r = try CLI.run(["solve", "slab.toml", "-o", "run.h5"], in: dir)
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let a = try HDF5File.open((dir as NSString).appendingPathComponent("reference.h5"))
+        let b = try HDF5File.open(out)
+        XCTAssertEqual(try a.readDataset("/accumulated/psi", as: Double.self), try b.readDataset("/accumulated/psi", as: Double.self))
+        XCTAssertEqual(try a.readDataset("/events/psi", as: Double.self), try b.readDataset("/events/psi", as: Double.self))
+    }
+}
