@@ -3,6 +3,7 @@ SHELL := /bin/bash
 SWIFT ?= swift
 VENV := .venv
 PY := $(VENV)/bin/python
+PY3 := python3
 RELEASE_DIR := .build-release
 BIN := $(RELEASE_DIR)/release/pbte-pipeline
 DEB_PACKAGES := libhdf5-dev libnetcdf-dev libopenblas-dev pkg-config hdf5-tools netcdf-bin gmsh
@@ -50,6 +51,8 @@ bench: deps $(BIN)
 
 schema: $(BIN)
 	$(BIN) schema --json > data-schema/schema.json
+	$(BIN) schema --markdown > .schema-tables.md
+	$(PY3) tools/splice_tables.py data-schema/files.md .schema-tables.md && rm -f .schema-tables.md
 
 clean:
 	rm -rf .build $(RELEASE_DIR) out

@@ -1,0 +1,34 @@
+import XCTest
+import Model
+@testable import Solve
+
+/// A thick slab (τ0 = 20) needs ~2000 plain events; five exact events plus GMRES reach Ψ(20) within 1% in at
+/// most 100 sweeps (physics.md §5a, issue: solve).
+final class AccelerationTests: XCTestCase {
+    func testThickSlabConvergesInFewSweeps() throws {
+        let t = try GraySetup.slab(tau0: 20, layers: 60)
+        var opt = EventOptions()
+        opt.maxEvents = 5
+        opt.krylovTolerance = 1e-7
+        opt.maxSweeps = 95
+        let (g0, b0) = GraySetup.initialState(t)
+        let s = try EventSolver(transport: t, options: opt).run(source: g0, inflow: b0, sink: nil)
+        let psi = GraySetup.psiFlux(t, s.accumulated)
+        XCTAssertEqual(psi, 0.06224, accuracy: 0.01 * 0.06224)
+        XCTAssertLessThanOrEqual(s.sweeps, 100)
+        XCTAssertTrue(s.converged, "GMRES residual \(s.krylovResiduals.last ?? -1)")
+        print("tau0 20: Psi \(psi), sweeps \(s.sweeps)")
+    }
+
+    /// The exact events alone fall short: the remainder is what carries a thick slab to its steady state.
+    func testPlainEventsAloneAreFarFromSteady() throws {
+        let t = try GraySetup.slab(tau0: 20, layers: 60)
+        var opt = EventOptions()
+        opt.maxEvents = 5
+        opt.accelerate = false
+        let (g0, b0) = GraySetup.initialState(t)
+        let s = try EventSolver(transport: t, options: opt).run(source: g0, inflow: b0, sink: nil)
+        XCTAssertFalse(s.converged)
+        XCTAssertGreaterThan(abs(GraySetup.psiFlux(t, s.accumulated) - 0.06224), 0.05 * 0.06224)
+    }
+}
