@@ -1,0 +1,107 @@
+"""Figures of the pipelines, from the analysis NetCDF (and the material HDF5 for spectra).
+
+    python tools/figures.py nanoparticle --products out/products.nc --material out/si.h5 --out out/figures
+"""
+import argparse
+import os
+
+import h5py
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import xarray as xr  # noqa: E402
+
+
+def radial_profiles(d, out):
+    r = d["r"].values * 1e9
+    fig, ax = plt.subplots(1, 2, figsize=(11, 4), layout="constrained")
+    cmap = plt.get_cmap("viridis")
+    ne = d.sizes["event"]
+    for m in range(ne):
+        c = cmap(m / max(ne - 1, 1))
+        ax[0].plot(r, d["temperature_binned_event"].isel(event=m), color=c, lw=1)
+        ax[1].plot(r, d["temperature_binned_cumulative"].isel(event=m), color=c, lw=1)
+    if "temperature_binned" in d:
+        ax[1].plot(r, d["temperature_binned"], "k--", lw=2, label="steady (all events + remainder)")
+        ax[1].legend()
+    ax[0].set_title("contribution of event m")
+    ax[1].set_title("accumulated over events 0..m")
+    for a in ax:
+        a.set_xlabel("r (nm)")
+        a.set_ylabel("ΔT (K)")
+    sm = plt.cm.ScalarMappable(cmap=cmap, norm=plt.Normalize(0, ne - 1))
+    fig.colorbar(sm, ax=ax, label="scattering event m")
+    fig.savefig(os.path.join(out, "radial_temperature.png"), dpi=120)
+    plt.close(fig)
+
+
+def event_contributions(d, out):
+    fig, ax = plt.subplots(figsize=(5, 4))
+    t = d["temperature_binned_event"]
+    for k in [0, d.sizes["r"] // 2, d.sizes["r"] - 1]:
+        ax.semilogy(d["event"], np.abs(t.isel(r=k)), "o-", label=f"r = {d['r'].values[k] * 1e9:.0f} nm")
+    ax.set_xlabel("scattering event m")
+    ax.set_ylabel("|ΔT^(m)| (K)")
+    ax.legend()
+    fig.tight_layout()
+    fig.savefig(os.path.join(out, "event_contributions.png"), dpi=120)
+    plt.close(fig)
+
+
+def surface_map(d, out):
+    p = d["surface_power"].sum("boundary")
+    fig, ax = plt.subplots(figsize=(6, 4))
+    im = ax.pcolormesh(d["event"], d["frequency"], p.T * 1e6, shading="nearest", cmap="inferno")
+    ax.set_xlabel("scattering event m")
+    ax.set_ylabel("phonon frequency (THz)")
+    fig.colorbar(im, label="power reaching the surface (µW)")
+    fig.tight_layout()
+    fig.savefig(os.path.join(out, "surface_energy_event.png"), dpi=120)
+    plt.close(fig)
+
+
+def spectra(material, out):
+    with h5py.File(material, "r") as f:
+        freq = f["/modes/frequency"][:]
+        tau = f["/modes/lifetime"][:]
+        v = f["/modes/velocity"][:]
+        q = f["/modes/wavevector"][:]
+    ok = np.isfinite(tau)
+    fig, ax = plt.subplots(1, 2, figsize=(10, 4))
+    ax[0].semilogy(freq[ok], tau[ok] * 1e12, ".", ms=3)
+    ax[0].set_xlabel("frequency (THz)")
+    ax[0].set_ylabel("lifetime τ (ps)")
+    speed = np.linalg.norm(v, axis=1)
+    qn = np.linalg.norm(q, axis=1)
+    mask = qn > 0
+    theta = np.degrees(np.arccos(np.clip(np.abs(q[mask, 2]) / qn[mask], 0, 1)))
+    sc = ax[1].scatter(theta, speed[mask] / 1e3, c=freq[mask], s=4, cmap="viridis")
+    ax[1].set_xlabel("angle of q from [001] (degrees)")
+    ax[1].set_ylabel("group velocity |v| (km/s)")
+    fig.colorbar(sc, ax=ax[1], label="frequency (THz)")
+    fig.tight_layout()
+    fig.savefig(os.path.join(out, "lifetime_velocity.png"), dpi=120)
+    plt.close(fig)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("study", choices=["nanoparticle"])
+    ap.add_argument("--products", required=True)
+    ap.add_argument("--material")
+    ap.add_argument("--out", required=True)
+    a = ap.parse_args()
+    os.makedirs(a.out, exist_ok=True)
+    d = xr.open_dataset(a.products)
+    radial_profiles(d, a.out)
+    event_contributions(d, a.out)
+    surface_map(d, a.out)
+    if a.material:
+        spectra(a.material, a.out)
+    print("figures in", a.out)
+
+
+if __name__ == "__main__":
+    main()
