@@ -17,8 +17,8 @@ let cLibraries: [Target] = [
 let libraries: [Target] = [
     .target(name: "Model", dependencies: ["COpenBLAS"]),
     .target(name: "Store", dependencies: ["CHDF5", "CNetCDF", "Model"]),
-    .target(name: "Ingest", dependencies: ["Model", "Store"], exclude: ["Phonon"]),
-    .target(name: "Solve", dependencies: ["Model", "Store", "COpenBLAS"]),
+    .target(name: "Ingest", dependencies: ["Model", "Store"]),
+    .target(name: "Solve", dependencies: ["Model", "Store", "COpenBLAS"], exclude: ["Interfaces"]),
     .target(name: "Analyze", dependencies: ["Model", "Store"]),
 ]
 
@@ -36,8 +36,8 @@ let executables: [Target] = [
 let tests: [Target] = [
     .testTarget(name: "ModelTests", dependencies: ["Model"]),
     .testTarget(name: "StoreTests", dependencies: ["Store", "Model"]),
-    .testTarget(name: "IngestTests", dependencies: ["Ingest", "Store", "Model"], exclude: ["Phonon"]),
-    .testTarget(name: "SolveTests", dependencies: ["Solve", "Ingest", "Store", "Model"]),
+    .testTarget(name: "IngestTests", dependencies: ["Ingest", "Store", "Model"]),
+    .testTarget(name: "SolveTests", dependencies: ["Solve", "Ingest", "Store", "Model"], exclude: ["Interfaces"]),
     .testTarget(name: "AnalyzeTests", dependencies: ["Analyze", "Solve", "Store", "Model"]),
     .testTarget(name: "CLITests", dependencies: ["pbte-pipeline"]),
 ]

@@ -65,18 +65,22 @@ public struct SolveSummary: Sendable {
 /// scatters, `G_{m+1} = M ψ^(m)`, and walls re-emit, `inflow_{m+1} = B·trace^(m)`. The steady state is
 /// Σ_m ψ^(m); the tail after the stored events solves `(I − K) x = x_N` by GMRES.
 public final class EventSolver {
-    public let transport: Transport
+    public let system: TransportSystem
     public var options: EventOptions
     public var progress: ((String) -> Void)?
 
-    public init(transport: Transport, options: EventOptions) {
-        self.transport = transport; self.options = options
+    public init(system: TransportSystem, options: EventOptions) {
+        self.system = system; self.options = options
+    }
+
+    public convenience init(transport: Transport, options: EventOptions) {
+        self.init(system: TransportSystem(transport), options: options)
     }
 
     /// One application of the event operator K to a source x = (G, inflow): returns the next source and the ψ and
     /// traces of this event (with bulk-only counting, wall passes are folded in until they die out).
     func step(_ g: [Double], _ inflow: [Double]) -> (psi: [Double], trace: [Double], nextG: [Double], nextInflow: [Double], sweeps: Int) {
-        let t = transport
+        let t = system
         var psi = [Double](), trace = [Double]()
         t.drift(source: g, inflow: inflow, psi: &psi, trace: &trace)
         var sweeps = 1
@@ -103,28 +107,10 @@ public final class EventSolver {
     }
 
     private func reemit(_ trace: [Double], _ into: inout [Double]) {
-        let t = transport
-        trace.withUnsafeBufferPointer { tr in into.withUnsafeMutableBufferPointer { o in
-            t.walls.reemit(mesh: t.mesh, modes: t.modes, trace: tr.baseAddress!, into: o.baseAddress!)
-        } }
+        system.reemit(trace: trace, into: &into)
     }
 
-    /// Power carried in by boundary inflow data.
-    func inflowPower(_ inflow: [Double]) -> Double {
-        let t = transport
-        var e = 0.0
-        let bs = 3 * t.boundaryFaceCount
-        for b in 0..<t.boundaryFaceCount {
-            let n = t.mesh.boundaryNormal(b)
-            for mu in 0..<t.modeCount {
-                let vn = t.modes.velocity(mu).dot(n)
-                guard vn < 0 else { continue }
-                let s = inflow[mu * bs + 3 * b] + inflow[mu * bs + 3 * b + 1] + inflow[mu * bs + 3 * b + 2]
-                e += t.modes.volumeWeight[mu] * t.modes.energy(mu) * (-vn) * s / 3
-            }
-        }
-        return e
-    }
+    func inflowPower(_ inflow: [Double]) -> Double { system.inflowPower(inflow) }
 
     /// Where a resumed run picks up: the next event's source and the sums of the events already stored.
     public struct ResumeState {
@@ -137,7 +123,7 @@ public final class EventSolver {
     /// Rebuilds the state after `events` stored events (ψ^(m), trace^(m)) exactly as the uninterrupted run had it.
     public func resumeState(events: [(psi: [Double], trace: [Double])]) -> ResumeState? {
         guard let last = events.last, options.damping == 1 else { return nil }
-        let t = transport
+        let t = system
         var acc = [Double](repeating: 0, count: t.volumeSize), accTrace = [Double](repeating: 0, count: t.boundarySize)
         for e in events {
             for i in 0..<acc.count { acc[i] += e.psi[i] }
@@ -152,7 +138,7 @@ public final class EventSolver {
     }
 
     public func run(source g0: [Double], inflow b0: [Double], sink: EventSink?, resume: ResumeState? = nil) throws -> SolveSummary {
-        let t = transport
+        let t = system
         let w = options.damping
         var g = g0.map { w * $0 }, b = b0.map { w * $0 }
         var acc = [Double](repeating: 0, count: t.volumeSize)
@@ -207,21 +193,18 @@ public final class EventSolver {
 
     /// Σ_{m≥N} ψ^(m) from x_N: GMRES on (I − K) y = x_N in ψ-like units (G scaled by τ), then one drift of y.
     func remainder(g: [Double], inflow: [Double]) -> ([Double], [Double], [Double], Int) {
-        let t = transport
-        let nv = t.volumeSize, nn = t.nodeCount
-        let scale = (0..<t.modeCount).map { mu -> Double in
-            let tau = t.modes.tau[mu]
-            return tau.isFinite && tau > 0 ? tau : 1
-        }
+        let t = system
+        let nv = t.volumeSize
+        let scale = t.volumeScale
         func pack(_ g: [Double], _ b: [Double]) -> [Double] {
             var x = [Double](repeating: 0, count: nv + b.count)
-            for mu in 0..<t.modeCount { for n in 0..<nn { x[mu * nn + n] = g[mu * nn + n] * scale[mu] } }
+            for i in 0..<nv { x[i] = g[i] * scale[i] }
             for i in 0..<b.count { x[nv + i] = b[i] }
             return x
         }
         func unpack(_ x: [Double]) -> ([Double], [Double]) {
             var g = [Double](repeating: 0, count: nv)
-            for mu in 0..<t.modeCount { for n in 0..<nn { g[mu * nn + n] = x[mu * nn + n] / scale[mu] } }
+            for i in 0..<nv { g[i] = x[i] / scale[i] }
             return (g, Array(x[nv...]))
         }
         var sweeps = 0
