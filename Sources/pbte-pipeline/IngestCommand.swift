@@ -7,7 +7,7 @@ import Store
 struct Ingest: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Turn phonon data and meshes into validated material and mesh files.",
-        subcommands: [Gray.self, Box.self, Gmsh.self, Sphere.self, Heterostructure.self])
+        subcommands: [Phono3py.self, D3Q.self, Gray.self, Box.self, Gmsh.self, Sphere.self, Heterostructure.self])
 
     struct Gray: ParsableCommand {
         static let configuration = CommandConfiguration(
@@ -54,6 +54,54 @@ struct Ingest: ParsableCommand {
 }
 
 extension Ingest {
+    struct PhononOptions: ParsableArguments {
+        @Option(help: "Material name (default: from the crystal header).") var name: String?
+        @Option(help: "Temperature to take, e.g. \"300 K\" (default: the only one in the files).") var temperature: String?
+        @Flag(help: "Store the scattering matrix as read, without projecting out its energy-conservation residual.")
+        var keepResidual = false
+        func options() throws -> PhononIngest.Options {
+            var o = PhononIngest.Options()
+            o.name = name
+            o.temperature = try temperature.map { try Quantity.parse($0, .temperature) }
+            o.enforceEnergyConservation = !keepResidual
+            return o
+        }
+    }
+
+    struct Phono3py: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "phono3py kappa-m*.hdf5 (+ a full collision matrix) → material file.")
+        @Argument(help: "kappa-m*.hdf5 written by phono3py (full mesh, or irreducible with stars).") var kappa: String
+        @Option(help: "Crystal header (data-schema/d3q-text.md).") var crystal: String
+        @Option(help: "Full collision matrix: collision-m*.h5 or the scattering text format.") var collision: String?
+        @Option(name: .shortAndLong, help: "Output material file.") var output: String
+        @OptionGroup var phonon: PhononOptions
+        func run() throws {
+            try failing {
+                let s = try PhononIngest.ingestPhono3py(kappa: kappa, crystal: crystal, collision: collision, output: output, options: try phonon.options())
+                print(phononSummary(s))
+            }
+        }
+    }
+
+    struct D3Q: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "d3q (thermal2) text outputs q./freq./vel./lw.<prefix>… (+ a scattering matrix) → material file.")
+        @Option(help: "Directory holding the d3q files.") var directory: String
+        @Option(help: "File prefix, e.g. si.8x8x8.") var prefix: String
+        @Option(help: "Crystal header (data-schema/d3q-text.md).") var crystal: String
+        @Option(help: "Scattering matrix: text format or collision-m*.h5.") var scattering: String?
+        @Option(name: .shortAndLong, help: "Output material file.") var output: String
+        @OptionGroup var phonon: PhononOptions
+        func run() throws {
+            try failing {
+                let s = try PhononIngest.ingestD3Q(directory: directory, prefix: prefix, crystal: crystal, scattering: scattering,
+                                                   output: output, options: try phonon.options())
+                print(phononSummary(s))
+            }
+        }
+    }
+
     struct Gmsh: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "A gmsh MSH 2.2 or 4.1 ASCII mesh: linear tetrahedra, physical volumes (materials) and surfaces (walls, interfaces).")
@@ -111,6 +159,15 @@ extension Ingest {
             }
         }
     }
+}
+
+func phononSummary(_ s: PhononIngestSummary) -> String {
+    var lines = ["\(s.output): \(s.name), \(s.modeCount) modes (\(s.excludedModes) excluded), q-mesh \(s.qMesh.map(String.init).joined(separator: "×")), T = \(s.temperature) K",
+                 String(format: "  κ_RTA diagonal %.2f %.2f %.2f W m-1 K-1", s.kappaRTA[0], s.kappaRTA[4], s.kappaRTA[8]),
+                 "  collisions: \(s.collisionKind), spectral radius of τM \(String(format: "%.4f", s.spectralRadius))"]
+    if let k = s.kappaLBTE { lines.append(String(format: "  κ_LBTE diagonal %.2f %.2f %.2f W m-1 K-1", k[0], k[4], k[8])) }
+    lines += s.warnings.map { "  warning: \($0)" }
+    return lines.joined(separator: "\n")
 }
 
 func parseQuantity(_ s: String, _ units: [String: Double], _ what: String) throws -> Double {

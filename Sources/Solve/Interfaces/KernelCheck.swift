@@ -57,7 +57,7 @@ extension InterfaceKernel {
         var pAB = [Int: Double](), pBA = [Int: Double]()
         // Walks one block: column sums (fractions), received equilibrium flux per row, wrong-direction mass.
         func walk(_ m: SparseMatrix, from: KernelSide, to: KernelSide, col: inout [Double], row: inout [Double],
-                  power: UnsafeMutablePointer<[Int: Double]>?) {
+                  power: inout [Int: Double]) {
             for i in 0..<m.rows {
                 for k in m.rowStart[i]..<m.rowStart[i + 1] {
                     let j = Int(m.columnIndex[k]), v = m.values[k]
@@ -66,14 +66,15 @@ extension InterfaceKernel {
                     if !from.isArriving(j) || !to.isOutgoing(i) { wrong += abs(v); continue }
                     col[j] += v
                     row[i] += v * from.w[j]
-                    power?.pointee[from.bin[j], default: 0] += v * from.w[j]
+                    power[from.bin[j], default: 0] += v * from.w[j]
                 }
             }
         }
         walk(transmitAB, from: a, to: b, col: &colA, row: &rowB, power: &pAB)
-        walk(reflectA, from: a, to: a, col: &colA, row: &rowA, power: nil)
+        var reflected = [Int: Double]()
+        walk(reflectA, from: a, to: a, col: &colA, row: &rowA, power: &reflected)
         walk(transmitBA, from: b, to: a, col: &colB, row: &rowA, power: &pBA)
-        walk(reflectB, from: b, to: b, col: &colB, row: &rowB, power: nil)
+        walk(reflectB, from: b, to: b, col: &colB, row: &rowB, power: &reflected)
         var conservation = 0.0
         for mu in a.arriving { conservation = max(conservation, abs(colA[mu] - 1)) }
         for mu in b.arriving { conservation = max(conservation, abs(colB[mu] - 1)) }
