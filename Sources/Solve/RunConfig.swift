@@ -10,9 +10,25 @@ public struct RunConfig: Sendable {
         public var partnerName: String?
         public var line: Int
     }
+    /// Material of one mesh region (multi-material runs).
+    public struct RegionMaterial: Sendable, Equatable {
+        public var region: String
+        public var file: String
+        public var line: Int
+    }
+    /// An interface condition: the kernel kind and its parameters as written (checked by the kernel factory).
+    public struct Interface: Sendable, Equatable {
+        public var boundary: String
+        public var kind: String
+        public var table: ConfigTable
+        public var line: Int
+    }
     public var file: String
     public var text: String
+    /// Single-material runs name one material; multi-material runs list `[[material]]` per region.
     public var material: String
+    public var materials: [RegionMaterial] = []
+    public var interfaces: [Interface] = []
     public var mesh: String
     public var events = EventOptions()
     public var walls: [Wall] = []
@@ -38,9 +54,9 @@ public struct RunConfig: Sendable {
 
     public static func parse(_ text: String, file: String) throws -> RunConfig {
         let doc = try ConfigDocument.parse(text, file: file)
-        let known = ["", "run", "events", "output", "wall", "source"]
+        let known = ["", "run", "events", "output", "wall", "source", "material", "interface"]
         for t in doc.tables where !known.contains(t.name) {
-            throw ConfigError(file: file, line: t.line, "unknown table [\(t.name)] (expected [run], [events], [output], [[wall]], [[source]])")
+            throw ConfigError(file: file, line: t.line, "unknown table [\(t.name)] (expected [run], [events], [output], [[wall]], [[source]], [[material]], [[interface]])")
         }
         if let root = doc.table(""), let key = root.values.keys.sorted().first {
             throw ConfigError(file: file, line: root.lines[key], "key '\(key)' must be inside a table such as [run]")
@@ -49,8 +65,24 @@ public struct RunConfig: Sendable {
         var run = ConfigReader(file: file, table: runTable)
         let dir = (file as NSString).deletingLastPathComponent
         func resolve(_ p: String) -> String { p.hasPrefix("/") || dir.isEmpty ? p : (dir as NSString).appendingPathComponent(p) }
-        var cfg = RunConfig(material: resolve(try run.string("material")), mesh: resolve(try run.string("mesh")), file: file, text: text)
+        let single = run.has("material") ? resolve(try run.string("material")) : ""
+        var cfg = RunConfig(material: single, mesh: resolve(try run.string("mesh")), file: file, text: text)
         try run.rejectUnknownKeys()
+        for t in doc.tables(named: "material") {
+            var r = ConfigReader(file: file, table: t)
+            cfg.materials.append(RegionMaterial(region: try r.string("region"), file: resolve(try r.string("file")), line: t.line))
+            try r.rejectUnknownKeys()
+        }
+        if single.isEmpty == cfg.materials.isEmpty {
+            throw ConfigError(file: file, line: runTable.line, single.isEmpty
+                ? "no material: give [run] material = \"…\" or one [[material]] table per region"
+                : "give either [run] material or [[material]] tables, not both")
+        }
+        for t in doc.tables(named: "interface") {
+            var r = ConfigReader(file: file, table: t)
+            let boundary = try r.string("boundary"), kind = try r.string("kind")
+            cfg.interfaces.append(Interface(boundary: boundary, kind: kind, table: t, line: t.line))
+        }
 
         if let t = doc.table("events") {
             var r = ConfigReader(file: file, table: t)

@@ -16,33 +16,34 @@ public enum SolveStage {
     public static func run(config: RunConfig, output: String, resume: Bool = true,
                            progress: ((String) -> Void)? = nil) throws -> Report {
         let start = Date()
-        let (material, _) = try MaterialFile.read(path: config.material)
         let mesh = try MeshFile.read(path: config.mesh)
-        guard mesh.regionTags.count == 1 else {
-            throw ConfigError(file: config.file, line: nil,
-                              "the mesh has \(mesh.regionTags.count) regions; multi-material runs (interfaces) are not supported yet")
+        let topo = MeshTopology(mesh: mesh)
+        if !topo.untaggedBoundaryFaces.isEmpty {
+            throw ConfigError(file: config.mesh, line: nil, "\(topo.untaggedBoundaryFaces.count) boundary faces carry no physical tag")
         }
-        let walls = try config.wallKinds(for: mesh)
-        progress?("mesh: \(mesh.nodeCount) nodes, \(mesh.tetCount) tets, \(mesh.boundaryFaces.count) boundary faces; modes: \(material.modes.count)")
-        let sweepMesh = SweepMesh(mesh: mesh)
-        if !sweepMesh.topology.untaggedBoundaryFaces.isEmpty {
-            throw ConfigError(file: config.mesh, line: nil, "\(sweepMesh.topology.untaggedBoundaryFaces.count) boundary faces carry no physical tag")
+        let setup = try RegionSetup(config: config, mesh: mesh)
+        let system = setup.system
+        progress?("mesh: \(mesh.nodeCount) nodes, \(mesh.tetCount) tets, \(mesh.boundaryFaces.count) boundary faces, \(system.regions.count) region(s); modes: \(system.regions.map { String($0.modeCount) }.joined(separator: " + "))")
+        var g0 = [Double](repeating: 0, count: system.volumeSize)
+        var b0 = [Double](repeating: 0, count: system.boundarySize)
+        for (r, t) in system.regions.enumerated() {
+            var part = [Double](repeating: 0, count: t.volumeSize), one = [Double]()
+            for s in config.sources {
+                s.fill(modes: t.modes, mesh: t.mesh.mesh, into: &one)
+                for i in 0..<part.count { part[i] += one[i] }
+            }
+            system.place(part, into: &g0, r, volume: true)
+            var inflow = [Double](repeating: 0, count: t.boundarySize)
+            t.walls.thermalEmission(mesh: t.mesh, modes: t.modes, into: &inflow)
+            system.place(inflow, into: &b0, r, volume: false)
         }
-        let transport = try Transport(mesh: sweepMesh, material: material, walls: walls)
-        var g0 = [Double](repeating: 0, count: transport.volumeSize), one = [Double]()
-        for s in config.sources {
-            s.fill(modes: material.modes, mesh: mesh, into: &one)
-            for i in 0..<g0.count { g0[i] += one[i] }
-        }
-        var b0 = [Double](repeating: 0, count: transport.boundarySize)
-        transport.walls.thermalEmission(mesh: sweepMesh, modes: material.modes, into: &b0)
 
-        let provenance = try Provenance(inputs: [config.file, config.material, config.mesh])
-        let header = RunFileWriter.Header(mesh: mesh, modes: material.modes, provenance: provenance, config: config.text,
+        let provenance = try Provenance(inputs: [config.file, config.mesh] + setup.materialFiles)
+        let header = RunFileWriter.Header(mesh: setup.storedMesh, modes: setup.storedModes, provenance: provenance, config: config.text,
                                           counting: config.events.counting.rawValue, float32: config.float32,
                                           deflate: config.deflate)
         let writer = try RunFileWriter(outputPath: output, header: header, resume: resume)
-        let solver = EventSolver(transport: transport, options: config.events)
+        let solver = EventSolver(system: system, options: config.events)
         solver.progress = progress
         var state: EventSolver.ResumeState? = nil
         let done = writer.eventsCompleted
@@ -53,15 +54,18 @@ public enum SolveStage {
         }
         let sink = WriterSink(writer: writer)
         let summary = try solver.run(source: g0, inflow: b0, sink: sink, resume: state)
-        let nn = mesh.nodeCount, nm = material.modes.count
-        var temperature = [Double](repeating: 0, count: nn), flux = [Double](repeating: 0, count: 3 * nn)
-        var column = [Double](repeating: 0, count: nm)
-        for n in 0..<nn {
-            for mu in 0..<nm { column[mu] = summary.accumulated[mu * nn + n] }
-            column.withUnsafeBufferPointer { c in
-                temperature[n] = material.modes.temperature(psi: c)
-                let q = material.modes.heatFlux(psi: c)
-                flux[3 * n] = q.x; flux[3 * n + 1] = q.y; flux[3 * n + 2] = q.z
+        var temperature = [Double](), flux = [Double]()
+        for (r, t) in system.regions.enumerated() {
+            let psi = system.slice(summary.accumulated, r, volume: true)
+            let nn = t.nodeCount
+            var column = [Double](repeating: 0, count: t.modeCount)
+            for n in 0..<nn {
+                for mu in 0..<t.modeCount { column[mu] = psi[mu * nn + n] }
+                column.withUnsafeBufferPointer { c in
+                    temperature.append(t.modes.temperature(psi: c))
+                    let q = t.modes.heatFlux(psi: c)
+                    flux += [q.x, q.y, q.z]
+                }
             }
         }
         let maxClosure = summary.balances.map { abs($0.closure) }.max() ?? 0

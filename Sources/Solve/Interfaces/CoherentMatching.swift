@@ -44,19 +44,27 @@ struct WavevectorTable: Sendable {
         groupSpeed = g.mapValues { list in list.reduce(0) { $0 + speed[$1] } / Double(list.count) }
     }
 
-    /// Interpolation weights (summing to 1) of the discrete states nearest the in-plane wavevector (x, y): the
-    /// `neighbours` nearest within `maxDistance`, weighted ∝ 1/d² (a coincident state takes everything).
+    /// Interpolation weights (summing to 1) of the discrete states around the in-plane wavevector (x, y): the nearest
+    /// state in each quadrant of a frame aligned with the target's radial direction (so the target is bracketed in |q∥|
+    /// and in azimuth, not just surrounded by its nearest ring), within `maxDistance`, the `neighbours` nearest of those
+    /// kept, weighted ∝ 1/d² (a coincident state takes everything).
     func interpolate(x: Double, y: Double, among list: [Int], neighbours: Int, maxDistance: Double) -> [(Int, Double)] {
-        var near = [(Int, Double)]()
+        let r = (x * x + y * y).squareRoot()
+        let (rx, ry) = r > 0 ? (x / r, y / r) : (1.0, 0.0)
+        var best = [(Int, Double)?](repeating: nil, count: 4)
         for c in list {
             let dx = qx[c] - x, dy = qy[c] - y
             let d = (dx * dx + dy * dy).squareRoot()
             guard d <= maxDistance else { continue }
-            if near.count < neighbours { near.append((c, d)); near.sort { $0.1 < $1.1 } }
-            else if d < near[near.count - 1].1 { near[near.count - 1] = (c, d); near.sort { $0.1 < $1.1 } }
+            let radial = dx * rx + dy * ry, tangential = -dx * ry + dy * rx
+            let quadrant = (radial >= 0 ? 0 : 1) + (tangential >= 0 ? 0 : 2)
+            if let b = best[quadrant], b.1 <= d { continue }
+            best[quadrant] = (c, d)
         }
+        var near = best.compactMap { $0 }.sorted { ($0.1, $0.0) < ($1.1, $1.0) }
         guard let first = near.first else { return [] }
         if first.1 <= 1e-9 * max(maxDistance, 1e-300) { return [(first.0, 1)] }
+        near = Array(near.prefix(neighbours))
         let inv = near.map { 1 / ($0.1 * $0.1) }
         let s = inv.reduce(0, +)
         return zip(near, inv).map { ($0.0.0, $0.1 / s) }
@@ -89,11 +97,50 @@ struct CoherentAssembly {
             }
         }
         func half(_ e: [E]) -> [E] { e.map { E(row: $0.row, col: $0.col, flux: 0.5 * $0.flux) } }
-        let ab = half(plan.ab) + half(reverse(plan.ba, rowTR: trA, colTR: trB))
+        // Marginal targets: each A mode transmits what A's own formula says; each B mode ν receives what B's formula
+        // sends from its time reverse ν̄ (the continuum makes these consistent when both media carry the same
+        // equilibrium flux per unit q∥ area, as phonon gases at one temperature do).
+        let na = plan.a.modes.count, nb = plan.b.modes.count
+        var colTarget = [Double](repeating: 0, count: na), rowTarget = [Double](repeating: 0, count: nb)
+        for e in plan.ab { colTarget[Int(e.col)] += e.flux }
+        for e in plan.ba { if let r = trB[Int(e.col)] { rowTarget[r] += e.flux } }
+        // The two sides' formulas agree in total only up to their direction sampling; fit to the mean total so the
+        // budget caps afterwards do not cut into either side's transmission.
+        let sc = colTarget.reduce(0, +), sr = rowTarget.reduce(0, +)
+        if sc > 0 && sr > 0 {
+            let mean = 0.5 * (sc + sr)
+            colTarget = colTarget.map { $0 * mean / sc }; rowTarget = rowTarget.map { $0 * mean / sr }
+            if abs(sc - sr) > 0.05 * mean {
+                plan.warnings.append(String(format: "transmitted power from A (%.4g) and from B (%.4g) differ by more than 5%%: the media do not carry equal equilibrium flux per unit q-parallel area (see docs/smm.md); both fitted to the mean", sc, sr))
+            }
+        }
+        var ab = half(plan.ab) + half(reverse(plan.ba, rowTR: trA, colTR: trB))
+        Self.fitMarginals(&ab, rowTarget: rowTarget, colTarget: colTarget)
         plan.ab = ab
         plan.ba = reverse(ab, rowTR: trB, colTR: trA)
         plan.aa = half(plan.aa) + half(reverse(plan.aa, rowTR: trA, colTR: trA))
         plan.bb = half(plan.bb) + half(reverse(plan.bb, rowTR: trB, colTR: trB))
+    }
+
+    /// Iterative proportional fitting on the pattern of a transmission block: the refracted/diffracted states are
+    /// shared by interpolation, which neither side's sampling makes conservative on the other side, so a mode can
+    /// receive more or less than its formula says. Alternately scaling rows and columns to their targets (ending on
+    /// columns, so every arriving mode keeps its own transmissivity) removes that without changing which states couple.
+    static func fitMarginals(_ e: inout [FluxPlan.Entry], rowTarget: [Double], colTarget: [Double], iterations: Int = 60) {
+        var rs = [Double](repeating: 0, count: rowTarget.count), cs = [Double](repeating: 0, count: colTarget.count)
+        for _ in 0..<iterations {
+            for i in rs.indices { rs[i] = 0 }
+            for x in e { rs[Int(x.row)] += x.flux }
+            for i in e.indices { let r = Int(e[i].row); if rs[r] > 0 && rowTarget[r] > 0 { e[i].flux *= rowTarget[r] / rs[r] } }
+            for i in cs.indices { cs[i] = 0 }
+            for x in e { cs[Int(x.col)] += x.flux }
+            var change = 0.0
+            for i in e.indices {
+                let c = Int(e[i].col)
+                if cs[c] > 0 { let f = colTarget[c] / cs[c]; e[i].flux *= f; change = max(change, abs(f - 1)) }
+            }
+            if change < 1e-10 { break }
+        }
     }
 
     mutating func finish(name: String, description: String, binWidth: Double?, warnings: [String]) -> InterfaceKernel {

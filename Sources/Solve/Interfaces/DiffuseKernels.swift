@@ -28,7 +28,7 @@ extension InterfaceKernel {
         let k = try binnedDiffuse(modesA: modesA, modesB: modesB, normal: normal, binWidth: binWidth) { bin, wa, wb in
             guard wa > 0 && wb > 0 else { return 0 }
             let tBA = t * wa / wb
-            if tBA > 1 {
+            if tBA > 1 + 1e-12 {
                 if overflow == .reject {
                     throw InterfaceKernelError.transmissivityTooLarge(bin: bin, frequencyTHz: FrequencyBinning(width: binWidth).centreTHz(bin), tBA: tBA)
                 }

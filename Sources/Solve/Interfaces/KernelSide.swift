@@ -34,8 +34,14 @@ struct KernelSide: Sendable {
         let n = modes.count
         var vn = [Double](repeating: 0, count: n), w = vn, bin = [Int](repeating: 0, count: n)
         var arr = [Int](), out = [Int](), arrBin = [Int: [Int]](), outBin = [Int: [Int]]()
+        // Grazing modes neither arrive nor leave: |v·n| below 1e-9 of the set's largest speed is numerical zero
+        // (velocities that vanish by symmetry come out of phonopy as 1e-12…1e-30 m/s with random signs), and the
+        // sign of such a zero would otherwise decide the direction of a mode whose flux is round-off.
+        let vmax = (0..<n).reduce(0.0) { max($0, modes.velocity($1).norm) }
         for mu in 0..<n {
-            vn[mu] = modes.velocity(mu).dot(normal)
+            let v = modes.velocity(mu)
+            vn[mu] = v.dot(normal)
+            if abs(vn[mu]) <= 1e-9 * vmax { vn[mu] = 0 }
             let x = modes.volumeWeight[mu] * modes.heatCapacity(mu) * abs(vn[mu])
             // A mode whose heat capacity is 0/0 (ω = 0 at Γ) carries no equilibrium flux.
             w[mu] = x.isFinite && x > 0 ? x : 0

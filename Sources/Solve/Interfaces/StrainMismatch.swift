@@ -1,0 +1,218 @@
+import Foundation
+import Model
+
+/// Parameters of the strain mismatch model (physics.md §3, docs/smm.md). Defaults: Si/Ge(001), full Lomer network
+/// of 90° misfit edge dislocations, from physics.md §4.
+public struct StrainMismatchParameters: Sendable, Equatable {
+    /// Dislocation spacing D (m): D = N a_Si/√2 with N = a_Ge/(a_Ge − a_Si) = 24.9 for full relaxation (physics §4).
+    public var spacing: Double = 9.57e-9
+    /// Burgers vector |b| (m): a_Si/√2 = 0.3840 nm (physics §4).
+    public var burgers: Double = 0.3840e-9
+    /// Poisson ratio ν for (001) biaxial strain, C12/(C11+C12) of Si = 0.278 (physics §4).
+    public var poisson: Double = 0.278
+    /// Grüneisen parameters of side A and side B (Slack mode averages: Si 0.56, Ge 0.76; physics §4, [U] there).
+    public var gruneisenA: Double = 0.56
+    public var gruneisenB: Double = 0.76
+    /// In-plane direction of the first array's Burgers vector (the dislocation lines are ⟂ to it); the second array is
+    /// rotated by 90° about the normal. Default [110] (projected onto the interface plane).
+    public var arrayDirection: Vector3 = Vector3(1, 1, 0)
+    /// Highest Fourier order n kept (nil: every order that can open a channel).
+    public var maxOrder: Int? = nil
+    /// Parameters of the specular (AMM) channel that carries the undiffracted fraction 1 − P_diff, and of the
+    /// matching of discrete final states (bin width, tolerance, neighbours).
+    public var specular: AcousticMismatchParameters = .init()
+    /// Above this P_diff per hit the Born approximation is stretched; the kernel reports it.
+    public var bornWarning: Double = 0.3
+
+    public init() {}
+
+    /// A₀ = b(1 − 2ν)/[2D(1 − ν)] (dimensionless), the amplitude of the array's dilatation (physics §3.1): 0.0123.
+    public var amplitude: Double { burgers * (1 - 2 * poisson) / (2 * spacing * (1 - poisson)) }
+    /// G₁ = 2π/D (1/m).
+    public var firstReciprocal: Double { 2 * Double.pi / spacing }
+
+    func validate() throws {
+        try specular.validate()
+        guard spacing > 0, burgers > 0, poisson > -1, poisson < 0.5 else {
+            throw InterfaceKernelError.invalidParameter("need D > 0, b > 0 and -1 < nu < 0.5 (got D = \(spacing) m, b = \(burgers) m, nu = \(poisson))")
+        }
+        guard gruneisenA >= 0, gruneisenB >= 0 else { throw InterfaceKernelError.invalidParameter("Grüneisen parameters must be non-negative") }
+    }
+}
+
+/// The golden-rule diffraction probability of the misfit network (physics.md §3.2, derivation in docs/smm.md).
+public enum StrainMismatch {
+    /// Per-hit probability of one diffraction channel: incident state with normal wavevector component `qn` (signed
+    /// along n, 1/m) and |v_z| = `vz` (m/s) at angular frequency ω; final state of the branch with speed `speed` (m/s)
+    /// at in-plane wavevector |q∥ + G_n| = `qparFinal`, travelling along +n (`forward` into B) or −n. Returns 0 for a
+    /// closed (evanescent) channel.
+    ///   P = ω² |M|² / (|v_z||v′_z|),  |M|² = A₀² [(γ_A − γ_B)² G² + (γ_A + γ_B)² Q_z²] / (G² + Q_z²)²,
+    /// Q_z = q′_z − q_z; for γ_A = γ_B = γ this is γ²ω²[A₀ 2Q_z/(G² + Q_z²)]²/(|v_z||v′_z|) of physics §3.2 with ê·ê′ = 1.
+    public static func channelProbability(omega: Double, qn: Double, vz: Double, G: Double, qparFinal: Double,
+                                          speed: Double, intoB: Bool, gammaA: Double, gammaB: Double, amplitude: Double) -> Double {
+        let k = omega / speed
+        guard qparFinal < k, vz > 0 else { return 0 }
+        let qz = (k * k - qparFinal * qparFinal).squareRoot()
+        let vzFinal = speed * qz / k
+        let q = (intoB ? qz : -qz) - qn
+        let g2 = G * G, q2 = q * q
+        let dg = gammaA - gammaB, sg = gammaA + gammaB
+        let m2 = amplitude * amplitude * (dg * dg * g2 + sg * sg * q2) / ((g2 + q2) * (g2 + q2))
+        return omega * omega * m2 / (vz * vzFinal)
+    }
+
+    /// Total per-hit diffraction probability of a continuum incident state (isotropic media given by their branch
+    /// speeds), summed over orders n ≥ 1, ±G_n of both arrays, all branches of both sides, forward and backward:
+    /// the quantity tabulated in physics.md §3.2. `cosTheta` is measured from n (incidence from A), `azimuth` from the
+    /// first array direction.
+    public static func continuumProbability(frequency f: Double, incidentSpeed c: Double, cosTheta: Double, azimuth: Double,
+                                            speedsA: [Double], speedsB: [Double], parameters p: StrainMismatchParameters) -> Double {
+        let omega = 2 * Double.pi * f, k = omega / c
+        let sinT = (max(0, 1 - cosTheta * cosTheta)).squareRoot()
+        let qx = k * sinT * cos(azimuth), qy = k * sinT * sin(azimuth), qn = k * cosTheta
+        let kmax = (speedsA + speedsB).map { omega / $0 }.max() ?? 0
+        var total = 0.0
+        var n = 1
+        while Double(n) * p.firstReciprocal < (qx * qx + qy * qy).squareRoot() + kmax {
+            if let m = p.maxOrder, n > m { break }
+            let g = Double(n) * p.firstReciprocal
+            for (dx, dy) in [(g, 0.0), (-g, 0), (0, g), (0, -g)] {
+                let qp = ((qx + dx) * (qx + dx) + (qy + dy) * (qy + dy)).squareRoot()
+                for (speeds, intoB) in [(speedsB, true), (speedsA, false)] {
+                    for s in speeds {
+                        total += channelProbability(omega: omega, qn: qn, vz: c * cosTheta, G: g, qparFinal: qp, speed: s,
+                                                    intoB: intoB, gammaA: p.gruneisenA, gammaB: p.gruneisenB, amplitude: p.amplitude)
+                    }
+                }
+            }
+            n += 1
+        }
+        return total
+    }
+}
+
+extension InterfaceKernel {
+    /// Strain mismatch model: T = (1 − P_diff)·K_AMM + Σ_n P_n (physics.md §3.2). Each arriving mode is diffracted by
+    /// the Fourier components G_n = 2πn/D of the Lomer network's dilatation into final states with ω′ = ω and
+    /// q′∥ = q∥ ± G_n ê (both arrays), every branch, forward into the other side and backward (reflected diffraction),
+    /// with the golden-rule probability `StrainMismatch.channelProbability`; the undiffracted rest follows the AMM
+    /// (Snell transmission and specular reflection). P_diff is capped at 1; modes above `bornWarning` are reported.
+    /// Discrete final states are matched in (bin, branch, q∥) like the AMM's refracted states; channels with no state
+    /// within the tolerance are dropped (reported). The same symmetric formula is used from both sides and the result is
+    /// made exact by time-reversal symmetrisation, budget caps, per-bin balance and specular completion (FluxPlan).
+    public static func strainMismatch(modesA: ModeSet, modesB: ModeSet, normal: Vector3,
+                                      parameters p: StrainMismatchParameters = .init()) throws -> InterfaceKernel {
+        let (proposals, diag) = try strainMismatchProposals(modesA: modesA, modesB: modesB, normal: normal, parameters: p)
+        var asm = proposals
+        var warnings = [String]()
+        if diag.capped > 0 { warnings.append("SMM: P_diff > 1 capped at 1 for \(diag.capped) modes (Born approximation invalid there)") }
+        if diag.stretched > 0 {
+            warnings.append(String(format: "SMM: Born approximation stretched (P_diff > %.2g) for %d of %d arriving modes; max P_diff %.3g",
+                                   p.bornWarning, diag.stretched, diag.arriving, diag.maxP))
+        }
+        if diag.dropped > 0 {
+            warnings.append(String(format: "SMM: %d open diffraction channels had no discrete final state within tolerance (%.3g of the diffracted probability dropped)",
+                                   diag.droppedChannels, diag.dropped / max(diag.totalP + diag.dropped, 1e-300)))
+        }
+        let s = p.specular
+        let desc = String(format: "strain mismatch model (golden rule, dilatation of a Lomer network of misfit edge dislocations, scalar e.e' = 1, Born): "
+                          + "D = %.6g m, b = %.6g m, nu = %.4g, A0 = %.5g, G1 = %.6g 1/m, gamma_A = %.4g, gamma_B = %.4g, first array along %@, orders %@; "
+                          + "undiffracted fraction by AMM with rho_A = %.6g, rho_B = %.6g kg m^-3; final states shared by %d nearest modes within %.3g |q|; ",
+                          p.spacing, p.burgers, p.poisson, p.amplitude, p.firstReciprocal, p.gruneisenA, p.gruneisenB,
+                          fmt(p.arrayDirection), p.maxOrder.map { "1...\($0)" } ?? "all open", s.massDensityA, s.massDensityB,
+                          s.neighbours, s.matchTolerance)
+            + binText(s.binWidth) + "; normal \(fmt(normal.normalized))"
+        return asm.finish(name: "smm", description: desc, binWidth: s.binWidth, warnings: warnings)
+    }
+
+    /// Diagnostics of the SMM proposals: per arriving mode the diffraction probability actually placed on discrete
+    /// states (before the exactification), and the counts behind the kernel's warnings.
+    public struct StrainMismatchDiagnostics: Sendable {
+        /// P_diff per mode of A (index = mode; 0 for non-arriving) and of B.
+        public var diffractionA: [Double]
+        public var diffractionB: [Double]
+        public var capped = 0, stretched = 0, arriving = 0, droppedChannels = 0
+        public var dropped = 0.0, totalP = 0.0, maxP = 0.0
+    }
+
+    public static func strainMismatchDiagnostics(modesA: ModeSet, modesB: ModeSet, normal: Vector3,
+                                                 parameters p: StrainMismatchParameters = .init()) throws -> StrainMismatchDiagnostics {
+        try strainMismatchProposals(modesA: modesA, modesB: modesB, normal: normal, parameters: p).1
+    }
+
+    static func strainMismatchProposals(modesA: ModeSet, modesB: ModeSet, normal: Vector3,
+                                        parameters p: StrainMismatchParameters) throws -> (CoherentAssembly, StrainMismatchDiagnostics) {
+        try p.validate()
+        guard normal.norm > 0 else { throw InterfaceKernelError.invalidParameter("zero normal") }
+        let frame = InPlaneFrame(normal: normal, firstAxis: p.arrayDirection)
+        guard (p.arrayDirection - p.arrayDirection.dot(frame.n) * frame.n).norm > 1e-9 * p.arrayDirection.norm else {
+            throw InterfaceKernelError.invalidParameter("array direction \(fmt(p.arrayDirection)) is parallel to the normal")
+        }
+        let s = p.specular
+        let binning = FrequencyBinning(width: s.binWidth)
+        let a = KernelSide(modes: modesA, normal: frame.n, sign: 1, binning: binning)
+        let b = KernelSide(modes: modesB, normal: frame.n, sign: -1, binning: binning)
+        let ta = WavevectorTable(side: a, frame: frame), tb = WavevectorTable(side: b, frame: frame)
+        var asm = CoherentAssembly(a: a, b: b)
+        var diag = StrainMismatchDiagnostics(diffractionA: .init(repeating: 0, count: modesA.count),
+                                             diffractionB: .init(repeating: 0, count: modesB.count))
+        let g1 = p.firstReciprocal, amp = p.amplitude
+        for (from, other, fromA) in [(ta, tb, true), (tb, ta, false)] {
+            let side = from.side
+            for mu in side.arriving where side.w[mu] > 0 && from.speed[mu] > 0 {
+                diag.arriving += 1
+                let omega = side.modes.omega[mu], bin = side.bin[mu]
+                let vz = abs(side.vn[mu])
+                let qx = from.qx[mu], qy = from.qy[mu], qn = from.qn[mu]
+                let qpar = (qx * qx + qy * qy).squareRoot()
+                // Final-state shells: (table, into B?, branch group) for every branch of both sides in this bin.
+                var shells = [(WavevectorTable, Bool, [Int], Double)]()
+                for (t, intoB) in [(ta, false), (tb, true)] {
+                    for (grp, list) in t.outgoing where grp.bin == bin { shells.append((t, intoB, list, t.groupSpeed[grp]!)) }
+                }
+                let kmax = shells.map { omega / $0.3 }.max() ?? 0
+                var diffracted = [(block: Bool, row: Int, p: Double)]()    // block: true = transmission
+                var pTotal = 0.0
+                var n = 1
+                while Double(n) * g1 < qpar + kmax {
+                    if let m = p.maxOrder, n > m { break }
+                    let g = Double(n) * g1
+                    for (dx, dy) in [(g, 0.0), (-g, 0), (0, g), (0, -g)] {
+                        let fx = qx + dx, fy = qy + dy
+                        let qp = (fx * fx + fy * fy).squareRoot()
+                        for (t, intoB, list, speed) in shells {
+                            let prob = StrainMismatch.channelProbability(omega: omega, qn: qn, vz: vz, G: g, qparFinal: qp, speed: speed,
+                                                                         intoB: intoB, gammaA: p.gruneisenA, gammaB: p.gruneisenB, amplitude: amp)
+                            guard prob > 0 else { continue }
+                            let near = t.interpolate(x: fx, y: fy, among: list, neighbours: s.neighbours,
+                                                     maxDistance: s.matchTolerance * omega / speed)
+                            if near.isEmpty { diag.dropped += prob; diag.droppedChannels += 1; continue }
+                            pTotal += prob
+                            let transmitted = intoB == fromA
+                            for (nu, wgt) in near { diffracted.append((transmitted, nu, prob * wgt)) }
+                        }
+                    }
+                    n += 1
+                }
+                var scale = 1.0
+                if pTotal > 1 { scale = 1 / pTotal; diag.capped += 1 }
+                if pTotal > p.bornWarning { diag.stretched += 1 }
+                diag.maxP = max(diag.maxP, pTotal)
+                let pd = min(pTotal, 1)
+                diag.totalP += pd
+                if fromA { diag.diffractionA[mu] = pd } else { diag.diffractionB[mu] = pd }
+                let w = side.w[mu]
+                for d in diffracted {
+                    let block: WritableKeyPath<FluxPlan, [FluxPlan.Entry]> = d.block ? (fromA ? \.ab : \.ba) : (fromA ? \.aa : \.bb)
+                    asm.plan.add(block, row: d.row, col: mu, flux: w * d.p * scale)
+                }
+                // The undiffracted fraction follows the AMM: Snell transmission, the rest specular (completion).
+                for (nu, t) in snellTargets(mu, from: from, to: other, rhoFrom: fromA ? s.massDensityA : s.massDensityB,
+                                            rhoTo: fromA ? s.massDensityB : s.massDensityA, p: s) {
+                    asm.plan.add(fromA ? \.ab : \.ba, row: nu, col: mu, flux: w * (1 - pd) * t)
+                }
+            }
+        }
+        return (asm, diag)
+    }
+}
