@@ -13,13 +13,21 @@ public enum AnalyzeStage {
             throw StoreError(.invalidArgument, file: runPath, object: "/@complete", operation: "analyze",
                              message: "the run is not complete (an interrupted solve); resume it with `pbte-pipeline solve` first")
         }
-        let mesh = run.mesh, modes = run.modes
+        let mesh = run.mesh
         let topo = MeshTopology(mesh: mesh)
         let geo = MeshGeometry(mesh: mesh, topology: topo)
-        let obs = NodeObservables(modes: modes, nodeCount: mesh.nodeCount)
+        let observables = run.regions.map { NodeObservables(modes: $0.modes, nodeCount: $0.nodes) }
         let bins = SpatialBins(mesh: mesh, tetVolume: geo.volume, binning: options.binning)
         let tags = run.boundaryTags
-        let arrivals = SurfaceArrivals(modes: modes, tags: tags, bins: options.energyBins)
+        let arrivals = SurfaceArrivals(regions: run.regions, tags: tags, bins: options.energyBins)
+        /// A nodal field of the whole mesh from each region's part.
+        func gather(_ parts: [[Double]], width: Int = 1) -> [Double] {
+            var out = [Double](repeating: .nan, count: width * mesh.nodeCount)
+            for (r, p) in parts.enumerated() {
+                for (i, g) in run.regions[r].nodeIndex.enumerated() { for c in 0..<width { out[width * Int(g) + c] = p[width * i + c] } }
+            }
+            return out
+        }
         let ne = run.events, nn = mesh.nodeCount, nb = bins.count, nf = options.energyBins
         let runSum = try SHA256.file(runPath)
 
@@ -68,13 +76,15 @@ public enum AnalyzeStage {
                                      long: "power reaching each boundary at event m, per frequency bin")
             var cumulative = [Double](repeating: 0, count: nn)
             for m in 0..<ne {
-                let psi = try run.psi(event: m)
-                let t = obs.temperature(psi)
+                let t = gather(try run.regions.indices.map { observables[$0].temperature(try run.psi(region: $0, event: m)) })
                 for n in 0..<nn { cumulative[n] += t[n] }
                 try tEvent.write(t, start: [m, 0], count: [1, nn])
                 try tBinEvent.write(bins.average(t), start: [m, 0], count: [1, nb])
                 try tBinCum.write(bins.average(cumulative), start: [m, 0], count: [1, nb])
-                let p = arrivals.power(trace: try run.trace(event: m), mesh: mesh, geometry: geo, modes: modes)
+                var p = [Double](repeating: 0, count: tags.count * nf)
+                for r in run.regions.indices {
+                    arrivals.add(flux: try run.boundaryFlux(region: r, event: m), region: run.regions[r], mesh: mesh, geometry: geo, into: &p)
+                }
                 try surf.write(p, start: [m, 0, 0], count: [1, tags.count, nf])
                 progress?("analyzed event \(m + 1)/\(ne)")
             }
@@ -82,9 +92,10 @@ public enum AnalyzeStage {
                             values: zip(try run.balance("injected_volume"), try run.balance("injected_boundary")).map { $0 + $1 })
             try cf.variable("scattered_power", Double.self, ["event"], units: "W", long: "power scattered out of event m",
                             values: try run.balance("scattered"))
-            if let steady = try run.accumulatedPsi() {
-                let t = obs.temperature(steady)
-                let q = obs.heatFlux(steady)
+            let steadyParts = try run.regions.indices.map { try run.accumulatedPsi(region: $0) }
+            if steadyParts.allSatisfy({ $0 != nil }) {
+                let t = gather(run.regions.indices.map { observables[$0].temperature(steadyParts[$0]!) })
+                let q = gather(run.regions.indices.map { observables[$0].heatFlux(steadyParts[$0]!) }, width: 3)
                 try cf.variable("temperature", Double.self, ["node"], units: "K",
                                 long: "steady temperature rise (all events and the remainder)", values: t)
                 try cf.variable("heat_flux", Double.self, ["node", "vector"], units: "W m-2", long: "steady heat flux", values: q)

@@ -1,36 +1,41 @@
 import Foundation
 import Model
+import Store
 
-/// Power arriving at each boundary tag per event, binned by phonon frequency (the energy × event map).
+/// Power arriving at each boundary tag per event, binned by phonon frequency (the energy × event map), from the
+/// stored face-mean fluxes S = (v·n)ψ: power = Σ ρħω S A over faces where S > 0.
 struct SurfaceArrivals {
     let frequencyEdges: [Double]   // THz
-    let binOfMode: [Int]
     let tags: [Int32]
 
-    init(modes: ModeSet, tags: [Int32], bins: Int) {
-        let f = modes.omega.map { $0 / (2 * Double.pi * 1e12) }
-        let lo = f.min() ?? 0, hi = max(f.max() ?? 1, lo + 1e-9)
+    init(regions: [RunRegion], tags: [Int32], bins: Int) {
+        let f = regions.flatMap { r in r.modes.omega.map { $0 / (2 * Double.pi * 1e12) } }
+        let lo = max(0, f.min() ?? 0), hi = max(f.max() ?? 1, lo + 1e-9)
         frequencyEdges = (0...bins).map { lo + (hi - lo) * Double($0) / Double(bins) }
-        binOfMode = f.map { min(bins - 1, Int(((($0 - lo) / (hi - lo)) * Double(bins)).rounded(.down))) }
         self.tags = tags
     }
 
-    /// tags × bins power (W) leaving through each tag, from one event's boundary traces.
-    func power(trace: [Double], mesh: TetMesh, geometry: MeshGeometry, modes: ModeSet) -> [Double] {
+    func bin(_ omega: Double) -> Int {
+        let f = omega / (2 * Double.pi * 1e12), lo = frequencyEdges.first!, hi = frequencyEdges.last!
+        let n = frequencyEdges.count - 1
+        return min(n - 1, max(0, Int(((f - lo) / (hi - lo) * Double(n)).rounded(.down))))
+    }
+
+    /// Adds tags × bins power (W) of one region's event into `out`: every mode moving out of the region through a
+    /// face counts (its ψ, and so S, may be negative where a region runs colder than the reference).
+    func add(flux: [Double], region r: RunRegion, mesh: TetMesh, geometry: MeshGeometry, into out: inout [Double]) {
         let bins = frequencyEdges.count - 1
-        var out = [Double](repeating: 0, count: tags.count * bins)
         let tagIndex = Dictionary(uniqueKeysWithValues: tags.enumerated().map { ($1, $0) })
-        let stride = 3 * mesh.boundaryFaces.count
-        for (b, bf) in mesh.boundaryFaces.enumerated() {
-            guard let ti = tagIndex[bf.tag] else { continue }
-            let n = geometry.normal(Int(bf.tet), Int(bf.face))
-            for mu in 0..<modes.count {
-                let vn = modes.velocity(mu).dot(n)
-                guard vn > 0 else { continue }
-                let s = trace[mu * stride + 3 * b] + trace[mu * stride + 3 * b + 1] + trace[mu * stride + 3 * b + 2]
-                out[ti * bins + binOfMode[mu]] += modes.volumeWeight[mu] * modes.energy(mu) * vn * s / 3
+        let nf = r.faces
+        let modeBin = r.modes.omega.map(bin)
+        for (lf, gf) in r.faceIndex.enumerated() {
+            guard let ti = tagIndex[mesh.boundaryFaces[Int(gf)].tag] else { continue }
+            let f = mesh.boundaryFaces[Int(gf)]
+            let n = geometry.normal(Int(f.tet), Int(f.face))
+            let a = n.norm
+            for mu in 0..<r.modes.count where r.modes.velocity(mu).dot(n) > 0 {
+                out[ti * bins + modeBin[mu]] += r.modes.volumeWeight[mu] * r.modes.energy(mu) * flux[mu * nf + lf] * a
             }
         }
-        return out
     }
 }

@@ -54,8 +54,7 @@ public protocol EventSink: AnyObject {
 public struct SolveSummary: Sendable {
     public var events: Int
     public var converged: Bool
-    public var accumulated: [Double]          // Σ ψ^(m) + remainder, modes × nodes
-    public var accumulatedTrace: [Double]
+    public var accumulated: [Double]          // Σ ψ^(m) + remainder, the system's volume vector
     public var balances: [EventBalance]
     public var krylovResiduals: [Double]
     public var sweeps: Int
@@ -116,25 +115,23 @@ public final class EventSolver {
     public struct ResumeState {
         public var nextEvent: Int
         public var g: [Double], inflow: [Double]
-        public var accumulated: [Double], accumulatedTrace: [Double]
+        public var accumulated: [Double]
         public var lastChange: Double
     }
 
-    /// Rebuilds the state after `events` stored events (ψ^(m), trace^(m)) exactly as the uninterrupted run had it.
-    public func resumeState(events: [(psi: [Double], trace: [Double])]) -> ResumeState? {
+    /// Rebuilds the state after k stored events from their ψ^(m) and the last event's corner traces, exactly as the
+    /// uninterrupted run had it (damped runs start afresh).
+    public func resumeState(psi events: [[Double]], lastTrace: [Double]) -> ResumeState? {
         guard let last = events.last, options.damping == 1 else { return nil }
         let t = system
-        var acc = [Double](repeating: 0, count: t.volumeSize), accTrace = [Double](repeating: 0, count: t.boundarySize)
-        for e in events {
-            for i in 0..<acc.count { acc[i] += e.psi[i] }
-            for i in 0..<accTrace.count { accTrace[i] += e.trace[i] }
-        }
+        var acc = [Double](repeating: 0, count: t.volumeSize)
+        for e in events { for i in 0..<acc.count { acc[i] += e[i] } }
         var g = [Double]()
-        t.scatter(psi: last.psi, into: &g)
+        t.scatter(psi: last, into: &g)
         var b = [Double](repeating: 0, count: t.boundarySize)
-        if options.counting == .bulkAndBoundary { reemit(last.trace, &b) }
-        let change = norm2(last.psi) / max(norm2(acc), 1e-300)
-        return ResumeState(nextEvent: events.count, g: g, inflow: b, accumulated: acc, accumulatedTrace: accTrace, lastChange: change)
+        if options.counting == .bulkAndBoundary { reemit(lastTrace, &b) }
+        let change = norm2(last) / max(norm2(acc), 1e-300)
+        return ResumeState(nextEvent: events.count, g: g, inflow: b, accumulated: acc, lastChange: change)
     }
 
     public func run(source g0: [Double], inflow b0: [Double], sink: EventSink?, resume: ResumeState? = nil) throws -> SolveSummary {
@@ -142,21 +139,19 @@ public final class EventSolver {
         let w = options.damping
         var g = g0.map { w * $0 }, b = b0.map { w * $0 }
         var acc = [Double](repeating: 0, count: t.volumeSize)
-        var accTrace = [Double](repeating: 0, count: t.boundarySize)
         var balances: [EventBalance] = []
         var sweeps = 0
         var converged = false
         let start = Date()
         var m = 0
         if let r = resume {
-            g = r.g; b = r.inflow; acc = r.accumulated; accTrace = r.accumulatedTrace; m = r.nextEvent
+            g = r.g; b = r.inflow; acc = r.accumulated; m = r.nextEvent
             converged = r.lastChange <= options.tolerance
         }
         while m < options.maxEvents && !converged {
             let s = step(g, b)
             sweeps += s.sweeps
             for i in 0..<acc.count { acc[i] += s.psi[i] }
-            for i in 0..<accTrace.count { accTrace[i] += s.trace[i] }
             let change = norm2(s.psi) / max(norm2(acc), 1e-300)
             let (leaving, entering) = t.boundaryPower(s.trace)
             let bal = EventBalance(event: m, injectedVolume: t.volumePower(g), injectedBoundary: entering.values.reduce(0, +),
@@ -183,11 +178,10 @@ public final class EventSolver {
             residuals = res
             sweeps += sw
             for i in 0..<acc.count { acc[i] += rem[i] }
-            for i in 0..<accTrace.count { accTrace[i] += remTrace[i] }
             try sink?.storeRemainder(psi: rem, trace: remTrace, residuals: res, sweeps: sw)
             converged = (res.last ?? 1) <= options.krylovTolerance
         }
-        return SolveSummary(events: m, converged: converged, accumulated: acc, accumulatedTrace: accTrace,
+        return SolveSummary(events: m, converged: converged, accumulated: acc,
                             balances: balances, krylovResiduals: residuals, sweeps: sweeps)
     }
 

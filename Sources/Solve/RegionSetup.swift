@@ -10,7 +10,7 @@ struct RegionSetup {
     /// What the run file stores as /mesh and /modes: for one region the mesh and modes themselves; for several, the
     /// regions' sub-meshes laid end to end (nodes renumbered in region order) and the first region's modes.
     let storedMesh: TetMesh
-    let storedModes: ModeSet
+    let runRegions: [RunRegion]
 
     init(config: RunConfig, mesh: TetMesh) throws {
         let interfaceTags = try Set(config.interfaces.map { try Self.tag($0.boundary, in: mesh, config: config, line: $0.line) })
@@ -62,9 +62,23 @@ struct RegionSetup {
         }
         self.system = system
         materialFiles = regionTags.map { materials[$0]!.1 }
+        func name(_ t: Int32) -> String {
+            let n = mesh.regionNames[t] ?? "region\(t)"
+            return n.isEmpty || n.contains("/") ? "region\(t)" : n
+        }
         if subs.isEmpty {
             storedMesh = mesh
+            runRegions = [RunRegion(name: name(regionTags[0]), modes: regions[0].modes,
+                                    nodeIndex: (0..<mesh.nodeCount).map(Int32.init), faceIndex: (0..<mesh.boundaryFaces.count).map(Int32.init))]
         } else {
+            var rr: [RunRegion] = [], n0 = 0, f0 = 0
+            for (i, s) in subs.enumerated() {
+                rr.append(RunRegion(name: name(s.region), modes: regions[i].modes,
+                                    nodeIndex: (0..<s.mesh.nodeCount).map { Int32(n0 + $0) },
+                                    faceIndex: (0..<s.mesh.boundaryFaces.count).map { Int32(f0 + $0) }))
+                n0 += s.mesh.nodeCount; f0 += s.mesh.boundaryFaces.count
+            }
+            runRegions = rr
             var nodes: [Double] = [], tets: [Int32] = [], region: [Int32] = [], faces: [TetMesh.BoundaryFace] = []
             for s in subs {
                 let n0 = Int32(nodes.count / 3), t0 = Int32(tets.count / 4)
@@ -76,7 +90,6 @@ struct RegionSetup {
             storedMesh = TetMesh(nodes: nodes, tets: tets, region: region, boundaryFaces: faces,
                                  regionNames: mesh.regionNames, boundaryNames: mesh.boundaryNames)
         }
-        storedModes = regions[0].modes
     }
 
     static func tag(_ s: String, in mesh: TetMesh, config: RunConfig, line: Int) throws -> Int32 {

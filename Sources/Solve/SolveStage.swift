@@ -39,7 +39,7 @@ public enum SolveStage {
         }
 
         let provenance = try Provenance(inputs: [config.file, config.mesh] + setup.materialFiles)
-        let header = RunFileWriter.Header(mesh: setup.storedMesh, modes: setup.storedModes, provenance: provenance, config: config.text,
+        let header = RunFileWriter.Header(mesh: setup.storedMesh, regions: setup.runRegions, provenance: provenance, config: config.text,
                                           counting: config.events.counting.rawValue, float32: config.float32,
                                           deflate: config.deflate)
         let writer = try RunFileWriter(outputPath: output, header: header, resume: resume)
@@ -48,11 +48,11 @@ public enum SolveStage {
         var state: EventSolver.ResumeState? = nil
         let done = writer.eventsCompleted
         if done > 0 {
-            let events = try (0..<done).map { try writer.readEvent($0) }
-            state = solver.resumeState(events: events)
+            let events = try (0..<done).map { system.join(try writer.readPsi(event: $0), volume: true) }
+            state = solver.resumeState(psi: events, lastTrace: system.join(try writer.readCheckpointTraces(), volume: false))
             progress?("resuming after \(done) stored events")
         }
-        let sink = WriterSink(writer: writer)
+        let sink = WriterSink(writer: writer, system: system)
         let summary = try solver.run(source: g0, inflow: b0, sink: sink, resume: state)
         var temperature = [Double](), flux = [Double]()
         for (r, t) in system.regions.enumerated() {
@@ -69,7 +69,7 @@ public enum SolveStage {
             }
         }
         let maxClosure = summary.balances.map { abs($0.closure) }.max() ?? 0
-        try writer.finish(accumulated: summary.accumulated, temperature: temperature, heatFlux: flux,
+        try writer.finish(accumulated: system.split(summary.accumulated, volume: true), temperature: temperature, heatFlux: flux,
                           summary: ["converged": summary.converged ? 1 : 0, "sweeps": Double(summary.sweeps),
                                     "events": Double(summary.events), "max_balance_error": maxClosure])
         return Report(events: summary.events, converged: summary.converged, sweeps: summary.sweeps,
@@ -77,15 +77,39 @@ public enum SolveStage {
     }
 }
 
-/// Forwards finished events to the run file.
+/// Forwards finished events to the run file, region by region, with the face-mean boundary flux S = (v·n)ψ.
 final class WriterSink: EventSink {
     let writer: RunFileWriter
-    init(writer: RunFileWriter) { self.writer = writer }
+    let system: TransportSystem
+    init(writer: RunFileWriter, system: TransportSystem) { self.writer = writer; self.system = system }
+
     func store(event m: Int, psi: [Double], trace: [Double], balance b: EventBalance) throws {
-        try writer.writeEvent(m, psi: psi, trace: trace, injectedVolume: b.injectedVolume, injectedBoundary: b.injectedBoundary,
+        let psiParts = system.split(psi, volume: true), traceParts = system.split(trace, volume: false)
+        let data = system.regions.indices.map { r in
+            RegionEvent(psi: psiParts[r], boundaryFlux: system.regions[r].faceFlux(traceParts[r]), trace: traceParts[r])
+        }
+        try writer.writeEvent(m, regions: data, injectedVolume: b.injectedVolume, injectedBoundary: b.injectedBoundary,
                               scattered: b.scattered, leaving: b.leaving, relativeChange: b.relativeChange, sweeps: b.sweeps)
     }
     func storeRemainder(psi: [Double], trace: [Double], residuals: [Double], sweeps: Int) throws {
-        try writer.writeRemainder(psi: psi, trace: trace, residuals: residuals, sweeps: sweeps)
+        try writer.writeRemainder(psi: system.split(psi, volume: true), residuals: residuals, sweeps: sweeps)
+    }
+}
+
+extension Transport {
+    /// S = (v·n̂)·(mean of the three corner values) per mode and boundary face: exactly the face-integrated flux
+    /// divided by the face area.
+    func faceFlux(_ trace: [Double]) -> [Double] {
+        let nb = boundaryFaceCount
+        var out = [Double](repeating: 0, count: modeCount * nb)
+        let normals = (0..<nb).map { mesh.boundaryNormal($0).normalized }
+        for mu in 0..<modeCount {
+            let v = modes.velocity(mu)
+            for b in 0..<nb {
+                let k = mu * 3 * nb + 3 * b
+                out[mu * nb + b] = v.dot(normals[b]) * (trace[k] + trace[k + 1] + trace[k + 2]) / 3
+            }
+        }
+        return out
     }
 }

@@ -43,6 +43,12 @@ public final class TransportSystem: @unchecked Sendable {
         } }
     }
 
+    /// The regions' parts of a system vector.
+    public func split(_ x: [Double], volume: Bool) -> [[Double]] { regions.indices.map { slice(x, $0, volume: volume) } }
+
+    /// A system vector from the regions' parts.
+    public func join(_ parts: [[Double]], volume: Bool) -> [Double] { parts.flatMap { $0 } }
+
     public func drift(source: [Double], inflow: [Double], psi: inout [Double], trace: inout [Double]) {
         if regions.count == 1 { regions[0].drift(source: source, inflow: inflow, psi: &psi, trace: &trace); return }
         if psi.count != volumeSize { psi = .init(repeating: 0, count: volumeSize) }

@@ -1,6 +1,31 @@
 import Foundation
 import Model
 
+/// One material region as the run file stores it.
+public struct RunRegion: Sendable {
+    public var name: String
+    public var modes: ModeSet
+    /// Row of /mesh/nodes of each region node; row of /mesh/boundary of each region boundary face.
+    public var nodeIndex: [Int32]
+    public var faceIndex: [Int32]
+    public init(name: String, modes: ModeSet, nodeIndex: [Int32], faceIndex: [Int32]) {
+        self.name = name; self.modes = modes; self.nodeIndex = nodeIndex; self.faceIndex = faceIndex
+    }
+    public var nodes: Int { nodeIndex.count }
+    public var faces: Int { faceIndex.count }
+}
+
+/// One event of one region: ψ at nodes (modes × nodes), the face-mean boundary flux S = (v·n)ψ (modes × faces)
+/// and the corner traces (modes × 3·faces) kept only as the resume checkpoint.
+public struct RegionEvent: Sendable {
+    public var psi: [Double]
+    public var boundaryFlux: [Double]
+    public var trace: [Double]
+    public init(psi: [Double], boundaryFlux: [Double], trace: [Double]) {
+        self.psi = psi; self.boundaryFlux = boundaryFlux; self.trace = trace
+    }
+}
+
 /// Writes a run file (`Schema.run`) event by event. The file lives at `<output>.partial` until `finish()` renames
 /// it, so a killed solve never leaves anything that looks like a result; `events_completed` is raised only after an
 /// event's data are flushed, and a resumed solve trusts nothing beyond it.
@@ -8,29 +33,32 @@ public final class RunFileWriter {
     public let outputPath: String
     public var partialPath: String { outputPath + ".partial" }
     let file: HDF5File
-    let modes: Int, nodes: Int, corners: Int, tags: [Int32]
+    let regions: [RunRegion]
+    let tags: [Int32]
     let float32: Bool
     public private(set) var eventsCompleted: Int
 
     public struct Header {
         public var mesh: TetMesh
-        public var modes: ModeSet
+        public var regions: [RunRegion]
         public var provenance: Provenance
         public var config: String
         public var counting: String
         public var float32: Bool
         public var deflate: Int?
-        public init(mesh: TetMesh, modes: ModeSet, provenance: Provenance, config: String, counting: String,
+        public init(mesh: TetMesh, regions: [RunRegion], provenance: Provenance, config: String, counting: String,
                     float32: Bool, deflate: Int?) {
-            self.mesh = mesh; self.modes = modes; self.provenance = provenance; self.config = config
+            self.mesh = mesh; self.regions = regions; self.provenance = provenance; self.config = config
             self.counting = counting; self.float32 = float32; self.deflate = deflate
         }
     }
 
-    /// Starts a new run file, or reopens `<output>.partial` from an interrupted run with the same configuration.
+    static let perEvent = ["injected_volume", "injected_boundary", "scattered", "relative_change", "sweeps", "leaving"]
+
+    /// Starts a new run file, or reopens `<output>.partial` from an interrupted run with the same inputs.
     public init(outputPath: String, header h: Header, resume: Bool) throws {
         self.outputPath = outputPath
-        modes = h.modes.count; nodes = h.mesh.nodeCount; corners = 3 * h.mesh.boundaryFaces.count
+        regions = h.regions
         tags = h.mesh.boundaryTags
         float32 = h.float32
         let partial = outputPath + ".partial"
@@ -42,13 +70,10 @@ public final class RunFileWriter {
             file = f
             eventsCompleted = Int(done)
             // Anything written past the last completed event is discarded by shrinking back.
-            for path in ["/events/psi", "/events/boundary_trace"] {
+            var stacks = Self.perEvent.map { "/events/balance/\($0)" }
+            for r in h.regions { stacks += ["/regions/\(r.name)/events/psi", "/regions/\(r.name)/events/boundary_flux"] }
+            for path in stacks {
                 let ds = try f.openDataset(path)
-                var s = try ds.shape(); s[0] = eventsCompleted
-                try ds.extend(to: s)
-            }
-            for name in ["injected_volume", "injected_boundary", "scattered", "relative_change", "sweeps", "leaving"] {
-                let ds = try f.openDataset("/events/balance/\(name)")
                 var s = try ds.shape(); s[0] = eventsCompleted
                 try ds.extend(to: s)
             }
@@ -61,18 +86,20 @@ public final class RunFileWriter {
         try file.setAttribute("config", h.config)
         try file.setAttribute("counting", h.counting)
         try file.setAttribute("precision", h.float32 ? "float32" : "float64")
+        try file.setAttribute("regions", h.regions.map(\.name))
         try file.setAttribute("events_completed", Int64(0))
         try file.setAttribute("complete", Int64(0))
         try MeshFile.write(h.mesh, into: file, prefix: "/mesh")
-        try MaterialFile.writeModes(h.modes, into: file, prefix: "/modes")
-        let chunkModes = max(1, min(modes, (1 << 17) / max(nodes, 1)))
-        let opts = HDF5DatasetOptions(chunk: [1, chunkModes, max(nodes, 1)], deflateLevel: h.deflate,
-                                      shuffle: h.deflate != nil, maxShape: [nil, modes, nodes])
-        try createStack("/events/psi", [0, modes, nodes], opts, units: "1")
-        let chunkB = max(1, min(modes, (1 << 17) / max(corners, 1)))
-        try createStack("/events/boundary_trace", [0, modes, corners],
-                        HDF5DatasetOptions(chunk: [1, chunkB, max(corners, 1)], deflateLevel: h.deflate,
-                                           shuffle: h.deflate != nil, maxShape: [nil, modes, corners]), units: "1")
+        for r in h.regions {
+            let p = "/regions/\(r.name)"
+            try MaterialFile.writeModes(r.modes, into: file, prefix: "\(p)/modes")
+            try file.put("\(p)/node_index", r.nodeIndex, shape: [r.nodes], units: "1")
+            try file.put("\(p)/face_index", r.faceIndex, shape: [r.faces], units: "1")
+            let nm = r.modes.count
+            try createStack("\(p)/events/psi", width: r.nodes, modes: nm, deflate: h.deflate, units: "1")
+            try createStack("\(p)/events/boundary_flux", width: r.faces, modes: nm, deflate: h.deflate, units: "m s-1")
+            try file.put("\(p)/checkpoint/boundary_trace", [Double](repeating: 0, count: nm * 3 * r.faces), shape: [nm, 3 * r.faces], units: "1")
+        }
         let series = HDF5DatasetOptions(chunk: [64], maxShape: [nil])
         for name in ["injected_volume", "injected_boundary", "scattered"] {
             _ = try file.createDataset("/events/balance/\(name)", of: Double.self, shape: [0], options: series)
@@ -89,9 +116,14 @@ public final class RunFileWriter {
         try file.flush()
     }
 
-    private func createStack(_ path: String, _ shape: [Int], _ opts: HDF5DatasetOptions, units: String) throws {
-        let ds = float32 ? try file.createDataset(path, of: Float.self, shape: shape, options: opts)
-                         : try file.createDataset(path, of: Double.self, shape: shape, options: opts)
+    /// Event stacks are chunked one event × a block of modes × all nodes (about 1 MiB), so reading one event or one
+    /// mode of one event touches few chunks.
+    private func createStack(_ path: String, width: Int, modes: Int, deflate: Int?, units: String) throws {
+        let chunkModes = max(1, min(modes, (1 << 17) / max(width, 1)))
+        let opts = HDF5DatasetOptions(chunk: [1, chunkModes, max(width, 1)], deflateLevel: deflate,
+                                      shuffle: deflate != nil, maxShape: [nil, modes, width])
+        let ds = float32 ? try file.createDataset(path, of: Float.self, shape: [0, modes, width], options: opts)
+                         : try file.createDataset(path, of: Double.self, shape: [0, modes, width], options: opts)
         try ds.setAttribute("units", units)
     }
 
@@ -111,13 +143,17 @@ public final class RunFileWriter {
     }
 
     /// Appends event m (which must be the next one) and marks it complete once flushed.
-    public func writeEvent(_ m: Int, psi: [Double], trace: [Double], injectedVolume: Double, injectedBoundary: Double,
+    public func writeEvent(_ m: Int, regions data: [RegionEvent], injectedVolume: Double, injectedBoundary: Double,
                            scattered: Double, leaving: [Int32: Double], relativeChange: Double, sweeps: Int) throws {
         precondition(m == eventsCompleted, "events are written in order")
-        for (path, values, width) in [("/events/psi", psi, nodes), ("/events/boundary_trace", trace, corners)] {
-            let ds = try file.openDataset(path)
-            try ds.extend(to: [m + 1, modes, width])
-            try writeSlab(ds, values, offset: [m, 0, 0], count: [1, modes, width])
+        for (r, d) in zip(regions, data) {
+            let p = "/regions/\(r.name)"
+            for (name, values, width) in [("psi", d.psi, r.nodes), ("boundary_flux", d.boundaryFlux, r.faces)] {
+                let ds = try file.openDataset("\(p)/events/\(name)")
+                try ds.extend(to: [m + 1, r.modes.count, width])
+                try writeSlab(ds, values, offset: [m, 0, 0], count: [1, r.modes.count, width])
+            }
+            try file.openDataset("\(p)/checkpoint/boundary_trace").write(d.trace)
         }
         try append("/events/balance/injected_volume", [injectedVolume], at: m)
         try append("/events/balance/injected_boundary", [injectedBoundary], at: m)
@@ -131,25 +167,33 @@ public final class RunFileWriter {
         try file.flush()
     }
 
-    /// Reads back a completed event's ψ and traces (for resuming).
-    public func readEvent(_ m: Int) throws -> (psi: [Double], trace: [Double]) {
-        let psi = try file.openDataset("/events/psi").read(as: Double.self, offset: [m, 0, 0], count: [1, modes, nodes])
-        let tr = try file.openDataset("/events/boundary_trace").read(as: Double.self, offset: [m, 0, 0], count: [1, modes, corners])
-        return (psi, tr)
+    /// ψ of a completed event, per region (for resuming).
+    public func readPsi(event m: Int) throws -> [[Double]] {
+        try regions.map { r in
+            try file.openDataset("/regions/\(r.name)/events/psi").read(as: Double.self, offset: [m, 0, 0], count: [1, r.modes.count, r.nodes])
+        }
     }
 
-    public func writeRemainder(psi: [Double], trace: [Double], residuals: [Double], sweeps: Int) throws {
-        try file.put("/remainder/psi", psi, shape: [modes, nodes], units: "1")
-        try file.put("/remainder/boundary_trace", trace, shape: [modes, corners], units: "1")
+    /// Corner traces of the last completed event, per region (for resuming).
+    public func readCheckpointTraces() throws -> [[Double]] {
+        try regions.map { try file.readDataset("/regions/\($0.name)/checkpoint/boundary_trace", as: Double.self) }
+    }
+
+    public func writeRemainder(psi: [[Double]], residuals: [Double], sweeps: Int) throws {
+        for (r, p) in zip(regions, psi) {
+            try file.put("/regions/\(r.name)/remainder/psi", p, shape: [r.modes.count, r.nodes], units: "1")
+        }
         try file.put("/remainder/residual", residuals, shape: [residuals.count], units: "1")
         try file.openGroup("/remainder").setAttribute("sweeps", Int64(sweeps))
     }
 
     /// Writes the steady state, marks the file complete and renames it onto the output path.
-    public func finish(accumulated: [Double], temperature: [Double], heatFlux: [Double], summary: [String: Double]) throws {
-        try file.put("/accumulated/psi", accumulated, shape: [modes, nodes], units: "1")
-        try file.put("/accumulated/temperature", temperature, shape: [nodes], units: "K")
-        try file.put("/accumulated/heat_flux", heatFlux, shape: [nodes, 3], units: "W m-2")
+    public func finish(accumulated: [[Double]], temperature: [Double], heatFlux: [Double], summary: [String: Double]) throws {
+        for (r, p) in zip(regions, accumulated) {
+            try file.put("/regions/\(r.name)/accumulated/psi", p, shape: [r.modes.count, r.nodes], units: "1")
+        }
+        try file.put("/accumulated/temperature", temperature, shape: [temperature.count], units: "K")
+        try file.put("/accumulated/heat_flux", heatFlux, shape: [heatFlux.count / 3, 3], units: "W m-2")
         let g = try file.openGroup("/accumulated")
         for (k, v) in summary { try g.setAttribute(k, v) }
         try file.setAttribute("complete", Int64(1))

@@ -1,11 +1,12 @@
 import Model
 
-/// Reads a run file hyperslab by hyperslab: one event's ψ at a time, so memory does not grow with the event count.
+/// Reads a run file hyperslab by hyperslab: one event's ψ of one region at a time, so memory does not grow with
+/// the event count.
 public final class RunFileReader {
     public let path: String
     public let file: HDF5File
     public let mesh: TetMesh
-    public let modes: ModeSet
+    public let regions: [RunRegion]
     public let events: Int
     public let complete: Bool
     public let boundaryTags: [Int32]
@@ -13,30 +14,39 @@ public final class RunFileReader {
     public init(path: String) throws {
         try SchemaCheck.require(path: path, filetype: Schema.run.filetype)
         self.path = path
-        file = try HDF5File.open(path)
+        let file = try HDF5File.open(path)
+        self.file = file
         mesh = try MeshFile.read(from: file, prefix: "/mesh")
-        modes = try MaterialFile.readModes(from: file, prefix: "/modes")
+        let names = try file.stringArrayAttribute("regions")
+        regions = try names.map { n in
+            RunRegion(name: n, modes: try MaterialFile.readModes(from: file, prefix: "/regions/\(n)/modes"),
+                      nodeIndex: try file.get("/regions/\(n)/node_index", as: Int32.self, units: "1"),
+                      faceIndex: try file.get("/regions/\(n)/face_index", as: Int32.self, units: "1"))
+        }
         events = Int(try file.attribute("events_completed", as: Int64.self))
         complete = try file.attribute("complete", as: Int64.self) == 1
         boundaryTags = try file.get("/events/balance/tag", as: Int32.self, units: "1")
     }
 
-    public func psi(event m: Int) throws -> [Double] {
-        try file.openDataset("/events/psi").read(as: Double.self, offset: [m, 0, 0], count: [1, modes.count, mesh.nodeCount])
+    public func psi(region r: Int, event m: Int) throws -> [Double] {
+        let g = regions[r]
+        return try file.openDataset("/regions/\(g.name)/events/psi").read(as: Double.self, offset: [m, 0, 0], count: [1, g.modes.count, g.nodes])
     }
 
-    public func trace(event m: Int) throws -> [Double] {
-        let c = 3 * mesh.boundaryFaces.count
-        return try file.openDataset("/events/boundary_trace").read(as: Double.self, offset: [m, 0, 0], count: [1, modes.count, c])
+    public func boundaryFlux(region r: Int, event m: Int) throws -> [Double] {
+        let g = regions[r]
+        return try file.openDataset("/regions/\(g.name)/events/boundary_flux").read(as: Double.self, offset: [m, 0, 0], count: [1, g.modes.count, g.faces])
     }
 
-    /// The steady state Σψ^(m) + remainder, when the run finished.
-    public func accumulatedPsi() throws -> [Double]? {
-        try file.exists("/accumulated/psi") ? try file.readDataset("/accumulated/psi", as: Double.self) : nil
+    /// The steady state Σψ^(m) + remainder of a region, when the run finished.
+    public func accumulatedPsi(region r: Int) throws -> [Double]? {
+        let p = "/regions/\(regions[r].name)/accumulated/psi"
+        return try file.exists(p) ? try file.readDataset(p, as: Double.self) : nil
     }
 
-    public func remainderPsi() throws -> [Double]? {
-        try file.exists("/remainder/psi") ? try file.readDataset("/remainder/psi", as: Double.self) : nil
+    public func remainderPsi(region r: Int) throws -> [Double]? {
+        let p = "/regions/\(regions[r].name)/remainder/psi"
+        return try file.exists(p) ? try file.readDataset(p, as: Double.self) : nil
     }
 
     public func balance(_ name: String) throws -> [Double] {

@@ -104,30 +104,34 @@ public enum Schema {
         fields: provenance("pbte-mesh") + meshFields(""))
 
     public static let run = FileSchema(
-        filetype: "pbte-run", version: 1,
-        description: "A solved run: ψ^(m)(μ, r) for every scattering event, boundary traces, energy balance (written by solve).",
+        filetype: "pbte-run", version: 2,
+        description: "A solved run: ψ^(m)(μ, r) for every scattering event and region, boundary fluxes, energy balance (written by solve). Each material region is a group /regions/<name> with its own modes and node subset; fields marked /regions/* exist in every region group, with dimensions scoped to that region.",
         fields: provenance("pbte-run") + [
             .attribute("/@config", "string", "the run configuration (TOML text) as read"),
             .attribute("/@counting", "string", "bulk-only or bulk-and-boundary: what advances the event index"),
             .attribute("/@precision", "string", "float64 or float32 storage of ψ"),
+            .attribute("/@regions", "string-array", "names of the region groups, in solver order"),
             .attribute("/@events_completed", "int64", "events fully written; a resumed run continues after them"),
             .attribute("/@complete", "int64", "1 once the run finished (remainder and accumulated fields written)"),
-        ] + meshFields("/mesh") + modeFields("/modes") + [
-            .dataset("/events/psi", "float64", ["events", "modes", "nodes"], "1", "ψ^(m) at nodes, per unit drive"),
-            .dataset("/events/boundary_trace", "float64", ["events", "modes", "corners"], "1",
-                     "ψ at the 3 corners of each boundary face (leaving on outflow faces, entering on inflow faces)"),
+        ] + meshFields("/mesh") + modeFields("/regions/*/modes") + [
+            .dataset("/regions/*/node_index", "int32", ["nodes"], "1", "mesh node (row of /mesh/nodes) of each region node"),
+            .dataset("/regions/*/face_index", "int32", ["faces"], "1", "mesh boundary face (row of /mesh/boundary/*) of each region boundary face"),
+            .dataset("/regions/*/events/psi", "float64", ["events", "modes", "nodes"], "1", "ψ^(m) at the region's nodes, per unit drive"),
+            .dataset("/regions/*/events/boundary_flux", "float64", ["events", "modes", "faces"], "m s-1",
+                     "S = (v·n)ψ averaged over each boundary face (n outward): positive leaves the region, negative enters"),
+            .dataset("/regions/*/checkpoint/boundary_trace", "float64", ["modes", "corners"], "1",
+                     "ψ at the 3 corners of each boundary face for the last completed event (exact resume)"),
+            .dataset("/regions/*/remainder/psi", "float64", ["modes", "nodes"], "1", required: false, "Σ_{m≥N} ψ^(m) from GMRES"),
+            .dataset("/regions/*/accumulated/psi", "float64", ["modes", "nodes"], "1", required: false, "Σ ψ^(m) + remainder: the steady state"),
             .dataset("/events/balance/injected_volume", "float64", ["events"], "W", "power injected by volume sources"),
-            .dataset("/events/balance/injected_boundary", "float64", ["events"], "W", "power entering through walls"),
+            .dataset("/events/balance/injected_boundary", "float64", ["events"], "W", "power entering through walls and interfaces"),
             .dataset("/events/balance/scattered", "float64", ["events"], "W", "power scattered out (injected into the next event)"),
             .dataset("/events/balance/leaving", "float64", ["events", "tags"], "W", "power leaving through each boundary tag"),
             .dataset("/events/balance/tag", "int32", ["tags"], "1", "boundary tags of the leaving columns"),
             .dataset("/events/balance/relative_change", "float64", ["events"], "1", "‖ψ^(m)‖/‖Σψ‖"),
             .dataset("/events/balance/sweeps", "int32", ["events"], "1", "drift sweeps spent in each event"),
-            .dataset("/remainder/psi", "float64", ["modes", "nodes"], "1", required: false, "Σ_{m≥N} ψ^(m) from GMRES"),
-            .dataset("/remainder/boundary_trace", "float64", ["modes", "corners"], "1", required: false, "traces of the remainder"),
             .dataset("/remainder/residual", "float64", ["iterations"], "1", required: false, "GMRES relative residual history"),
-            .dataset("/accumulated/psi", "float64", ["modes", "nodes"], "1", required: false, "Σ ψ^(m) + remainder: the steady state"),
-            .dataset("/accumulated/temperature", "float64", ["nodes"], "K", required: false, "equivalent-equilibrium ΔT of the steady state"),
+            .dataset("/accumulated/temperature", "float64", ["nodes"], "K", required: false, "equivalent-equilibrium ΔT of the steady state at every mesh node"),
             .dataset("/accumulated/heat_flux", "float64", ["nodes", "3"], "W m-2", required: false, "heat flux of the steady state"),
         ])
 

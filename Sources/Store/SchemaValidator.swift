@@ -38,7 +38,24 @@ public enum SchemaValidator {
         }
         if version < 1 { fail("/@schema_version", "invalid version \(version)") }
         var dims: [String: (Int, String)] = [:]
+        // Fields under /regions/* repeat in every region group, with dimensions bound per region.
+        let regionNames = (try? file.openGroup("/regions").memberNames()) ?? []
+        if schema.fields.contains(where: { $0.path.hasPrefix("/regions/*") }) && regionNames.isEmpty {
+            fail("/regions", "missing: a run file has one group per material region")
+        }
         for field in schema.fields {
+            if field.path.hasPrefix("/regions/*") {
+                for r in regionNames {
+                    var f = field
+                    f.path = field.path.replacingOccurrences(of: "/regions/*", with: "/regions/\(r)")
+                    var scoped = dims.filter { !["modes", "nodes", "faces", "corners"].contains($0.key) }
+                    for (k, v) in dims where k.hasPrefix("\(r):") { scoped[String(k.dropFirst(r.count + 1))] = v }
+                    checkDataset(f, file: file, dims: &scoped, fail: fail)
+                    for (k, v) in scoped where ["modes", "nodes", "faces", "corners"].contains(k) { dims["\(r):\(k)"] = v }
+                    for (k, v) in scoped where !["modes", "nodes", "faces", "corners"].contains(k) { dims[k] = v }
+                }
+                continue
+            }
             switch field.kind {
             case .attribute: checkAttribute(field, file: file, fail: fail)
             case .dataset: checkDataset(field, file: file, dims: &dims, fail: fail)
@@ -75,7 +92,7 @@ public enum SchemaValidator {
     }
 
     static func acceptsFloat32(_ field: SchemaField) -> Bool {
-        field.path.hasSuffix("psi") || field.path.hasSuffix("boundary_trace")
+        field.path.hasSuffix("psi") || field.path.hasSuffix("boundary_trace") || field.path.hasSuffix("boundary_flux")
     }
 
     static func checkDataset(_ field: SchemaField, file: HDF5File, dims: inout [String: (Int, String)],

@@ -20,13 +20,18 @@ struct Inspect: ParsableCommand {
                 let mesh = try MeshFile.read(path: file)
                 print(MeshSummaryText(mesh: mesh).text)
             default:
-                let f = try HDF5File.open(file)
-                defer { try? f.close() }
-                let done = try f.attribute("events_completed", as: Int64.self)
-                let complete = try f.attribute("complete", as: Int64.self)
-                let shape = try f.openDataset("/events/psi").shape()
-                print("  events stored: \(done), modes: \(shape[1]), nodes: \(shape[2]), complete: \(complete == 1 ? "yes" : "no")")
+                let run = try RunFileReader(path: file)
+                defer { run.close() }
+                let f = run.file
+                print("  events stored: \(run.events), complete: \(run.complete ? "yes" : "no"), mesh: \(run.mesh.nodeCount) nodes, \(run.mesh.tetCount) tets")
+                for r in run.regions { print("  region \(r.name): \(r.modes.count) modes, \(r.nodes) nodes, \(r.faces) boundary faces") }
                 print("  counting: \(try f.stringAttribute("counting")), precision: \(try f.stringAttribute("precision"))")
+                if run.complete {
+                    let acc = try f.openGroup("/accumulated")
+                    print(String(format: "  converged: %@, events %.0f, sweeps %.0f, max balance error %.1e",
+                                 try acc.attribute("converged", as: Double.self) == 1 ? "yes" : "no", try acc.attribute("events", as: Double.self),
+                                 try acc.attribute("sweeps", as: Double.self), try acc.attribute("max_balance_error", as: Double.self)))
+                }
                 let change = try f.readDataset("/events/balance/relative_change", as: Double.self)
                 print("  relative change per event: " + change.map { String(format: "%.2e", $0) }.joined(separator: " "))
             }

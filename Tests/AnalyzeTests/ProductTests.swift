@@ -67,11 +67,11 @@ final class ProductTests: XCTestCase {
         let run = try RunFileReader(path: Self.runPath)
         let nc = try NetCDFFile.open(Self.ncPath)
         let tv = try nc.variable("temperature_event").read(as: Double.self)
-        let m = run.modes, nn = run.mesh.nodeCount
+        let m = run.regions[0].modes, nn = run.mesh.nodeCount
         var c = 0.0
         for mu in 0..<m.count { c += m.volumeWeight[mu] * m.heatCapacity(mu) }
         for e in 0..<run.events {
-            let psi = try run.psi(event: e)
+            let psi = try run.psi(region: 0, event: e)
             for n in 0..<nn {
                 var s = 0.0
                 for mu in 0..<m.count { s += m.volumeWeight[mu] * m.energy(mu) * psi[mu * nn + n] }

@@ -101,7 +101,11 @@ struct FluxPlan {
                     let v = side.modes.velocity(mu)
                     let target = v - (2 * side.vn[mu]) * side.normal
                     var order = outs.filter { demand[$0] > 0 }
-                    order.sort { ((side.modes.velocity($0) - target).norm, $0) < ((side.modes.velocity($1) - target).norm, $1) }
+                    let br = side.modes.branch[mu]
+                    func key(_ k: Int) -> (Int, Double, Int) {
+                        (side.modes.branch[k] == br ? 0 : 1, (side.modes.velocity(k) - target).norm, k)
+                    }
+                    order.sort { key($0) < key($1) }
                     for k in order {
                         let f = min(supply[mu], demand[k])
                         added.append(Entry(row: Int32(k), col: Int32(mu), flux: f))
@@ -136,6 +140,18 @@ struct FluxPlan {
                 for (k, d) in zip(dst, weights) { added.append(Entry(row: Int32(k), col: Int32(mu), flux: supply[mu] * d / total)) }
             }
         }
+        // Round-off repair: per bin, supply and demand agree only to round-off of the bin's total flux, which can be
+        // large next to a small mode's own w. An outgoing mode whose received flux is off by more than round-off of
+        // its own w has the error spread over its reflection entries in proportion to their flux; each column then
+        // changes by round-off of the bin, not of the small mode.
+        var received = inn, addedRow = [Double](repeating: 0, count: n)
+        for e in added { received[Int(e.row)] += e.flux; addedRow[Int(e.row)] += e.flux }
+        var factor = [Double](repeating: 1, count: n)
+        for k in side.outgoing where addedRow[k] > 0 {
+            let delta = side.w[k] - received[k]
+            if abs(delta) > 1e-13 * side.w[k] && addedRow[k] + delta >= 0 { factor[k] = (addedRow[k] + delta) / addedRow[k] }
+        }
+        for i in added.indices { added[i].flux *= factor[Int(added[i].row)] }
         if sideA { aa += added } else { bb += added }
     }
 

@@ -64,9 +64,12 @@ struct KernelSide: Sendable {
     }
 
     /// The mode among `candidates` whose velocity is nearest `target` (ties: lowest index, so maps are reproducible).
-    func nearestVelocity(_ target: Vector3, among candidates: [Int]) -> Int? {
+    /// With `branch`, modes of that branch are preferred: degenerate branches (two TA sheets with equal velocities)
+    /// would otherwise all map onto one partner.
+    func nearestVelocity(_ target: Vector3, among candidates: [Int], branch: Int32? = nil) -> Int? {
         var best: Int? = nil, bestD = Double.infinity
-        for c in candidates {
+        let same = branch.map { b in candidates.filter { modes.branch[$0] == b } } ?? []
+        for c in same.isEmpty ? candidates : same {
             let d = (modes.velocity(c) - target).norm
             if d < bestD { bestD = d; best = c }
         }
@@ -77,13 +80,13 @@ struct KernelSide: Sendable {
     /// v − 2(v·n)n. Exact on symmetric direction sets; the nearest state otherwise.
     func mirror(_ mu: Int) -> Int? {
         let v = modes.velocity(mu)
-        return nearestVelocity(v - (2 * vn[mu]) * normal, among: outgoingByBin[bin[mu]] ?? [])
+        return nearestVelocity(v - (2 * vn[mu]) * normal, among: outgoingByBin[bin[mu]] ?? [], branch: modes.branch[mu])
     }
 
     /// Time-reversed partner (−v, −q, same ω) of mode μ, searched in the same bin among modes of the opposite
     /// direction.
     func timeReversed(_ mu: Int) -> Int? {
         let list = isArriving(mu) ? outgoingByBin[bin[mu]] : arrivingByBin[bin[mu]]
-        return nearestVelocity(-modes.velocity(mu), among: list ?? [])
+        return nearestVelocity(-modes.velocity(mu), among: list ?? [], branch: modes.branch[mu])
     }
 }

@@ -54,9 +54,13 @@ final class AcousticMismatchTests: XCTestCase {
             }
             report.append(String(format: "%@: max |t - t(θ)| %.4f (%.4f away from θc), Γ kernel %.5f, Γ formula on the same directions %.5f, Γ exact %.5f",
                                  name, worst, worstInterior, num / den, numF / den, gamma))
-            XCTAssertLessThan(worstInterior, 0.03, name)
-            XCTAssertLessThan(worst, 0.15, name)
-            XCTAssertEqual(num / den, gamma, accuracy: 0.01, name)
+            // Tolerances (32 polar × 32 azimuthal directions): the A and B quadratures of the same continuum
+            // transmitted power differ by 2.5% (the square-root edge of t at the critical angle is sampled by a few
+            // rings only); the kernel fits both sides to the mean, so each mode is off by ~1.3% of t, more on the
+            // rings next to θc.
+            XCTAssertLessThan(worstInterior, 0.02, name)
+            XCTAssertLessThan(worst, 0.06, name)
+            XCTAssertEqual(num / den, gamma, accuracy: 0.015, name)
         }
         print("AMM gray (Si-L/Ge-L, 32x32 directions): " + report.joined(separator: "; "))
         // Normal incidence, physics §2.6: 4Z1Z2/(Z1+Z2)² = 0.980 for L.
