@@ -18,7 +18,7 @@ let libraries: [Target] = [
     .target(name: "Model", dependencies: ["COpenBLAS"]),
     .target(name: "Store", dependencies: ["CHDF5", "CNetCDF", "Model"]),
     .target(name: "Ingest", dependencies: ["Model", "Store"]),
-    .target(name: "Solve", dependencies: ["Model", "Store", "COpenBLAS"], exclude: ["Interfaces"]),
+    .target(name: "Solve", dependencies: ["Model", "Store", "COpenBLAS"]),
     .target(name: "Analyze", dependencies: ["Model", "Store"]),
 ]
 
@@ -37,7 +37,7 @@ let tests: [Target] = [
     .testTarget(name: "ModelTests", dependencies: ["Model"]),
     .testTarget(name: "StoreTests", dependencies: ["Store", "Model"]),
     .testTarget(name: "IngestTests", dependencies: ["Ingest", "Store", "Model"]),
-    .testTarget(name: "SolveTests", dependencies: ["Solve", "Ingest", "Store", "Model"], exclude: ["Interfaces"]),
+    .testTarget(name: "SolveTests", dependencies: ["Solve", "Ingest", "Store", "Model"]),
     .testTarget(name: "AnalyzeTests", dependencies: ["Analyze", "Solve", "Store", "Model"]),
     .testTarget(name: "CLITests", dependencies: ["pbte-pipeline"]),
 ]

@@ -101,8 +101,31 @@ public enum AnalyzeStage {
                 try cf.variable("heat_flux", Double.self, ["node", "vector"], units: "W m-2", long: "steady heat flux", values: q)
                 try cf.variable("temperature_binned", Double.self, [c], units: "K", long: "steady temperature rise averaged over \(c) bins",
                                 values: bins.average(t), cellMethods: "\(c): mean")
+                if run.regions.count > 1, try run.file.exists("/interfaces/tag") {
+                    let tags = try run.file.readDataset("/interfaces/tag", as: Int32.self)
+                    let g = try run.file.readDataset("/interfaces/landauer_conductance", as: Double.self)
+                    let tir = try InterfaceResistance.compute(run: run, psi: steadyParts.map { $0! }, interfaceTags: tags,
+                                                              axis: options.axis, margin: options.tirMargin)
+                    if !tir.isEmpty {
+                        try writeInterfaces(tir, landauer: tir.map { r in tags.firstIndex(of: r.tag).map { g[$0] } ?? .nan }, cf: cf, nc: nc)
+                    }
+                }
             }
         }
         try XDMFWriter.write(runPath: runPath, productsPath: output, mesh: mesh, events: ne)
+    }
+
+    static func writeInterfaces(_ tir: [InterfaceResistance.Result], landauer: [Double], cf: CFWriter, nc: NetCDFFile) throws {
+        try nc.defineDimension("interface", length: tir.count)
+        try cf.variable("interface", Int32.self, ["interface"], units: "1", long: "interface boundary tag", values: tir.map(\.tag))
+        try cf.variable("interface_position", Double.self, ["interface"], units: "m", long: "position of the interface plane along the fit axis", values: tir.map(\.position))
+        try cf.variable("interface_heat_flux", Double.self, ["interface"], units: "W m-2", long: "mean heat flux through the stack along the fit axis", values: tir.map(\.flux))
+        try cf.variable("heat_flux_spread", Double.self, ["interface"], units: "1", long: "(max − min)/mean of the nodal heat flux along the axis: uniformity check", values: tir.map(\.fluxSpread))
+        try cf.variable("tir_equivalent", Double.self, ["interface"], units: "m2 K W-1", long: "interface resistance from equivalent-equilibrium temperatures (fits extrapolated to the interface)", values: tir.map(\.equivalent))
+        try cf.variable("tir_emitted", Double.self, ["interface"], units: "m2 K W-1", long: "interface resistance from emitted temperatures (modes moving toward the interface)", values: tir.map(\.emitted))
+        try cf.variable("conductance_equivalent", Double.self, ["interface"], units: "W m-2 K-1", long: "1 / tir_equivalent", values: tir.map { 1 / $0.equivalent })
+        try cf.variable("conductance_emitted", Double.self, ["interface"], units: "W m-2 K-1", long: "1 / tir_emitted", values: tir.map { 1 / $0.emitted })
+        try cf.variable("conductance_landauer", Double.self, ["interface"], units: "W m-2 K-1",
+                        long: "Landauer conductance from the kernel's transmission (emitted-temperature definition)", values: landauer)
     }
 }

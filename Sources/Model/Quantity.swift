@@ -5,6 +5,7 @@ public enum Quantity {
     public enum Kind: String, Sendable {
         case length, temperature, powerDensity = "power density", rate, time, frequency, dimensionless
         case temperatureGradient = "temperature gradient"
+        case massDensity = "mass density"
         public var example: String {
             switch self {
             case .length: return "20 nm"
@@ -15,6 +16,7 @@ public enum Quantity {
             case .frequency: return "2 THz"
             case .dimensionless: return "0.5"
             case .temperatureGradient: return "1e6 K m-1"
+            case .massDensity: return "2329 kg m-3"
             }
         }
         var units: [String: Double] {
@@ -27,6 +29,7 @@ public enum Quantity {
             case .frequency: return ["Hz": 1, "THz": 1e12, "GHz": 1e9]
             case .dimensionless: return ["": 1, "1": 1]
             case .temperatureGradient: return ["K m-1": 1, "K/m": 1, "K um-1": 1e6, "K nm-1": 1e9]
+            case .massDensity: return ["kg m-3": 1, "kg/m3": 1, "g cm-3": 1000, "g/cm3": 1000]
             }
         }
     }

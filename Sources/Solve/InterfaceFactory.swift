@@ -1,8 +1,59 @@
 import Model
 
-/// Interface kernels by name, as the run configuration selects them ([[interface]] kind = …).
+/// Interface kernels by name, as the run configuration selects them (`[[interface]] kind = …`), with every
+/// parameter written with its unit (data-schema/run-config.md).
 enum InterfaceFactory {
+    static let kinds = ["diffuse-sheet", "dmm", "amm", "smm", "amm-dmm"]
+
     static func builder(for spec: RunConfig.Interface, file: String) throws -> (ModeSet, ModeSet, Vector3) throws -> InterfaceKernel {
-        throw ConfigError(file: file, line: spec.line, "[[interface]] kind '\\(spec.kind)' is not available yet")
+        var r = ConfigReader(file: file, table: spec.table)
+        _ = try r.string("boundary"); _ = try r.string("kind")
+        func binWidth() throws -> Double? {
+            r.has("bin_width") ? try r.quantity("bin_width", .frequency) / 1e12 : InterfaceKernel.defaultBinWidthTHz
+        }
+        func acoustic() throws -> AcousticMismatchParameters {
+            var p = AcousticMismatchParameters()
+            p.massDensityA = try r.quantity("density_a", .massDensity, default: p.massDensityA)
+            p.massDensityB = try r.quantity("density_b", .massDensity, default: p.massDensityB)
+            p.binWidth = try binWidth()
+            return p
+        }
+        let build: (ModeSet, ModeSet, Vector3) throws -> InterfaceKernel
+        switch spec.kind {
+        case "diffuse-sheet":
+            let t = try r.number("transmissivity")
+            guard t > 0, t <= 1 else { throw ConfigError(file: file, line: spec.table.lines["transmissivity"], "[[interface]] transmissivity must lie in (0, 1], found \(t)") }
+            let w = try binWidth()
+            build = { a, b, n in try InterfaceKernel.diffuseSheet(modesA: a, modesB: b, normal: n, transmissivity: t, binWidth: w) }
+        case "dmm":
+            let w = try binWidth() ?? InterfaceKernel.defaultBinWidthTHz
+            build = { a, b, n in try InterfaceKernel.diffuseMismatch(modesA: a, modesB: b, normal: n, binWidth: w) }
+        case "amm":
+            let p = try acoustic()
+            build = { a, b, n in try InterfaceKernel.acousticMismatch(modesA: a, modesB: b, normal: n, parameters: p) }
+        case "amm-dmm":
+            let p = try acoustic()
+            let s = try r.number("specularity")
+            guard (0...1).contains(s) else { throw ConfigError(file: file, line: spec.table.lines["specularity"], "[[interface]] specularity must lie in [0, 1]") }
+            let w = p.binWidth ?? InterfaceKernel.defaultBinWidthTHz
+            build = { a, b, n in
+                try InterfaceKernel.mix(try InterfaceKernel.acousticMismatch(modesA: a, modesB: b, normal: n, parameters: p),
+                                        try InterfaceKernel.diffuseMismatch(modesA: a, modesB: b, normal: n, binWidth: w), p: s)
+            }
+        case "smm":
+            var p = StrainMismatchParameters()
+            p.spacing = try r.quantity("spacing", .length, default: p.spacing)
+            p.burgers = try r.quantity("burgers", .length, default: p.burgers)
+            p.poisson = try r.number("poisson", default: p.poisson)
+            p.gruneisenA = try r.number("gruneisen_a", default: p.gruneisenA)
+            p.gruneisenB = try r.number("gruneisen_b", default: p.gruneisenB)
+            p.specular = try acoustic()
+            if r.has("max_order") { p.maxOrder = try r.integer("max_order") }
+            build = { a, b, n in try InterfaceKernel.strainMismatch(modesA: a, modesB: b, normal: n, parameters: p) }
+        default:
+            throw ConfigError(file: file, line: spec.table.lines["kind"], "[[interface]] kind: expected one of \(kinds.joined(separator: ", ")), found '\(spec.kind)'")
+        }
+        try r.rejectUnknownKeys()
+        return build
     }
 }

@@ -42,7 +42,14 @@ public enum SolveStage {
         let header = RunFileWriter.Header(mesh: setup.storedMesh, regions: setup.runRegions, provenance: provenance, config: config.text,
                                           counting: config.events.counting.rawValue, float32: config.float32,
                                           deflate: config.deflate)
-        let writer = try RunFileWriter(outputPath: output, header: header, resume: resume)
+        var h = header
+        for i in system.interfaces.compactMap({ $0 as? InterfaceCoupling }) {
+            let g = landauerConductance(i.kernel, modesA: system.regions[i.regionA].modes)
+            h.interfaces.append((i.tag, "\(i.kernel.name): \(i.kernel.description)", g, i.kernel.warnings))
+            progress?(String(format: "interface %d: %@, Landauer conductance %.4g W m-2 K-1", i.tag, i.kernel.name, g))
+            for w in i.kernel.warnings { progress?("  warning: \(w)") }
+        }
+        let writer = try RunFileWriter(outputPath: output, header: h, resume: resume)
         let solver = EventSolver(system: system, options: config.events)
         solver.progress = progress
         var state: EventSolver.ResumeState? = nil

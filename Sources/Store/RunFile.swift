@@ -46,6 +46,8 @@ public final class RunFileWriter {
         public var counting: String
         public var float32: Bool
         public var deflate: Int?
+        /// Interfaces: tag, kernel description, Landauer conductance (W m⁻² K⁻¹), warnings.
+        public var interfaces: [(tag: Int32, kernel: String, landauer: Double, warnings: [String])] = []
         public init(mesh: TetMesh, regions: [RunRegion], provenance: Provenance, config: String, counting: String,
                     float32: Bool, deflate: Int?) {
             self.mesh = mesh; self.regions = regions; self.provenance = provenance; self.config = config
@@ -99,6 +101,13 @@ public final class RunFileWriter {
             try createStack("\(p)/events/psi", width: r.nodes, modes: nm, deflate: h.deflate, units: "1")
             try createStack("\(p)/events/boundary_flux", width: r.faces, modes: nm, deflate: h.deflate, units: "m s-1")
             try file.put("\(p)/checkpoint/boundary_trace", [Double](repeating: 0, count: nm * 3 * r.faces), shape: [nm, 3 * r.faces], units: "1")
+        }
+        if !h.interfaces.isEmpty {
+            try file.put("/interfaces/tag", h.interfaces.map(\.tag), shape: [h.interfaces.count], units: "1")
+            try file.put("/interfaces/landauer_conductance", h.interfaces.map(\.landauer), shape: [h.interfaces.count], units: "W m-2 K-1")
+            let g = try file.openGroup("/interfaces")
+            try g.setAttribute("kernel", h.interfaces.map(\.kernel))
+            try g.setAttribute("warnings", h.interfaces.flatMap(\.warnings))
         }
         let series = HDF5DatasetOptions(chunk: [64], maxShape: [nil])
         for name in ["injected_volume", "injected_boundary", "scattered"] {

@@ -131,6 +131,11 @@ public enum Schema {
             .dataset("/events/balance/relative_change", "float64", ["events"], "1", "‖ψ^(m)‖/‖Σψ‖"),
             .dataset("/events/balance/sweeps", "int32", ["events"], "1", "drift sweeps spent in each event"),
             .dataset("/remainder/residual", "float64", ["iterations"], "1", required: false, "GMRES relative residual history"),
+            .dataset("/interfaces/tag", "int32", ["interfaces"], "1", required: false, "boundary tag of each interface"),
+            .dataset("/interfaces/landauer_conductance", "float64", ["interfaces"], "W m-2 K-1", required: false,
+                     "G_emit = Σ_μ ρC|v·n| t_μ from the kernel's transmission (side listed first → second)"),
+            .attribute("/interfaces@kernel", "string-array", required: false, "kernel name and parameters with units, per interface"),
+            .attribute("/interfaces@warnings", "string-array", required: false, "what the kernels reported"),
             .dataset("/accumulated/temperature", "float64", ["nodes"], "K", required: false, "equivalent-equilibrium ΔT of the steady state at every mesh node"),
             .dataset("/accumulated/heat_flux", "float64", ["nodes", "3"], "W m-2", required: false, "heat flux of the steady state"),
         ])

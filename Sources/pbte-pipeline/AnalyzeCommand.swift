@@ -14,12 +14,14 @@ struct AnalyzeCommand: ParsableCommand {
     @Option(help: "Centre of radial bins, e.g. \"0 0 0 nm\" (default: bounding-box centre).") var center: String?
     @Option(help: "Outer radius of radial bins, e.g. \"100 nm\" (default: farthest node).") var radius: String?
     @Option(help: "Frequency bins of the surface arrival map.") var energyBins = 20
+    @Option(help: "Interface resistance: exclude nodes this close to walls and interfaces, e.g. \"100 nm\".") var tirMargin = "0 nm"
     @OptionGroup var progress: ProgressOptions
 
     func run() throws {
         try failing {
             var o = AnalysisOptions()
             o.energyBins = energyBins
+            o.tirMargin = try Quantity.parse(tirMargin, .length)
             guard bins >= 1, energyBins >= 1 else { throw ValidationError("--bins and --energy-bins must be ≥ 1") }
             switch binning {
             case "radial":

@@ -141,17 +141,26 @@ struct FluxPlan {
             }
         }
         // Round-off repair: per bin, supply and demand agree only to round-off of the bin's total flux, which can be
-        // large next to a small mode's own w. An outgoing mode whose received flux is off by more than round-off of
-        // its own w has the error spread over its reflection entries in proportion to their flux; each column then
-        // changes by round-off of the bin, not of the small mode.
+        // large next to a small mode's own w. An outgoing mode short by more than round-off of its own w receives the
+        // deficit from all arriving modes of the bin in proportion to w (round-off of the bin for every column); an
+        // excess is taken off its reflection entries in proportion.
         var received = inn, addedRow = [Double](repeating: 0, count: n)
         for e in added { received[Int(e.row)] += e.flux; addedRow[Int(e.row)] += e.flux }
         var factor = [Double](repeating: 1, count: n)
-        for k in side.outgoing where addedRow[k] > 0 {
+        var binTotal = [Int: Double]()
+        for (bin, list) in side.arrivingByBin { binTotal[bin] = list.reduce(0) { $0 + side.w[$1] } }
+        for k in side.outgoing {
             let delta = side.w[k] - received[k]
-            if abs(delta) > 1e-13 * side.w[k] && addedRow[k] + delta >= 0 { factor[k] = (addedRow[k] + delta) / addedRow[k] }
+            guard abs(delta) > 1e-13 * side.w[k] else { continue }
+            if delta > 0, let total = binTotal[side.bin[k]], total > 0 {
+                for mu in side.arrivingByBin[side.bin[k]] ?? [] where side.w[mu] > 0 {
+                    added.append(Entry(row: Int32(k), col: Int32(mu), flux: delta * side.w[mu] / total))
+                }
+            } else if delta < 0 && addedRow[k] + delta >= 0 && addedRow[k] > 0 {
+                factor[k] = (addedRow[k] + delta) / addedRow[k]
+            }
         }
-        for i in added.indices { added[i].flux *= factor[Int(added[i].row)] }
+        for i in added.indices where factor[Int(added[i].row)] != 1 { added[i].flux *= factor[Int(added[i].row)] }
         if sideA { aa += added } else { bb += added }
     }
 

@@ -1,0 +1,91 @@
+import XCTest
+import Foundation
+import Store
+
+/// The interface pipeline end to end from the command line: a gray bilayer joined by a diffuse sheet, solved and
+/// analyzed; the interface resistance in the NetCDF products obeys R·(Cv/4) = (1−t)/t + 0.0657 (physics.md §2.4)
+/// within 2%, and with both walls at one temperature no heat flows.
+final class InterfaceRunTests: XCTestCase {
+    func config(kind: String, extra: String, hot: String, cold: String) -> String {
+        """
+        [run]
+        mesh = "bilayer.h5"
+        [[material]]
+        region = "lower"
+        file = "gray.h5"
+        [[material]]
+        region = "upper"
+        file = "gray.h5"
+        [events]
+        max_events = 4
+        krylov_tolerance = 1e-9
+        krylov_restart = 60
+        max_sweeps = 600
+        [[interface]]
+        boundary = "interface"
+        kind = "\(kind)"
+        \(extra)
+        [[wall]]
+        boundary = "zmin"
+        kind = "black"
+        temperature = "\(hot)"
+        [[wall]]
+        boundary = "zmax"
+        kind = "black"
+        temperature = "\(cold)"
+        [[wall]]
+        boundary = "xmin"
+        kind = "specular"
+        [[wall]]
+        boundary = "xmax"
+        kind = "specular"
+        [[wall]]
+        boundary = "ymin"
+        kind = "specular"
+        [[wall]]
+        boundary = "ymax"
+        kind = "specular"
+        """
+    }
+
+    func testDiffuseSheetResistanceThroughThePipeline() throws {
+        let dir = try CLI.temporaryDirectory("interface")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        XCTAssertEqual(try CLI.run(["ingest", "gray", "-o", "gray.h5", "--mean-free-path", "1 um", "--speed", "1000 m/s",
+                                    "--heat-capacity", "1e6 J m-3 K-1", "--polar", "32", "--azimuthal", "4"], in: dir).status, 0)
+        let mesh = try CLI.run(["ingest", "heterostructure", "-o", "bilayer.h5", "--cells", "1", "1", "80",
+                                "--lengths", "1 1 40 um", "--split", "20 um"], in: dir)
+        XCTAssertEqual(mesh.status, 0, mesh.stderr)
+        try config(kind: "diffuse-sheet", extra: "transmissivity = 0.5", hot: "1 K", cold: "0 K")
+            .write(toFile: dir + "/sheet.toml", atomically: true, encoding: .utf8)
+        let solve = try CLI.run(["solve", "sheet.toml", "-o", "sheet.run.h5"], in: dir)
+        XCTAssertEqual(solve.status, 0, solve.stderr)
+        XCTAssertEqual(try CLI.run(["validate", "sheet.run.h5"], in: dir).status, 0)
+        let an = try CLI.run(["analyze", "sheet.run.h5", "-o", "sheet.nc", "--binning", "slab-z", "--bins", "40", "--tir-margin", "5 um", "--quiet"], in: dir)
+        XCTAssertEqual(an.status, 0, an.stderr)
+        let nc = try NetCDFFile.open(dir + "/sheet.nc")
+        let r = try nc.variable("tir_equivalent").read(as: Double.self)[0]
+        let g = try nc.variable("conductance_landauer").read(as: Double.self)[0]
+        let cv4 = 1e6 * 1000 / 4
+        XCTAssertEqual(r * cv4, 1.0657, accuracy: 0.02 * 1.0657, "R·Cv/4")
+        // Landauer G = t Σ_{v·n>0} ρC|v·n|, which the 32-point polar quadrature puts within 0.1% of t·Cv/4.
+        XCTAssertEqual(g, 0.5 * cv4, accuracy: 2e-3 * cv4, "Landauer G = t·Cv/4 for a gray sheet")
+        XCTAssertLessThan(try nc.variable("heat_flux_spread").read(as: Double.self)[0], 0.01)
+    }
+
+    func testEquilibriumAcrossADMMInterface() throws {
+        let dir = try CLI.temporaryDirectory("interface-eq")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        XCTAssertEqual(try CLI.run(["ingest", "gray", "-o", "gray.h5", "--mean-free-path", "1 um", "--polar", "8", "--azimuthal", "4"], in: dir).status, 0)
+        XCTAssertEqual(try CLI.run(["ingest", "heterostructure", "-o", "bilayer.h5", "--cells", "1", "1", "12",
+                                    "--lengths", "1 1 6 um", "--split", "3 um"], in: dir).status, 0)
+        try config(kind: "dmm", extra: "", hot: "1 K", cold: "1 K").write(toFile: dir + "/eq.toml", atomically: true, encoding: .utf8)
+        let solve = try CLI.run(["solve", "eq.toml", "-o", "eq.run.h5", "--quiet"], in: dir)
+        XCTAssertEqual(solve.status, 0, solve.stderr)
+        let f = try HDF5File.open(dir + "/eq.run.h5")
+        let t = try f.readDataset("/accumulated/temperature", as: Double.self)
+        let q = try f.readDataset("/accumulated/heat_flux", as: Double.self)
+        XCTAssertLessThan(t.map { abs($0 - 1) }.max()!, 1e-9)
+        XCTAssertLessThan(q.map(abs).max()! / (1e6 * 1000 / 4), 1e-10)
+    }
+}
