@@ -86,15 +86,43 @@ def spectra(material, out):
     plt.close(fig)
 
 
+def interface_profiles(paths, out):
+    fig, ax = plt.subplots(figsize=(7, 4.5), layout="constrained")
+    for p in paths:
+        d = xr.open_dataset(p)
+        name = os.path.basename(p).replace(".nc", "").upper()
+        z = d["z"].values * 1e9
+        label = name
+        if "tir_equivalent" in d:
+            label += f"  (G_eq = {1e-6 / float(d.tir_equivalent[0]):.0f} MW m⁻² K⁻¹)"
+        ax.plot(z, d["temperature_binned"], "o-", ms=3, label=label)
+        if "interface_position" in d:
+            ax.axvline(float(d.interface_position[0]) * 1e9, color="grey", ls=":")
+    ax.set_xlabel("z (nm)   [Si | Ge]")
+    ax.set_ylabel("ΔT (K), equivalent-equilibrium")
+    ax.set_title("Steady temperature across the Si/Ge bilayer (hot Si wall 1 K, cold Ge wall 0 K)", fontsize=10)
+    ax.legend()
+    fig.savefig(os.path.join(out, "sige_temperature.png"), dpi=120)
+    plt.close(fig)
+
+
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("study", choices=["nanoparticle"])
-    ap.add_argument("--products", required=True)
+    ap.add_argument("study", choices=["nanoparticle", "interface"])
+    ap.add_argument("--products", required=True, nargs="+")
     ap.add_argument("--material")
     ap.add_argument("--out", required=True)
     a = ap.parse_args()
     os.makedirs(a.out, exist_ok=True)
-    d = xr.open_dataset(a.products)
+    if a.study == "interface":
+        interface_profiles(a.products, a.out)
+        for p in a.products:
+            sub = os.path.join(a.out, os.path.basename(p).replace(".nc", ""))
+            os.makedirs(sub, exist_ok=True)
+            surface_map(xr.open_dataset(p), sub)
+        print("figures in", a.out)
+        return
+    d = xr.open_dataset(a.products[0])
     radial_profiles(d, a.out)
     event_contributions(d, a.out)
     surface_map(d, a.out)

@@ -11,6 +11,8 @@ public struct AnalysisOptions: Sendable, Equatable {
     }
     public var binning: Binning = .radial(center: nil, bins: 20, radius: nil)
     public var energyBins: Int = 20
+    /// Latitude bins of the angular surface map (longitude gets twice as many).
+    public var angularBins: Int = 12
     /// Interface resistance fits exclude nodes closer than this to walls and the interface (m).
     public var tirMargin: Double = 0
     public init() {}

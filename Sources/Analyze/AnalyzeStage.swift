@@ -74,6 +74,20 @@ public enum AnalyzeStage {
                                         long: "temperature rise of events 0..m, averaged over \(c) bins", cellMethods: "\(c): mean")
             let surf = try cf.define("surface_power", ["event", "boundary", "frequency"], units: "W",
                                      long: "power reaching each boundary at event m, per frequency bin")
+            let nlat = options.angularBins, nlon = 2 * options.angularBins
+            try nc.defineDimension("latitude", length: nlat)
+            try nc.defineDimension("longitude", length: nlon)
+            try cf.coordinate("latitude", units: "degree_north", long: "latitude of the surface point seen from the centre",
+                              edges: (0...nlat).map { -90 + 180 * Double($0) / Double(nlat) }, axis: "Y")
+            try cf.coordinate("longitude", units: "degree_east", long: "longitude of the surface point seen from the centre",
+                              edges: (0...nlon).map { -180 + 360 * Double($0) / Double(nlon) }, axis: "X")
+            let angular = try cf.define("surface_power_angular", ["event", "latitude", "longitude"], units: "W",
+                                        long: "power reaching the boundary at event m, by direction of the surface point from the centre")
+            let (blo, bhi) = mesh.bounds
+            let center: Vector3 = {
+                if case .radial(let c?, _, _) = options.binning { return c }
+                return 0.5 * (blo + bhi)
+            }()
             var cumulative = [Double](repeating: 0, count: nn)
             for m in 0..<ne {
                 let t = gather(try run.regions.indices.map { observables[$0].temperature(try run.psi(region: $0, event: m)) })
@@ -86,7 +100,28 @@ public enum AnalyzeStage {
                     arrivals.add(flux: try run.boundaryFlux(region: r, event: m), region: run.regions[r], mesh: mesh, geometry: geo, into: &p)
                 }
                 try surf.write(p, start: [m, 0, 0], count: [1, tags.count, nf])
+                var ang = [Double](repeating: 0, count: nlat * nlon)
+                for r in run.regions.indices {
+                    arrivals.addAngular(flux: try run.boundaryFlux(region: r, event: m), region: run.regions[r], mesh: mesh, geometry: geo,
+                                        center: center, latitudes: nlat, longitudes: nlon, into: &ang)
+                }
+                try angular.write(ang, start: [m, 0, 0], count: [1, nlat, nlon])
                 progress?("analyzed event \(m + 1)/\(ne)")
+            }
+            // Mode spectra of each region: lifetime versus frequency, group speed versus direction.
+            for r in run.regions {
+                let m = r.modes, d = "mode_\(r.name)"
+                try nc.defineDimension(d, length: m.count)
+                try cf.variable("\(r.name)_frequency", Double.self, [d], units: "THz", long: "\(r.name): phonon frequency",
+                                values: m.omega.map { $0 / (2 * Double.pi * 1e12) })
+                try cf.variable("\(r.name)_lifetime", Double.self, [d], units: "s", long: "\(r.name): relaxation time (fill: excluded mode)",
+                                values: m.tau.map { $0.isFinite ? $0 : .nan })
+                let speed = (0..<m.count).map { m.speed($0) }
+                try cf.variable("\(r.name)_group_speed", Double.self, [d], units: "m s-1", long: "\(r.name): group velocity magnitude", values: speed)
+                try cf.variable("\(r.name)_velocity_polar_angle", Double.self, [d], units: "degree", long: "\(r.name): angle of the group velocity from +z",
+                                values: (0..<m.count).map { speed[$0] > 0 ? acos(max(-1, min(1, m.vz[$0] / speed[$0]))) * 180 / Double.pi : .nan })
+                try cf.variable("\(r.name)_velocity_azimuth", Double.self, [d], units: "degree", long: "\(r.name): azimuth of the group velocity from +x",
+                                values: (0..<m.count).map { speed[$0] > 0 ? atan2(m.vy[$0], m.vx[$0]) * 180 / Double.pi : .nan })
             }
             try cf.variable("injected_power", Double.self, ["event"], units: "W", long: "power injected at event m (volume + walls)",
                             values: zip(try run.balance("injected_volume"), try run.balance("injected_boundary")).map { $0 + $1 })

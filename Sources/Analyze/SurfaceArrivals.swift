@@ -38,4 +38,26 @@ struct SurfaceArrivals {
             }
         }
     }
+
+    /// Adds the power leaving one region through each face into latitude × longitude bins of the face centroid's
+    /// direction from `center` (the angular surface map).
+    func addAngular(flux: [Double], region r: RunRegion, mesh: TetMesh, geometry: MeshGeometry, center: Vector3,
+                    latitudes: Int, longitudes: Int, into out: inout [Double]) {
+        let nf = r.faces
+        for (lf, gf) in r.faceIndex.enumerated() {
+            let f = mesh.boundaryFaces[Int(gf)]
+            let c = (1.0 / 3) * TetMesh.faceCorners[Int(f.face)].reduce(Vector3.zero) { $0 + mesh.node(mesh.corner(Int(f.tet), $1)) }
+            let d = (c - center).normalized
+            let lat = asin(max(-1, min(1, d.z))), lon = atan2(d.y, d.x)
+            let i = min(latitudes - 1, Int(((lat + Double.pi / 2) / Double.pi * Double(latitudes)).rounded(.down)))
+            let j = min(longitudes - 1, Int(((lon + Double.pi) / (2 * Double.pi) * Double(longitudes)).rounded(.down)))
+            let n = geometry.normal(Int(f.tet), Int(f.face))
+            let a = n.norm
+            var p = 0.0
+            for mu in 0..<r.modes.count where r.modes.velocity(mu).dot(n) > 0 {
+                p += r.modes.volumeWeight[mu] * r.modes.energy(mu) * flux[mu * nf + lf] * a
+            }
+            out[i * longitudes + j] += p
+        }
+    }
 }

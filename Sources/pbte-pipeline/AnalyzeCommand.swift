@@ -14,6 +14,7 @@ struct AnalyzeCommand: ParsableCommand {
     @Option(help: "Centre of radial bins, e.g. \"0 0 0 nm\" (default: bounding-box centre).") var center: String?
     @Option(help: "Outer radius of radial bins, e.g. \"100 nm\" (default: farthest node).") var radius: String?
     @Option(help: "Frequency bins of the surface arrival map.") var energyBins = 20
+    @Option(help: "Latitude bins of the angular surface map (twice as many longitudes).") var angularBins = 12
     @Option(help: "Interface resistance: exclude nodes this close to walls and interfaces, e.g. \"100 nm\".") var tirMargin = "0 nm"
     @OptionGroup var progress: ProgressOptions
 
@@ -21,6 +22,8 @@ struct AnalyzeCommand: ParsableCommand {
         try failing {
             var o = AnalysisOptions()
             o.energyBins = energyBins
+            guard angularBins >= 1 else { throw ValidationError("--angular-bins must be ≥ 1") }
+            o.angularBins = angularBins
             o.tirMargin = try Quantity.parse(tirMargin, .length)
             guard bins >= 1, energyBins >= 1 else { throw ValidationError("--bins and --energy-bins must be ≥ 1") }
             switch binning {

@@ -114,6 +114,33 @@ final class ProductTests: XCTestCase {
         } }
     }
 
+    /// The angular map redistributes the same power over directions: per event it sums to the boundary total.
+    func testAngularMapConservesSurfacePower() throws {
+        let nc = try NetCDFFile.open(Self.ncPath)
+        let p = try nc.variable("surface_power").read(as: Double.self)
+        let a = try nc.variable("surface_power_angular").read(as: Double.self)
+        let ne = try nc.dimension("event").length
+        let perEvent = p.count / ne, perMap = a.count / ne
+        for e in 0..<ne {
+            let total = p[(e * perEvent)..<((e + 1) * perEvent)].reduce(0, +)
+            let ang = a[(e * perMap)..<((e + 1) * perMap)].reduce(0, +)
+            XCTAssertEqual(ang, total, accuracy: 1e-12 * abs(total) + 1e-30)
+        }
+    }
+
+    /// Mode spectra in the products are the run's modes.
+    func testModeSpectraMatchTheRun() throws {
+        let run = try RunFileReader(path: Self.runPath)
+        let nc = try NetCDFFile.open(Self.ncPath)
+        let r = run.regions[0]
+        let f = try nc.variable("\(r.name)_frequency").read(as: Double.self)
+        let s = try nc.variable("\(r.name)_group_speed").read(as: Double.self)
+        for mu in 0..<r.modes.count {
+            XCTAssertEqual(f[mu], r.modes.omega[mu] / (2 * Double.pi * 1e12), accuracy: 1e-12)
+            XCTAssertEqual(s[mu], r.modes.speed(mu), accuracy: 1e-9)
+        }
+    }
+
     func testXarrayOpensTheProducts() throws {
         guard let py = ProcessInfo.processInfo.environment["PBTE_PYTHON"] else { throw XCTSkip("PBTE_PYTHON not set") }
         let script = """
