@@ -6,15 +6,15 @@ import Model
 /// Per tetrahedron the 4×4 system is `(K + σM + Σ_in F_f) ψ = M Q + Σ_in F_f ψ_up` with `K_ij = (V/4) Ω̂·∇φ_j`,
 /// `M_ij = V(1+δ_ij)/20` and `F_f,ij = |Ω̂·N_f|(1+δ_ij)/12` on the corners of face f. Tetrahedra are taken in
 /// upwind order (Kahn's algorithm on the face graph, solving each tet the moment its last upwind neighbour is done);
-/// dependency cycles, which unstructured meshes can have, are found as strongly connected components (Tarjan) and
-/// each is iterated on its own (Gauss–Seidel over its tets) until its values stop changing.
+/// dependency cycles, which unstructured meshes can have, are found as strongly connected components (Tarjan); each
+/// is solved as one coupled system (up to 96 tets) or by Gauss–Seidel over its own tets until nothing changes.
 /// The scheme is conservative per tetrahedron, so energy balance closes to round-off.
 ///
 /// The 4×4 matrix has a closed structure (docs/performance.md, "drift kernel"): with `dn_f = Ω̂·N_f`,
 /// `K_ij = −dn_j/12` (since `∇φ_j = −N_j/(3V)`), and with `a_f = max(−dn_f, 0)/12`, `W = Σ a_f`, `s = σV/20`:
 /// `A = α I + 1 pᵀ − a 1ᵀ`, `α = s + W`, `p = k + α 1 − a`. It is solved in closed form by Sherman–Morrison–Woodbury
 /// (one 2×2 system) instead of Gaussian elimination: ~40 flops, no pivoting branches. The symmetric part of A is
-/// `Σ_f |dn_f| F_f/… + 2σM`, positive definite on a scale of W + s for every tet shape, so the formula is as
+/// `½ Σ_f |dn_f| F_f + σM`, positive definite on a scale of W + s for every real tet shape, so the formula is as
 /// accurate as pivoted elimination (SweepKernelTests compares the two to 1e-12 on irregular meshes).
 public struct SweepScratch {
     /// Per-thread work arrays, raw so the kernel's inner loops carry no bounds checks or copy-on-write tests.
@@ -62,7 +62,7 @@ public struct SweepResult {
     public var absorbed: Double
     /// Number of tetrahedra in dependency cycles (strongly connected components of more than one tet).
     public var cyclicTets: Int
-    /// Gauss–Seidel passes of the slowest cycle (1 when there is none).
+    /// Gauss–Seidel passes of the slowest cycle (1 when there is none or every cycle was solved directly).
     public var passes: Int
 }
 
@@ -293,28 +293,113 @@ extension SweepMesh {
                 continue
             }
             cyclic += hi - lo
-            // Gauss–Seidel over the component, from zero, in the order the DFS first reached its tets (upwind
-            // first), until the largest relative change of a corner value is at round-off.
-            for i in lo..<hi { let t = Int(comps[i]); for j in 0..<4 { corner[4 * t + j] = 0 } }
-            var passes = 0
-            repeat {
-                passes += 1
-                var change = 0.0
-                for i in stride(from: hi - 1, through: lo, by: -1) {
-                    let t = Int(comps[i])
-                    let x = kernel.solve(t)
-                    let tb = 4 * t
-                    for j in 0..<4 where x[j] != corner[tb + j] {
-                        let ch = Swift.abs(x[j] - corner[tb + j]) / Swift.max(Swift.abs(x[j]), 1e-300)
-                        if ch > change { change = ch }
-                        corner[tb + j] = x[j]
+            if hi - lo <= Self.exactComponentLimit {
+                // Small component (the usual case): one coupled linear system, solved exactly.
+                solveComponent(kernel: kernel, tets: comps + lo, count: hi - lo, slot: index)
+            } else {
+                // Large component: Gauss–Seidel over it, from zero, in the order the DFS first reached its tets
+                // (upwind first), until the largest relative change of a corner value is at round-off.
+                for i in lo..<hi { let t = Int(comps[i]); for j in 0..<4 { corner[4 * t + j] = 0 } }
+                var passes = 0
+                repeat {
+                    passes += 1
+                    var change = 0.0
+                    for i in stride(from: hi - 1, through: lo, by: -1) {
+                        let t = Int(comps[i])
+                        let x = kernel.solve(t)
+                        let tb = 4 * t
+                        for j in 0..<4 where x[j] != corner[tb + j] {
+                            let ch = Swift.abs(x[j] - corner[tb + j]) / Swift.max(Swift.abs(x[j]), 1e-300)
+                            if ch > change { change = ch }
+                            corner[tb + j] = x[j]
+                        }
                     }
-                }
-                if change <= 1e-14 || passes >= 200 { break }
-            } while true
-            maxPasses = max(maxPasses, passes)
+                    if change <= 1e-15 || passes >= 1000 { break }
+                } while true
+                maxPasses = max(maxPasses, passes)
+            }
             for i in lo..<hi { let t = Int(comps[i]); deposit(t, SIMD4(corner[4 * t], corner[4 * t + 1], corner[4 * t + 2], corner[4 * t + 3])) }
         }
         return (cyclic, maxPasses)
+    }
+
+    /// Components of up to this many tets are solved as one coupled system (4 unknowns per tet, dense elimination).
+    static var exactComponentLimit: Int { 96 }
+
+    /// Solves the tets of one dependency cycle together: the DG equations of every tet, with the upwind values
+    /// that come from inside the component as unknowns, by Gaussian elimination with partial pivoting. Values
+    /// from outside (solved neighbours, boundary data) are known. Writes the corner values. `slot` is scratch
+    /// (one Int32 per tet), left as found.
+    private func solveComponent(kernel: SweepKernel, tets comp: UnsafeMutablePointer<Int32>, count k: Int,
+                                slot: UnsafeMutablePointer<Int32>) {
+        let n = 4 * k
+        var saved = [Int32](repeating: 0, count: k)
+        for i in 0..<k { let t = Int(comp[i]); saved[i] = slot[t]; slot[t] = Int32(-10 - i) }
+        @inline(__always) func slotOf(_ u: Int) -> Int { u >= 0 && slot[u] <= -10 ? Int(-10 - slot[u]) : -1 }
+        var a = [Double](repeating: 0, count: n * n), b = [Double](repeating: 0, count: n)
+        for i in 0..<k {
+            let t = Int(comp[i]), tb = 4 * t
+            let dn = SIMD4<Double>(kernel.dots[tb], kernel.dots[tb + 1], kernel.dots[tb + 2], kernel.dots[tb + 3])
+            let v = kernel.volume[t]
+            // The tet's own matrix, A_cj = (−dn_j/12) + s(1 + δ_cj) + Σ_{inflow f ∉ {c, j}} a_f (1 + δ_cj).
+            for c in 0..<4 { for j in 0..<4 {
+                var e = -dn[j] / 12 + kernel.sigma * v / 20 * (c == j ? 2 : 1)
+                for f in 0..<4 where dn[f] < 0 && f != c && f != j { e += -dn[f] / 12 * (c == j ? 2 : 1) }
+                a[(4 * i + c) * n + 4 * i + j] = e
+            } }
+            let q = kernel.sourceScale * SIMD4<Double>(kernel.source[Int(kernel.tets[tb])], kernel.source[Int(kernel.tets[tb + 1])],
+                                                       kernel.source[Int(kernel.tets[tb + 2])], kernel.source[Int(kernel.tets[tb + 3])])
+            var r = (v / 20) * (q + SIMD4<Double>(repeating: q.sum()))
+            for f in 0..<4 where dn[f] < 0 {
+                let w = -dn[f] / 12
+                let u = Int(kernel.neighbor[tb + f])
+                let j = slotOf(u)
+                if j >= 0 {
+                    // Upwind values from inside the component: coupling terms −F_f on the neighbour's corners.
+                    for c in 0..<4 where c != f { for c2 in 0..<4 where c2 != f {
+                        let uc = Int(kernel.neighborCorner[16 * t + 4 * f + c2])
+                        a[(4 * i + c) * n + 4 * j + uc] -= w * (c == c2 ? 2 : 1)
+                    } }
+                    continue
+                }
+                var up = SIMD4<Double>(repeating: 0)
+                if u >= 0 {
+                    for c in 0..<4 where c != f { up[c] = kernel.corner[4 * u + Int(kernel.neighborCorner[16 * t + 4 * f + c])] }
+                } else {
+                    let bi = Int(kernel.boundaryIndex[tb + f])
+                    if bi >= 0 { for c in 0..<4 where c != f { up[c] = kernel.inflow[3 * bi + (c < f ? c : c - 1)] } }
+                }
+                var mask = SIMD4<Double>(repeating: 1)
+                mask[f] = 0
+                r += w * (up + SIMD4<Double>(repeating: up.sum())) * mask
+            }
+            for c in 0..<4 { b[4 * i + c] = r[c] }
+        }
+        // Gaussian elimination with partial pivoting.
+        for col in 0..<n {
+            var p = col
+            for i in (col + 1)..<n where Swift.abs(a[i * n + col]) > Swift.abs(a[p * n + col]) { p = i }
+            if p != col {
+                for j in 0..<n { a.swapAt(col * n + j, p * n + j) }
+                b.swapAt(col, p)
+            }
+            let inv = 1 / a[col * n + col]
+            for i in (col + 1)..<n {
+                let f = a[i * n + col] * inv
+                if f == 0 { continue }
+                for j in col..<n { a[i * n + j] -= f * a[col * n + j] }
+                b[i] -= f * b[col]
+            }
+        }
+        for i in stride(from: n - 1, through: 0, by: -1) {
+            var s = b[i]
+            for j in (i + 1)..<n { s -= a[i * n + j] * b[j] }
+            b[i] = s / a[i * n + i]
+        }
+        for i in 0..<k {
+            let t = Int(comp[i])
+            for c in 0..<4 { kernel.corner[4 * t + c] = b[4 * i + c] }
+            slot[t] = saved[i]
+        }
     }
 }

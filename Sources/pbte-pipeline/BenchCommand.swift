@@ -78,7 +78,8 @@ struct Bench: ParsableCommand {
         let sections = only.isEmpty ? ["drift", "collisions", "storage", "e2e", "scaling"] : only
         let cores = ProcessInfo.processInfo.activeProcessorCount
         let start = Date()
-        note("bench (\(quick ? "quick" : "full")) on \(cores) cores, \(Self.cpuModel()), scratch \(dir)")
+        let load0 = Self.loadAverage()
+        note("bench (\(quick ? "quick" : "full")) on \(cores) cores, \(Self.cpuModel()), load average \(load0), scratch \(dir)")
         // Everything below runs OpenBLAS one thread at a time unless a figure says otherwise; the solver's own
         // choice is what the end-to-end row measures.
         if sections.contains("drift") { try drift(table, cores: cores) }
@@ -88,7 +89,12 @@ struct Bench: ParsableCommand {
         if sections.contains("scaling") { try scaling(table, dir: dir) }
         let f = ISO8601DateFormatter()
         print("pbte-pipeline bench \(quick ? "--quick" : "(full)") — \(f.string(from: Date())), \(cores) cores, \(Self.cpuModel()), total \(String(format: "%.0f", Date().timeIntervalSince(start))) s")
+        print("load average (1 min) at start \(load0), at end \(Self.loadAverage()): figures are trustworthy only when other work on the machine stays well below one core")
         print(table.render(), terminator: "")
+    }
+
+    static func loadAverage() -> String {
+        ((try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8)) ?? "?").split(separator: " ").first.map(String.init) ?? "?"
     }
 
     static func cpuModel() -> String {
@@ -385,6 +391,6 @@ struct Bench: ParsableCommand {
 }
 
 private func fm_create(_ path: String) -> FileHandle? {
-    FileManager.default.createFile(atPath: path, contents: nil)
+    _ = FileManager.default.createFile(atPath: path, contents: nil)
     return FileHandle(forWritingAtPath: path)
 }
