@@ -41,7 +41,7 @@ $(BIN): deps $(shell find Sources -name '*.swift' -o -name '*.h' -o -name '*.mod
 	@touch $(BIN)
 
 test: deps venv
-	PBTE_PYTHON=$(abspath $(PY)) $(SWIFT) test -c release
+	PBTE_PYTHON=$(abspath $(PY)) $(SWIFT) test -c release --disable-swift-testing
 
 demo: deps venv $(BIN)
 	$(MAKE) -C pipelines/si-nanoparticle PBTE=$(abspath $(BIN)) PY=$(abspath $(PY))
