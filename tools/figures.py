@@ -106,6 +106,34 @@ def interface_profiles(paths, out):
     plt.close(fig)
 
 
+def decay_profiles(path, out):
+    d = xr.open_dataset(path)
+    if "population_deviation_binned" not in d:
+        return
+    name = os.path.basename(path).replace(".nc", "")
+    fig, ax = plt.subplots(1, 2, figsize=(11, 4), layout="constrained")
+    z = d[d.population_deviation_binned.dims[1]].values * 1e9
+    cmap = plt.get_cmap("plasma")
+    nf = d.sizes["frequency"]
+    for k in range(nf):
+        ax[0].plot(z, d.population_deviation_binned.isel(frequency=k), color=cmap(k / max(nf - 1, 1)), lw=1)
+    ax[0].axvline(float(d.interface_position[0]) * 1e9, color="grey", ls=":")
+    ax[0].set_xlabel("z (nm)")
+    ax[0].set_ylabel("δ_b: energy beyond local equilibrium (J m⁻³)")
+    ax[0].set_title(f"{name.upper()}: populations per frequency bin")
+    f = d.frequency.values
+    for side, label in [(0, "below (Si side)"), (1, "above (Ge side)")]:
+        ax[1].errorbar(f, d.decay_length.isel(side=side) * 1e9, yerr=d.decay_length_uncertainty.isel(side=side) * 1e9,
+                       fmt="o", capsize=3, label=label)
+    ax[1].set_xlabel("frequency (THz)")
+    ax[1].set_ylabel("decay length (nm)")
+    ax[1].legend()
+    sm = plt.cm.ScalarMappable(cmap=cmap, norm=plt.Normalize(f.min(), f.max()))
+    fig.colorbar(sm, ax=ax[0], label="frequency bin (THz)")
+    fig.savefig(os.path.join(out, f"{name}_decay.png"), dpi=120)
+    plt.close(fig)
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("study", choices=["nanoparticle", "interface"])
@@ -117,6 +145,7 @@ def main():
     if a.study == "interface":
         interface_profiles(a.products, a.out)
         for p in a.products:
+            decay_profiles(p, a.out)
             sub = os.path.join(a.out, os.path.basename(p).replace(".nc", ""))
             os.makedirs(sub, exist_ok=True)
             surface_map(xr.open_dataset(p), sub)

@@ -143,6 +143,10 @@ public enum AnalyzeStage {
                                                               axis: options.axis, margin: options.tirMargin)
                     if !tir.isEmpty {
                         try writeInterfaces(tir, landauer: tir.map { r in tags.firstIndex(of: r.tag).map { g[$0] } ?? .nan }, cf: cf, nc: nc)
+                        if case .slab = options.binning {
+                            try writeDecay(run: run, psi: steadyParts.map { $0! }, arrivals: arrivals, bins: bins,
+                                           interface: tir[0].position, margin: options.tirMargin, cf: cf, nc: nc)
+                        }
                     }
                 }
             }
@@ -162,5 +166,38 @@ public enum AnalyzeStage {
         try cf.variable("conductance_emitted", Double.self, ["interface"], units: "W m-2 K-1", long: "1 / tir_emitted", values: tir.map { 1 / $0.emitted })
         try cf.variable("conductance_landauer", Double.self, ["interface"], units: "W m-2 K-1",
                         long: "Landauer conductance from the kernel's transmission (emitted-temperature definition)", values: landauer)
+    }
+
+    /// Energy-binned populations beyond local equilibrium versus position, and their decay lengths on both sides
+    /// of the (first) interface.
+    static func writeDecay(run: RunFileReader, psi: [[Double]], arrivals: SurfaceArrivals, bins: SpatialBins,
+                           interface pos: Double, margin: Double, cf: CFWriter, nc: NetCDFFile) throws {
+        let dev = DecayLengths.deviation(run: run, psi: psi, arrivals: arrivals)
+        let nf = dev.count, nb = bins.count, c = bins.coordinateName
+        var profile = [Double](), lengths = [Double](repeating: .nan, count: 2 * nf), errors = lengths
+        let centers = (0..<nb).map { 0.5 * (bins.edges[$0] + bins.edges[$0 + 1]) }
+        for b in 0..<nf {
+            let p = bins.average(dev[b])
+            profile += p
+            for side in 0..<2 {
+                var d = [Double](), y = [Double]()
+                // Leave out the bin cut by the interface and the bins within the margin of the outer walls.
+                for k in 0..<nb where !(bins.edges[k] < pos && bins.edges[k + 1] > pos)
+                    && centers[k] - bins.edges[0] >= margin && bins.edges[nb] - centers[k] >= margin {
+                    let below = centers[k] < pos
+                    if (side == 0) == below { d.append(abs(centers[k] - pos)); y.append(p[k]) }
+                }
+                if let f = DecayLengths.fit(distance: d, value: y) { lengths[side * nf + b] = f.length; errors[side * nf + b] = f.uncertainty }
+            }
+        }
+        try nc.defineDimension("side", length: 2)
+        try cf.variable("side", Int32.self, ["side"], units: "1", long: "0: below the interface along the axis, 1: above", values: [0, 1])
+        try cf.variable("population_deviation_binned", Double.self, ["frequency", c], units: "J m-3",
+                        long: "energy density of each frequency bin beyond its local-equilibrium share, averaged over \(c) bins",
+                        values: profile, cellMethods: "\(c): mean")
+        try cf.variable("decay_length", Double.self, ["side", "frequency"], units: "m",
+                        long: "decay length of the population deviation away from the interface (fit A exp(-d/l) + c)", values: lengths)
+        try cf.variable("decay_length_uncertainty", Double.self, ["side", "frequency"], units: "m",
+                        long: "half-width of the decay-length interval where the fit residual grows by its variance", values: errors)
     }
 }

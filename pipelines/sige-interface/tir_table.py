@@ -12,3 +12,13 @@ for path in sys.argv[1:]:
     print(f"{name:8} {r_eq * 1e9:14.3f} {1e-6 / r_eq:14.1f} {r_em * 1e9:10.3f} {1e-6 / r_em:10.1f} "
           f"{float(d.conductance_landauer[0]) * 1e-6:11.1f} {float(d.heat_flux_spread[0]):9.3f}")
 print(f"published (pBTE + SMM): G = {PUBLISHED_G * 1e-6:.1f} MW m-2 K-1, R = {1e9 / PUBLISHED_G:.3f} m2 K GW-1")
+
+for path in sys.argv[1:]:
+    d = xr.open_dataset(path)
+    if "decay_length" not in d:
+        continue
+    name = path.split("/")[-1].replace(".nc", "")
+    print(f"\n{name}: decay length (nm) of the population deviation per frequency bin, Si side | Ge side")
+    for k, f in enumerate(d.frequency.values):
+        a, b = d.decay_length.isel(side=0, frequency=k).values * 1e9, d.decay_length.isel(side=1, frequency=k).values * 1e9
+        print(f"  {f:6.2f} THz  {a:8.1f} | {b:8.1f}")
