@@ -62,6 +62,21 @@ def surface_map(d, out):
     plt.close(fig)
 
 
+def angular_map(d, out):
+    if "surface_power_angular" not in d:
+        return
+    total = d["surface_power_angular"].sum("event")
+    fig, ax = plt.subplots(1, 2, figsize=(11, 4), layout="constrained")
+    for a, data, title in [(ax[0], d["surface_power_angular"].isel(event=0), "event 0"), (ax[1], total, "all events")]:
+        im = a.pcolormesh(d["longitude"], d["latitude"], data * 1e6, shading="nearest", cmap="magma")
+        a.set_xlabel("longitude (degree)")
+        a.set_ylabel("latitude (degree)")
+        a.set_title(f"power reaching the surface, {title}")
+        fig.colorbar(im, ax=a, label="µW")
+    fig.savefig(os.path.join(out, "surface_angular.png"), dpi=120)
+    plt.close(fig)
+
+
 def spectra(material, out):
     with h5py.File(material, "r") as f:
         freq = f["/modes/frequency"][:]
@@ -155,6 +170,7 @@ def main():
     radial_profiles(d, a.out)
     event_contributions(d, a.out)
     surface_map(d, a.out)
+    angular_map(d, a.out)
     if a.material:
         spectra(a.material, a.out)
     print("figures in", a.out)

@@ -68,6 +68,13 @@ public enum AnalyzeStage {
 
             let tEvent = try cf.define("temperature_event", ["event", "node"], units: "K",
                                        long: "temperature rise carried by event m (equivalent-equilibrium definition)", chunk: [1, nn])
+            let axisName = ["x", "y", "z"][options.axis]
+            let tPlus = try cf.define("temperature_emitted_plus_event", ["event", "node"], units: "K",
+                                      long: "emitted temperature of event m: modes moving toward +\(axisName)", chunk: [1, nn])
+            let tMinus = try cf.define("temperature_emitted_minus_event", ["event", "node"], units: "K",
+                                       long: "emitted temperature of event m: modes moving toward −\(axisName)", chunk: [1, nn])
+            let qEvent = try cf.define("heat_flux_event", ["event", "node", "vector"], units: "W m-2",
+                                       long: "heat flux carried by event m", chunk: [1, nn, 3])
             let tBinEvent = try cf.define("temperature_binned_event", ["event", c], units: "K",
                                           long: "temperature rise carried by event m, averaged over \(c) bins", cellMethods: "\(c): mean")
             let tBinCum = try cf.define("temperature_binned_cumulative", ["event", c], units: "K",
@@ -89,8 +96,15 @@ public enum AnalyzeStage {
                 return 0.5 * (blo + bhi)
             }()
             var cumulative = [Double](repeating: 0, count: nn)
+            var angularTotal = [Double](repeating: 0, count: nlat * nlon)
             for m in 0..<ne {
-                let t = gather(try run.regions.indices.map { observables[$0].temperature(try run.psi(region: $0, event: m)) })
+                let psiM = try run.regions.indices.map { try run.psi(region: $0, event: m) }
+                let t = gather(run.regions.indices.map { observables[$0].temperature(psiM[$0]) })
+                try tPlus.write(gather(run.regions.indices.map { observables[$0].emittedTemperature(psiM[$0], axis: options.axis, positive: true) }),
+                                start: [m, 0], count: [1, nn])
+                try tMinus.write(gather(run.regions.indices.map { observables[$0].emittedTemperature(psiM[$0], axis: options.axis, positive: false) }),
+                                 start: [m, 0], count: [1, nn])
+                try qEvent.write(gather(run.regions.indices.map { observables[$0].heatFlux(psiM[$0]) }, width: 3), start: [m, 0, 0], count: [1, nn, 3])
                 for n in 0..<nn { cumulative[n] += t[n] }
                 try tEvent.write(t, start: [m, 0], count: [1, nn])
                 try tBinEvent.write(bins.average(t), start: [m, 0], count: [1, nb])
@@ -106,6 +120,7 @@ public enum AnalyzeStage {
                                         center: center, latitudes: nlat, longitudes: nlon, into: &ang)
                 }
                 try angular.write(ang, start: [m, 0, 0], count: [1, nlat, nlon])
+                for i in 0..<ang.count { angularTotal[i] += ang[i] }
                 progress?("analyzed event \(m + 1)/\(ne)")
             }
             // Mode spectra of each region: lifetime versus frequency, group speed versus direction.
@@ -123,6 +138,8 @@ public enum AnalyzeStage {
                 try cf.variable("\(r.name)_velocity_azimuth", Double.self, [d], units: "degree", long: "\(r.name): azimuth of the group velocity from +x",
                                 values: (0..<m.count).map { speed[$0] > 0 ? atan2(m.vy[$0], m.vx[$0]) * 180 / Double.pi : .nan })
             }
+            try cf.variable("surface_power_angular_total", Double.self, ["latitude", "longitude"], units: "W",
+                            long: "power reaching the boundary summed over the stored events, by direction from the centre", values: angularTotal)
             try cf.variable("injected_power", Double.self, ["event"], units: "W", long: "power injected at event m (volume + walls)",
                             values: zip(try run.balance("injected_volume"), try run.balance("injected_boundary")).map { $0 + $1 })
             try cf.variable("scattered_power", Double.self, ["event"], units: "W", long: "power scattered out of event m",
@@ -134,6 +151,11 @@ public enum AnalyzeStage {
                 try cf.variable("temperature", Double.self, ["node"], units: "K",
                                 long: "steady temperature rise (all events and the remainder)", values: t)
                 try cf.variable("heat_flux", Double.self, ["node", "vector"], units: "W m-2", long: "steady heat flux", values: q)
+                for (sign, label) in [(true, "plus"), (false, "minus")] {
+                    try cf.variable("temperature_emitted_\(label)", Double.self, ["node"], units: "K",
+                                    long: "steady emitted temperature: modes moving toward \(sign ? "+" : "−")\(["x", "y", "z"][options.axis])",
+                                    values: gather(run.regions.indices.map { observables[$0].emittedTemperature(steadyParts[$0]!, axis: options.axis, positive: sign) }))
+                }
                 try cf.variable("temperature_binned", Double.self, [c], units: "K", long: "steady temperature rise averaged over \(c) bins",
                                 values: bins.average(t), cellMethods: "\(c): mean")
                 if run.regions.count > 1, try run.file.exists("/interfaces/tag") {

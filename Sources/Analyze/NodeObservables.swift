@@ -27,6 +27,18 @@ struct NodeObservables {
 
     func temperature(_ psi: [Double]) -> [Double] { project(psi, energyWeight) }
 
+    /// Emitted (directional) temperature along an axis: ΔT_± = Σ_{±v_a>0} ρħωψ / Σ_{±v_a>0} ρC (physics.md §2.2).
+    func emittedTemperature(_ psi: [Double], axis: Int, positive: Bool) -> [Double] {
+        let v = [modes.vx, modes.vy, modes.vz][axis]
+        var c = 0.0
+        var w = [Double](repeating: 0, count: modes.count)
+        for mu in 0..<modes.count where positive ? v[mu] > 0 : v[mu] < 0 {
+            w[mu] = modes.volumeWeight[mu] * modes.energy(mu)
+            c += modes.volumeWeight[mu] * modes.heatCapacity(mu)
+        }
+        return project(psi, w.map { c > 0 ? $0 / c : 0 })
+    }
+
     /// Heat flux, nodes × 3.
     func heatFlux(_ psi: [Double]) -> [Double] {
         let q = fluxWeight.map { project(psi, $0) }

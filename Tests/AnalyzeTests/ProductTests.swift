@@ -128,6 +128,18 @@ final class ProductTests: XCTestCase {
         }
     }
 
+    /// For a gray medium with no mode at v_z = 0, half the heat capacity moves each way, so the equivalent-equilibrium
+    /// temperature is the mean of the two emitted temperatures, event by event and in the steady state.
+    func testEmittedTemperaturesAverageToTheEquivalentOne() throws {
+        let nc = try NetCDFFile.open(Self.ncPath)
+        for (eq, plus, minus) in [("temperature_event", "temperature_emitted_plus_event", "temperature_emitted_minus_event"),
+                                  ("temperature", "temperature_emitted_plus", "temperature_emitted_minus")] {
+            let t = try nc.variable(eq).read(as: Double.self)
+            let p = try nc.variable(plus).read(as: Double.self), m = try nc.variable(minus).read(as: Double.self)
+            for i in t.indices { XCTAssertEqual(t[i], 0.5 * (p[i] + m[i]), accuracy: 1e-12 * max(1, abs(t[i])), eq) }
+        }
+    }
+
     /// Mode spectra in the products are the run's modes.
     func testModeSpectraMatchTheRun() throws {
         let run = try RunFileReader(path: Self.runPath)
