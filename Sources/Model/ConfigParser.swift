@@ -212,12 +212,7 @@ public struct ConfigReader {
         do {
             switch v {
             case .string(let s):
-                let parts = s.split(separator: " ").map(String.init)
-                guard parts.count >= 4, let x = Double(parts[0]), let y = Double(parts[1]), let z = Double(parts[2]) else {
-                    throw Quantity.ParseError(message: "expected three numbers and a unit, e.g. \"0 0 10 nm\", found \"\(s)\"")
-                }
-                let f = try Quantity.parse("1 " + parts[3...].joined(separator: " "), kind)
-                return Vector3(x * f, y * f, z * f)
+                return try Quantity.parseVector(s, kind)
             case .array(let a) where a.count == 3:
                 let xs = try a.map { item -> Double in
                     guard case .string(let s) = item else { throw Quantity.ParseError(message: "array items must be quantities with units") }

@@ -49,4 +49,14 @@ public enum Quantity {
         }
         return x * f
     }
+
+    /// Three numbers sharing one unit, e.g. "0 0 10 nm" or "1e6 0 0 K m-1", converted to SI.
+    public static func parseVector(_ text: String, _ kind: Kind) throws -> Vector3 {
+        let parts = text.split(separator: " ").map(String.init)
+        guard parts.count >= 4, let x = Double(parts[0]), let y = Double(parts[1]), let z = Double(parts[2]) else {
+            throw ParseError(message: "expected three numbers and a unit, e.g. \"0 0 10 \(kind.example.split(separator: " ").dropFirst().joined(separator: " "))\", found \"\(text)\"")
+        }
+        let f = try parse("1 " + parts[3...].joined(separator: " "), kind)
+        return Vector3(x * f, y * f, z * f)
+    }
 }

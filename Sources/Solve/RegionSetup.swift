@@ -14,8 +14,6 @@ struct RegionSetup {
 
     init(config: RunConfig, mesh: TetMesh) throws {
         let interfaceTags = try Set(config.interfaces.map { try Self.tag($0.boundary, in: mesh, config: config, line: $0.line) })
-        var wallConfig = config
-        wallConfig.walls = config.walls
         var kinds = try Self.wallKinds(config: config, mesh: mesh, skipping: interfaceTags)
         for t in interfaceTags { kinds[t] = .black(temperature: nil) }   // the coupling re-emits there
 
@@ -99,10 +97,8 @@ struct RegionSetup {
     }
 
     static func wallKinds(config: RunConfig, mesh: TetMesh, skipping: Set<Int32>) throws -> [Int32: WallKind] {
-        var c = config
-        c.walls = config.walls
         var reduced = mesh
         reduced.boundaryFaces = mesh.boundaryFaces.filter { !skipping.contains($0.tag) }
-        return try c.wallKinds(for: reduced)
+        return try config.wallKinds(for: reduced)
     }
 }

@@ -30,12 +30,7 @@ struct AnalyzeCommand: ParsableCommand {
             case "radial":
                 var c: Vector3? = nil
                 if let s = center {
-                    let p = s.split(separator: " ").map(String.init)
-                    guard p.count >= 4, let x = Double(p[0]), let y = Double(p[1]), let z = Double(p[2]) else {
-                        throw ValidationError("--center needs three numbers and a unit, e.g. \"0 0 0 nm\"")
-                    }
-                    let f = try Quantity.parse("1 " + p[3...].joined(separator: " "), .length)
-                    c = Vector3(x * f, y * f, z * f)
+                    do { c = try Quantity.parseVector(s, .length) } catch let e as Quantity.ParseError { throw ValidationError("--center: \(e.message)") }
                 }
                 o.binning = .radial(center: c, bins: bins, radius: try radius.map { try Quantity.parse($0, .length) })
             case "slab-x": o.binning = .slab(axis: 0, bins: bins)

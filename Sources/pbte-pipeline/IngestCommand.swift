@@ -41,12 +41,7 @@ struct Ingest: ParsableCommand {
         func run() throws {
             try failing {
                 guard cells.count == 3 else { throw ValidationError("--cells needs three counts") }
-                let parts = lengths.split(separator: " ").map(String.init)
-                guard parts.count >= 4, let x = Double(parts[0]), let y = Double(parts[1]), let z = Double(parts[2]) else {
-                    throw ValidationError("--lengths needs three numbers and a unit, e.g. \"100 100 500 nm\"")
-                }
-                let f = try Quantity.parse("1 " + parts[3...].joined(separator: " "), .length)
-                let m = try SyntheticIngest.writeBox(cells: (cells[0], cells[1], cells[2]), lengths: Vector3(x * f, y * f, z * f), to: output)
+                let m = try SyntheticIngest.writeBox(cells: (cells[0], cells[1], cells[2]), lengths: try lengthVector(lengths), to: output)
                 print("\(output): \(m.nodeCount) nodes, \(m.tetCount) tetrahedra")
             }
         }
@@ -145,14 +140,10 @@ extension Ingest {
         func run() throws {
             try failing {
                 guard cells.count == 3 else { throw ValidationError("--cells needs three counts") }
-                let parts = lengths.split(separator: " ").map(String.init)
-                guard parts.count >= 4, let x = Double(parts[0]), let y = Double(parts[1]), let z = Double(parts[2]) else {
-                    throw ValidationError("--lengths needs three numbers and a unit")
-                }
-                let f = try Quantity.parse("1 " + parts[3...].joined(separator: " "), .length)
+                let size = try lengthVector(lengths)
                 let names = regions.split(separator: ",").map(String.init)
                 guard names.count == 2 else { throw ValidationError("--regions needs two names separated by a comma") }
-                let m = try MeshGenerators.heterostructure(cells: (cells[0], cells[1], cells[2]), lengths: Vector3(x * f, y * f, z * f),
+                let m = try MeshGenerators.heterostructure(cells: (cells[0], cells[1], cells[2]), lengths: size,
                                                            splitZ: try Quantity.parse(split, .length), regionNames: (names[0], names[1]))
                 try MeshFile.write(m, to: output, provenance: try Provenance(inputs: [], checksums: []))
                 print("\(output): \(m.nodeCount) nodes, \(m.tetCount) tetrahedra, 2 regions")
@@ -168,6 +159,11 @@ func phononSummary(_ s: PhononIngestSummary) -> String {
     if let k = s.kappaLBTE { lines.append(String(format: "  κ_LBTE diagonal %.2f %.2f %.2f W m-1 K-1", k[0], k[4], k[8])) }
     lines += s.warnings.map { "  warning: \($0)" }
     return lines.joined(separator: "\n")
+}
+
+/// "--lengths" style vectors: three numbers and one unit.
+func lengthVector(_ s: String) throws -> Vector3 {
+    do { return try Quantity.parseVector(s, .length) } catch let e as Quantity.ParseError { throw ValidationError("--lengths: \(e.message)") }
 }
 
 func parseQuantity(_ s: String, _ units: [String: Double], _ what: String) throws -> Double {
