@@ -13,7 +13,7 @@ struct RegionSetup {
     let runRegions: [RunRegion]
 
     init(config: RunConfig, mesh: TetMesh) throws {
-        let interfaceTags = try Set(config.interfaces.map { try Self.tag($0.boundary, in: mesh, config: config, line: $0.line) })
+        let interfaceTags = try Set(config.interfaces.map { try config.boundaryTag($0.boundary, in: mesh, line: $0.line, table: "[[interface]]") })
         var kinds = try Self.wallKinds(config: config, mesh: mesh, skipping: interfaceTags)
         for t in interfaceTags { kinds[t] = .black(temperature: nil) }   // the coupling re-emits there
 
@@ -50,7 +50,7 @@ struct RegionSetup {
         }
         let system = TransportSystem(regions: regions)
         for spec in config.interfaces {
-            let tag = try Self.tag(spec.boundary, in: mesh, config: config, line: spec.line)
+            let tag = try config.boundaryTag(spec.boundary, in: mesh, line: spec.line, table: "[[interface]]")
             let sides = regions.indices.filter { r in regions[r].mesh.mesh.boundaryFaces.contains { $0.tag == tag } }
             guard sides.count == 2 else {
                 throw ConfigError(file: config.file, line: spec.line, "[[interface]] '\(spec.boundary)' must separate two regions; it touches \(sides.count)")
@@ -88,12 +88,6 @@ struct RegionSetup {
             storedMesh = TetMesh(nodes: nodes, tets: tets, region: region, boundaryFaces: faces,
                                  regionNames: mesh.regionNames, boundaryNames: mesh.boundaryNames)
         }
-    }
-
-    static func tag(_ s: String, in mesh: TetMesh, config: RunConfig, line: Int) throws -> Int32 {
-        if let t = mesh.boundaryNames.first(where: { $0.value == s })?.key { return t }
-        if let t = Int32(s), mesh.boundaryTags.contains(t) { return t }
-        throw ConfigError(file: config.file, line: line, "boundary '\(s)' is not in the mesh")
     }
 
     static func wallKinds(config: RunConfig, mesh: TetMesh, skipping: Set<Int32>) throws -> [Int32: WallKind] {

@@ -190,16 +190,17 @@ public struct RunConfig: Sendable {
         return cfg
     }
 
+    /// A boundary named in this file, by physical name or tag number, as a tag of the mesh.
+    public func boundaryTag(_ s: String, in mesh: TetMesh, line: Int, table: String) throws -> Int32 {
+        if let t = mesh.boundaryNames.first(where: { $0.value == s })?.key, mesh.boundaryTags.contains(t) { return t }
+        if let t = Int32(s), mesh.boundaryTags.contains(t) { return t }
+        let known = mesh.boundaryTags.map { t in mesh.boundaryNames[t].map { "\($0) (\(t))" } ?? "\(t)" }
+        throw ConfigError(file: file, line: line, "\(table) boundary '\(s)' is not in the mesh (boundaries: \(known.joined(separator: ", ")))")
+    }
+
     /// Resolves wall names against the mesh's physical names; every boundary tag must be covered once.
     public func wallKinds(for mesh: TetMesh) throws -> [Int32: WallKind] {
-        var byName = [String: Int32]()
-        for (tag, name) in mesh.boundaryNames { byName[name] = tag }
-        func tag(_ s: String, line: Int) throws -> Int32 {
-            if let t = byName[s] { return t }
-            if let t = Int32(s), mesh.boundaryTags.contains(t) { return t }
-            let known = mesh.boundaryTags.map { t in mesh.boundaryNames[t].map { "\($0) (\(t))" } ?? "\(t)" }
-            throw ConfigError(file: file, line: line, "[[wall]] boundary '\(s)' is not in the mesh (boundaries: \(known.joined(separator: ", ")))")
-        }
+        func tag(_ s: String, line: Int) throws -> Int32 { try boundaryTag(s, in: mesh, line: line, table: "[[wall]]") }
         var kinds = [Int32: WallKind]()
         for w in walls {
             let t = try tag(w.boundary, line: w.line)
