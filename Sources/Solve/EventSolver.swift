@@ -9,6 +9,13 @@ public enum EventCounting: String, Sendable, Codable, CaseIterable {
     case bulkAndBoundary = "bulk-and-boundary"
 }
 
+/// What preconditions the GMRES remainder (design.md: DSA for diffusive problems).
+public enum KrylovPreconditioner: String, Sendable, Codable, CaseIterable {
+    case none
+    /// Diffusion-synthetic acceleration: a P1 diffusion solve for the temperature part of each Krylov vector.
+    case diffusion
+}
+
 public struct EventOptions: Sendable, Codable, Equatable {
     /// Events computed and stored exactly, one by one.
     public var maxEvents: Int = 50
@@ -20,6 +27,7 @@ public struct EventOptions: Sendable, Codable, Equatable {
     public var krylovTolerance: Double = 1e-8
     public var krylovRestart: Int = 30
     public var maxSweeps: Int = 400
+    public var preconditioner: KrylovPreconditioner = .diffusion
     /// Weighted-Jacobi damping w of the recursion (1 = plain; physics.md §1.4).
     public var damping: Double = 1
     /// Inside a bulk-only event, stop sweeping wall re-emissions once their power is this fraction of the event's.
@@ -205,9 +213,11 @@ public final class EventSolver {
         // The Krylov operator is one drift plus one scattering or wall pass, whatever the stored events counted.
         let savedCounting = options.counting
         options.counting = .bulkAndBoundary
+        let preconditioned = diffusionPreconditioner(unpack: unpack)
         let rhs = pack(g, inflow)
-        let (y, res) = gmres(rhs: rhs, restart: options.krylovRestart, tolerance: options.krylovTolerance,
-                             maxIterations: options.maxSweeps) { x in
+        let (z, res) = gmres(rhs: rhs, restart: options.krylovRestart, tolerance: options.krylovTolerance,
+                             maxIterations: options.maxSweeps) { z in
+            let x = preconditioned(z)
             let (gx, bx) = unpack(x)
             let s = step(gx, bx)
             sweeps += 1
@@ -215,10 +225,38 @@ public final class EventSolver {
             if let p = progress, sweeps % 10 == 0 { p("krylov sweep \(sweeps)") }
             return (0..<x.count).map { x[$0] - kx[$0] }
         }
+        let y = preconditioned(z)
         options.counting = savedCounting
         let (gy, by) = unpack(y)
         var psi = [Double](), trace = [Double]()
         t.drift(source: gy, inflow: by, psi: &psi, trace: &trace)
         return (psi, trace, res, sweeps + 1)
+    }
+
+    /// P = I + E C⁻¹ R per region (DiffusionCorrection), or the identity; works on packed Krylov vectors, whose
+    /// volume part is G·τ, so the thermal mode (∂n̄/∂T)θ enters as it is.
+    private func diffusionPreconditioner(unpack: @escaping ([Double]) -> ([Double], [Double])) -> ([Double]) -> [Double] {
+        let t = system
+        guard options.preconditioner == .diffusion else { return { $0 } }
+        let parts = t.regions.map { DiffusionCorrection(transport: $0) }
+        guard parts.contains(where: { $0 != nil }) else { return { $0 } }
+        return { z in
+            var y = z
+            let (g, b) = unpack(z)
+            for (r, part) in parts.enumerated() {
+                guard let c = part else { continue }
+                let region = t.regions[r], vo = t.volumeOffset[r]
+                let load = g.withUnsafeBufferPointer { gp in b.withUnsafeBufferPointer { bp in
+                    c.energyLoad(transport: region, g: gp.baseAddress! + vo, inflow: bp.baseAddress! + t.boundaryOffset[r])
+                } }
+                let theta = c.temperature(load: load)
+                let nv = t.volumeSize
+                y.withUnsafeMutableBufferPointer { yp in
+                    c.addThermalMode(theta, transport: region, volume: yp.baseAddress! + vo,
+                                     inflow: yp.baseAddress! + nv + t.boundaryOffset[r])
+                }
+            }
+            return y
+        }
     }
 }

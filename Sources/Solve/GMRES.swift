@@ -1,4 +1,5 @@
 import Foundation
+import COpenBLAS
 
 /// Restarted GMRES (modified Gram–Schmidt, Givens rotations) for `A x = b` with A applied matrix-free.
 /// Returns x and the relative residual after every iteration (the history goes into the run file).
@@ -27,7 +28,7 @@ public func gmres(rhs b: [Double], restart: Int = 30, tolerance: Double, maxIter
             for j in 0...k {
                 let hjk = dot(w, v[j])
                 h[j][k] = hjk
-                for i in 0..<n { w[i] -= hjk * v[j][i] }
+                axpy(-hjk, v[j], &w)
             }
             h[k + 1][k] = norm2(w)
             for j in 0..<k {
@@ -54,7 +55,7 @@ public func gmres(rhs b: [Double], restart: Int = 30, tolerance: Double, maxIter
             for j in (i + 1)..<k { s -= h[i][j] * y[j] }
             y[i] = s / h[i][i]
         }
-        for j in 0..<k { for i in 0..<n { x[i] += y[j] * v[j][i] } }
+        for j in 0..<k { axpy(y[j], v[j], &x) }
         beta = abs(g[k])
         if history.last! <= tolerance { break outer }
         r = []
@@ -62,10 +63,20 @@ public func gmres(rhs b: [Double], restart: Int = 30, tolerance: Double, maxIter
     return (x, history)
 }
 
+/// Krylov vectors run to millions of entries (modes × boundary corners): the level-1 work goes through BLAS.
 @inline(__always) func dot(_ a: [Double], _ b: [Double]) -> Double {
-    var s = 0.0
-    for i in 0..<a.count { s += a[i] * b[i] }
-    return s
+    precondition(a.count == b.count)
+    return a.withUnsafeBufferPointer { p in b.withUnsafeBufferPointer { q in
+        cblas_ddot(Int32(a.count), p.baseAddress, 1, q.baseAddress, 1)
+    } }
+}
+
+/// y += a·x
+@inline(__always) func axpy(_ a: Double, _ x: [Double], _ y: inout [Double]) {
+    precondition(x.count == y.count)
+    x.withUnsafeBufferPointer { p in y.withUnsafeMutableBufferPointer { q in
+        cblas_daxpy(Int32(x.count), a, p.baseAddress, 1, q.baseAddress, 1)
+    } }
 }
 
 @inline(__always) func norm2(_ a: [Double]) -> Double { dot(a, a).squareRoot() }

@@ -100,6 +100,11 @@ public struct RunConfig: Sendable {
             e.krylovRestart = try r.integer("krylov_restart", default: e.krylovRestart)
             e.maxSweeps = try r.integer("max_sweeps", default: e.maxSweeps)
             e.damping = try r.number("damping", default: e.damping)
+            let pre = try r.string("preconditioner", default: e.preconditioner.rawValue)
+            guard let pc = KrylovPreconditioner(rawValue: pre) else {
+                throw ConfigError(file: file, line: t.lines["preconditioner"], "[events] preconditioner: expected diffusion or none, found '\(pre)'")
+            }
+            e.preconditioner = pc
             try r.rejectUnknownKeys()
             guard e.maxEvents >= 1, e.tolerance > 0, e.krylovTolerance > 0, e.krylovRestart >= 1, e.maxSweeps >= 1,
                   e.damping > 0, e.damping < 2 else {

@@ -1,0 +1,123 @@
+import Foundation
+import Model
+
+/// The diffusion (P1) problem behind diffusion-synthetic acceleration, for one region.
+///
+/// The event operator K leaves the thermal mode x_μ(r) = (∂n̄_μ/∂T) θ(r) almost untouched when θ varies slowly on
+/// the scale of the mean free paths: expanding one drift to second order, the energy the mode loses per event is
+/// −∇·(κ∇θ) with κ = Σ_μ ρ_μ C_μ τ_μ v_μ v_μ (the relaxation-time κ, because one event is one drift). GMRES is
+/// right-preconditioned with P = I + E C⁻¹ R: R takes a source's energy per node, C⁻¹ solves that diffusion
+/// problem (linear tetrahedra), E lays the temperature θ back onto the modes. Black walls (and interfaces, whose
+/// faces absorb in a region's own operator) get the Marshak condition −κ∂θ/∂n = 2γθ with γ the one-way energy
+/// current of unit temperature; every other wall is reflecting (periodic pairs are treated as reflecting, exact for
+/// the slab geometries where the correction matters most). A region with no absorbing face has no such problem
+/// (its energy mode is conserved), and is left uncorrected.
+struct DiffusionCorrection {
+    let nodeCount: Int
+    let matrix: SparseSymmetric
+    /// Per mode: ρħω (energy of a unit source) and ∂n̄/∂T where τ is finite (the thermal mode), else 0.
+    let energyWeight: [Double], thermal: [Double]
+    let nodeVolume: [Double]
+    /// The region's κ tensor (W/m/K), row-major, kept for reports.
+    let kappa: [Double]
+    /// Boundary faces that send phonons back (all but black walls and interfaces): their inflow data carry the
+    /// thermal mode too, or a periodic or reflecting side would cut the correction off at every face it touches.
+    let reflecting: [Bool]
+
+    init?(transport t: Transport) {
+        let modes = t.modes, mesh = t.mesh, nn = t.nodeCount
+        let k = modes.kappaRTA()
+        var th = [Double](repeating: 0, count: t.modeCount), ew = th
+        for mu in 0..<t.modeCount {
+            ew[mu] = modes.volumeWeight[mu] * modes.energy(mu)
+            let tau = modes.tau[mu]
+            guard tau.isFinite, tau > 0 else { continue }
+            th[mu] = modes.dndT[mu]
+        }
+        var builder = SparseSymmetric.Builder(size: nn)
+        let geo = mesh.geometry
+        for tet in 0..<mesh.tetCount {
+            let vol = geo.volume[tet]
+            var grad = [Double](repeating: 0, count: 12)
+            for i in 0..<12 { grad[i] = geo.gradient[12 * tet + i] }
+            for i in 0..<4 {
+                // κ∇φ_i, then its dot with ∇φ_j.
+                var kg = [0.0, 0.0, 0.0]
+                for a in 0..<3 { for b in 0..<3 { kg[a] += k[3 * a + b] * grad[3 * i + b] } }
+                for j in 0..<4 {
+                    let s = kg[0] * grad[3 * j] + kg[1] * grad[3 * j + 1] + kg[2] * grad[3 * j + 2]
+                    builder.add(mesh.mesh.corner(tet, i), mesh.mesh.corner(tet, j), vol * s)
+                }
+            }
+        }
+        var absorbing = false
+        var refl = [Bool](repeating: true, count: mesh.boundaryFaceCount)
+        for b in 0..<mesh.boundaryFaceCount {
+            guard case .black = t.walls.kinds[mesh.mesh.boundaryFaces[b].tag] ?? .diffuse else { continue }
+            refl[b] = false
+            let an = mesh.boundaryNormal(b)
+            let area = an.norm
+            guard area > 0 else { continue }
+            let unit = (1 / area) * an
+            var gamma = 0.0
+            for mu in 0..<t.modeCount {
+                let vn = modes.velocity(mu).dot(unit)
+                if vn > 0 { gamma += modes.volumeWeight[mu] * modes.heatCapacity(mu) * vn }
+            }
+            absorbing = absorbing || gamma > 0
+            // Consistent face mass: A/12 · (1 + δ_ij).
+            for i in 0..<3 { for j in 0..<3 {
+                let m = area / 12 * (i == j ? 2 : 1)
+                builder.add(Int(mesh.boundaryNode[3 * b + i]), Int(mesh.boundaryNode[3 * b + j]), 2 * gamma * m)
+            } }
+        }
+        guard absorbing else { return nil }
+        nodeCount = nn
+        matrix = builder.build()
+        energyWeight = ew; thermal = th; nodeVolume = geo.nodeVolume; kappa = k; reflecting = refl
+    }
+
+    /// Adds the thermal mode (∂n̄/∂T)θ to a packed volume part (G·τ) and to the inflow data of reflecting faces.
+    func addThermalMode(_ theta: [Double], transport t: Transport, volume: UnsafeMutablePointer<Double>,
+                        inflow: UnsafeMutablePointer<Double>) {
+        let nn = nodeCount, bs = 3 * t.boundaryFaceCount, mesh = t.mesh
+        for mu in 0..<t.modeCount where thermal[mu] != 0 {
+            let a = thermal[mu], row = volume + mu * nn
+            for n in 0..<nn { row[n] += a * theta[n] }
+        }
+        for b in 0..<t.boundaryFaceCount where reflecting[b] {
+            let an = mesh.boundaryNormal(b)
+            for mu in 0..<t.modeCount where thermal[mu] != 0 && t.modes.velocity(mu).dot(an) < 0 {
+                let a = thermal[mu], o = mu * bs + 3 * b
+                for c in 0..<3 { inflow[o + c] += a * theta[Int(mesh.boundaryNode[3 * b + c])] }
+            }
+        }
+    }
+
+    /// Energy per node (W) of a source given as volume entries G (modes × nodes) and boundary inflow data.
+    func energyLoad(transport t: Transport, g: UnsafePointer<Double>, inflow: UnsafePointer<Double>) -> [Double] {
+        let nn = nodeCount, mesh = t.mesh
+        var load = [Double](repeating: 0, count: nn)
+        for mu in 0..<t.modeCount where energyWeight[mu] != 0 {
+            let w = energyWeight[mu], row = g + mu * nn
+            for n in 0..<nn { load[n] += w * row[n] }
+        }
+        for n in 0..<nn { load[n] *= nodeVolume[n] }
+        let bs = 3 * t.boundaryFaceCount
+        for b in 0..<t.boundaryFaceCount {
+            let an = mesh.boundaryNormal(b)
+            for mu in 0..<t.modeCount {
+                let vn = t.modes.velocity(mu).dot(an)
+                guard vn < 0 else { continue }
+                let w = energyWeight[mu] * (-vn) / 3
+                for c in 0..<3 { load[Int(mesh.boundaryNode[3 * b + c])] += w * inflow[mu * bs + 3 * b + c] }
+            }
+        }
+        return load
+    }
+
+    /// θ (K per unit drive) with C θ = load.
+    func temperature(load: [Double]) -> [Double] {
+        matrix.solve(load, tolerance: 1e-10, maxIterations: max(200, 4 * nodeCount)).x
+    }
+}
