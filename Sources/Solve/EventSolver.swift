@@ -66,6 +66,8 @@ public struct SolveSummary: Sendable {
     public var balances: [EventBalance]
     public var krylovResiduals: [Double]
     public var sweeps: Int
+    /// Invariant violations reported instead of stopping (InvariantPolicy.Action.warn).
+    public var warnings: [String] = []
 }
 
 /// The scattering-event recursion (physics.md §1): event m drifts `x_m = (G_m, inflow_m)` to ψ^(m), then
@@ -74,7 +76,10 @@ public struct SolveSummary: Sendable {
 public final class EventSolver {
     public let system: TransportSystem
     public var options: EventOptions
+    public var invariants = InvariantPolicy()
     public var progress: ((String) -> Void)?
+    /// Receives invariant violations when the policy says warn (always shown, even when progress is quiet).
+    public var warn: ((String) -> Void)?
 
     public init(system: TransportSystem, options: EventOptions) {
         self.system = system; self.options = options
@@ -152,6 +157,14 @@ public final class EventSolver {
         var converged = false
         let start = Date()
         var m = 0
+        let checker = InvariantChecker(system: t, policy: invariants)
+        var warnings: [String] = []
+        var lastScattered: Double? = nil
+        func check(_ violation: String?) throws {
+            guard let v = violation else { return }
+            if invariants.action == .stop { throw InvariantViolation(description: v) }
+            warnings.append(v); warn?(v)
+        }
         if let r = resume {
             g = r.g; b = r.inflow; acc = r.accumulated; m = r.nextEvent
             converged = r.lastChange <= options.tolerance
@@ -165,7 +178,16 @@ public final class EventSolver {
             let bal = EventBalance(event: m, injectedVolume: t.volumePower(g), injectedBoundary: entering.values.reduce(0, +),
                                    scattered: t.scatteredPower(s.psi), leaving: leaving,
                                    relativeChange: change, sweeps: s.sweeps)
+            if let bad = checker.nonFinite(s.psi, what: "ψ of event \(m)") { try check(bad) } else {
+                let volumeGross = { t.volumePower(g.map(abs)) }
+                try check(checker.balance(bal) { volumeGross() + t.inflowPower(b.map(abs)) + t.scatteredPower(s.psi.map(abs)) })
+                if let prev = lastScattered, w == 1 {
+                    try check(checker.conservation(scattered: prev, received: bal.injectedVolume, event: m, gross: volumeGross))
+                }
+                try check(checker.temperature(acc, after: "event \(m)"))
+            }
             balances.append(bal)
+            lastScattered = bal.scattered
             try sink?.store(event: m, psi: s.psi, trace: s.trace, balance: bal)
             if let p = progress {
                 let per = Date().timeIntervalSince(start) / Double(m + 1 - (resume?.nextEvent ?? 0))
@@ -185,12 +207,14 @@ public final class EventSolver {
             let (rem, remTrace, res, sw) = remainder(g: g, inflow: b)
             residuals = res
             sweeps += sw
+            try check(checker.nonFinite(rem, what: "ψ of the GMRES remainder"))
             for i in 0..<acc.count { acc[i] += rem[i] }
+            try check(checker.temperature(acc, after: "the GMRES remainder"))
             try sink?.storeRemainder(psi: rem, trace: remTrace, residuals: res, sweeps: sw)
             converged = (res.last ?? 1) <= options.krylovTolerance
         }
         return SolveSummary(events: m, converged: converged, accumulated: acc,
-                            balances: balances, krylovResiduals: residuals, sweeps: sweeps)
+                            balances: balances, krylovResiduals: residuals, sweeps: sweeps, warnings: warnings)
     }
 
     /// Σ_{m≥N} ψ^(m) from x_N: GMRES on (I − K) y = x_N in ψ-like units (G scaled by τ), then one drift of y.

@@ -36,6 +36,24 @@ public struct RunConfig: Sendable {
     public var float32 = false
     /// Uncompressed by default: ψ in Float64 compresses by ~12% while deflate costs a third of the solve (docs/performance.md).
     public var deflate: Int? = nil
+    /// Checks after every event (issue: reliability); `drivesNonnegative` is filled in from sources and walls.
+    public var invariants = InvariantPolicy()
+
+    /// Every source thermal with non-negative power and every wall temperature non-negative: ΔT cannot go negative.
+    public var drivesNonnegative: Bool {
+        let sourcesHeat = sources.allSatisfy { s in
+            guard case .thermal = s.spectrum else { return false }
+            switch s.profile {
+            case .uniform(let q): return q >= 0
+            case .gaussian(let q, _, _): return q >= 0
+            }
+        }
+        let wallsHeat = walls.allSatisfy { w in
+            if case .black(let t?) = w.kind { return t >= 0 }
+            return true
+        }
+        return sourcesHeat && wallsHeat
+    }
 
     public static let wallKinds = ["black", "diffuse", "specular", "partially-specular", "rough", "periodic"]
 
@@ -55,9 +73,9 @@ public struct RunConfig: Sendable {
 
     public static func parse(_ text: String, file: String) throws -> RunConfig {
         let doc = try ConfigDocument.parse(text, file: file)
-        let known = ["", "run", "events", "output", "wall", "source", "material", "interface"]
+        let known = ["", "run", "events", "output", "checks", "wall", "source", "material", "interface"]
         for t in doc.tables where !known.contains(t.name) {
-            throw ConfigError(file: file, line: t.line, "unknown table [\(t.name)] (expected [run], [events], [output], [[wall]], [[source]], [[material]], [[interface]])")
+            throw ConfigError(file: file, line: t.line, "unknown table [\(t.name)] (expected [run], [events], [output], [checks], [[wall]], [[source]], [[material]], [[interface]])")
         }
         if let root = doc.table(""), let key = root.values.keys.sorted().first {
             throw ConfigError(file: file, line: root.lines[key], "key '\(key)' must be inside a table such as [run]")
@@ -110,7 +128,27 @@ public struct RunConfig: Sendable {
                   e.damping > 0, e.damping < 2 else {
                 throw ConfigError(file: file, line: t.line, "[events]: max_events ≥ 1, tolerances > 0, krylov_restart ≥ 1, 0 < damping < 2 are required")
             }
+            // GMRES allocates (restart + 1)·restart numbers up front: a typo such as 1e6 must not reach it.
+            guard e.krylovRestart <= 1000 else {
+                throw ConfigError(file: file, line: t.lines["krylov_restart"], "[events] krylov_restart: at most 1000, found \(e.krylovRestart)")
+            }
             cfg.events = e
+        }
+        if let t = doc.table("checks") {
+            var r = ConfigReader(file: file, table: t)
+            var p = InvariantPolicy()
+            let action = try r.string("on_violation", default: p.action.rawValue)
+            guard let a = InvariantPolicy.Action(rawValue: action) else {
+                throw ConfigError(file: file, line: t.lines["on_violation"], "[checks] on_violation: expected stop or warn, found '\(action)'")
+            }
+            p.action = a
+            p.balanceTolerance = try r.number("balance_tolerance", default: p.balanceTolerance)
+            p.undershoot = try r.number("undershoot", default: p.undershoot)
+            try r.rejectUnknownKeys()
+            guard p.balanceTolerance > 0, p.undershoot >= 0 else {
+                throw ConfigError(file: file, line: t.line, "[checks]: balance_tolerance > 0 and undershoot ≥ 0 are required")
+            }
+            cfg.invariants = p
         }
         if let t = doc.table("output") {
             var r = ConfigReader(file: file, table: t)
@@ -177,7 +215,7 @@ public struct RunConfig: Sendable {
                         throw ConfigError(file: file, line: t.line, "[[source]] spectrum = \"modes\" needs modes = [indices]")
                     }
                     spectrum = .modes(try items.map { v -> Int in
-                        guard case .number(let x) = v, x >= 0, x == x.rounded() else {
+                        guard case .number(let x) = v, x >= 0, x == x.rounded(), x < 1e15 else {
                             throw ConfigError(file: file, line: t.lines["modes"], "[[source]] modes: expected non-negative integers")
                         }
                         return Int(x)

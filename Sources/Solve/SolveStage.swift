@@ -13,8 +13,9 @@ public enum SolveStage {
         public var maxClosure: Double
     }
 
+    /// `warn` receives invariant violations when `[checks] on_violation = "warn"`; they are also stored in the run file.
     public static func run(config: RunConfig, output: String, resume: Bool = true,
-                           progress: ((String) -> Void)? = nil) throws -> Report {
+                           progress: ((String) -> Void)? = nil, warn: ((String) -> Void)? = nil) throws -> Report {
         let start = Date()
         let mesh = try MeshFile.read(path: config.mesh)
         let topo = MeshTopology(mesh: mesh)
@@ -52,6 +53,9 @@ public enum SolveStage {
         let writer = try RunFileWriter(outputPath: output, header: h, resume: resume)
         let solver = EventSolver(system: system, options: config.events)
         solver.progress = progress
+        solver.warn = warn
+        solver.invariants = config.invariants
+        solver.invariants.drivesNonnegative = config.drivesNonnegative
         var state: EventSolver.ResumeState? = nil
         let done = writer.eventsCompleted
         if done > 0 {
@@ -77,6 +81,7 @@ public enum SolveStage {
         }
         let maxClosure = summary.balances.map { abs($0.closure) }.max() ?? 0
         try writer.finish(accumulated: system.split(summary.accumulated, volume: true), temperature: temperature, heatFlux: flux,
+                          warnings: summary.warnings,
                           summary: ["converged": summary.converged ? 1 : 0, "sweeps": Double(summary.sweeps),
                                     "events": Double(summary.events), "max_balance_error": maxClosure])
         return Report(events: summary.events, converged: summary.converged, sweeps: summary.sweeps,

@@ -197,7 +197,8 @@ public final class RunFileWriter {
     }
 
     /// Writes the steady state, marks the file complete and renames it onto the output path.
-    public func finish(accumulated: [[Double]], temperature: [Double], heatFlux: [Double], summary: [String: Double]) throws {
+    public func finish(accumulated: [[Double]], temperature: [Double], heatFlux: [Double], warnings: [String] = [],
+                       summary: [String: Double]) throws {
         for (r, p) in zip(regions, accumulated) {
             try file.put("/regions/\(r.name)/accumulated/psi", p, shape: [r.modes.count, r.nodes], units: "1")
         }
@@ -205,6 +206,8 @@ public final class RunFileWriter {
         try file.put("/accumulated/heat_flux", heatFlux, shape: [heatFlux.count / 3, 3], units: "W m-2")
         let g = try file.openGroup("/accumulated")
         for (k, v) in summary { try g.setAttribute(k, v) }
+        // Invariant violations the run was told to go on after (run configuration [checks]).
+        if !warnings.isEmpty { try g.setAttribute("warnings", warnings) }
         try file.setAttribute("complete", Int64(1))
         try file.close()
         guard rename(partialPath, outputPath) == 0 else {

@@ -138,6 +138,7 @@ public enum Schema {
             .attribute("/interfaces@warnings", "string-array", required: false, "what the kernels reported"),
             .dataset("/accumulated/temperature", "float64", ["nodes"], "K", required: false, "equivalent-equilibrium ΔT of the steady state at every mesh node"),
             .dataset("/accumulated/heat_flux", "float64", ["nodes", "3"], "W m-2", required: false, "heat flux of the steady state"),
+            .attribute("/accumulated@warnings", "string-array", required: false, "invariant violations the run went on after ([checks] on_violation = \"warn\")"),
         ])
 
     public static let all: [FileSchema] = [material, mesh, run]

@@ -21,7 +21,8 @@ struct Solve: ParsableCommand {
     func run() throws {
         try failing {
             let cfg = try RunConfig.load(path: config)
-            let report = try SolveStage.run(config: cfg, output: output, resume: !restart, progress: progress.reporter())
+            let report = try SolveStage.run(config: cfg, output: output, resume: !restart, progress: progress.reporter(),
+                                           warn: { FileHandle.standardError.write(Data("warning: \($0)\n".utf8)) })
             if !progress.quiet {
                 FileHandle.standardError.write(Data(String(format: "  solved: %d events%@, %d sweeps, %.1f s, converged: %@, max balance error %.1e\n",
                                                            report.events, report.resumedFrom > 0 ? " (resumed after \(report.resumedFrom))" : "",

@@ -1,0 +1,106 @@
+import Foundation
+import Model
+
+/// What the solver checks after every event, so that a run never silently produces nonsense: every value finite,
+/// each event's energy balance closed, and no temperature that cannot be. A violation stops the run (the stored
+/// events stay in the `.partial` file for inspection), or, on request, is reported and recorded in the run file.
+public struct InvariantPolicy: Sendable, Codable, Equatable {
+    public enum Action: String, Sendable, Codable, CaseIterable { case stop, warn }
+    public var action: Action = .stop
+    /// |injected − scattered − left| / injected of one event; the DG sweep closes it to round-off, bulk-only
+    /// counting to its inner tolerance.
+    public var balanceTolerance: Double = 1e-6
+    /// When every source and wall heats, the accumulated ΔT may dip below zero only by this fraction of its
+    /// maximum (linear elements undershoot slightly next to steep fronts).
+    public var undershoot: Double = 1e-2
+    /// Set by the solve stage when every source power and wall temperature is non-negative.
+    public var drivesNonnegative: Bool = false
+    public init() {}
+}
+
+public struct InvariantViolation: Error, CustomStringConvertible {
+    public let description: String
+}
+
+/// The checks of an `InvariantPolicy` on one system's vectors, with mode and node named in every message.
+struct InvariantChecker {
+    let system: TransportSystem
+    let policy: InvariantPolicy
+    /// Per region: ρħω/ΣρC per mode, so that ΔT_n = Σ_μ w_μ ψ_μn.
+    let temperatureWeight: [[Double]]
+
+    init(system: TransportSystem, policy: InvariantPolicy) {
+        self.system = system; self.policy = policy
+        temperatureWeight = system.regions.map { t in
+            let c = t.modes.volumetricHeatCapacity
+            return (0..<t.modeCount).map { t.modes.volumeWeight[$0] * t.modes.energy($0) / c }
+        }
+    }
+
+    /// The first non-finite entry of a volume vector, named by region, mode and node.
+    func nonFinite(_ x: [Double], what: String) -> String? {
+        guard let i = x.firstIndex(where: { !$0.isFinite }) else { return nil }
+        let r = system.volumeOffset.lastIndex { $0 <= i }!
+        let t = system.regions[r], local = i - system.volumeOffset[r]
+        return "\(what) is \(x[i]) at \(describe(region: r, mode: local / t.nodeCount)), \(describe(region: r, node: local % t.nodeCount))"
+    }
+
+    /// `gross` is the unsigned power moved by the event: a drive with no net power (a temperature-gradient source)
+    /// has round-off for every signed term, so only the gross flow gives the error a scale.
+    func balance(_ b: EventBalance, gross: () -> Double) -> String? {
+        guard !(abs(b.closure) <= policy.balanceTolerance) else { return nil }
+        let out = b.scattered + b.leaving.values.reduce(0, +)
+        let c = (b.injectedVolume + b.injectedBoundary - out) / max(abs(b.injectedVolume + b.injectedBoundary), gross(), 1e-300)
+        guard !(abs(c) <= policy.balanceTolerance) else { return nil }
+        return String(format: "energy balance of event %d not closed: injected %.6g W (volume %.6g, boundary %.6g), scattered %.6g W, left %.6g W; relative error %.3g exceeds %.3g",
+                      b.event, b.injectedVolume + b.injectedBoundary, b.injectedVolume, b.injectedBoundary, b.scattered,
+                      b.leaving.values.reduce(0, +), c, policy.balanceTolerance)
+    }
+
+    /// What one event scattered is what the next one receives: a collision operator that loses or makes energy
+    /// (an ingest run with the energy projection switched off, say) shows up here.
+    func conservation(scattered: Double, received: Double, event m: Int, gross: () -> Double) -> String? {
+        guard !(abs(received - scattered) <= policy.balanceTolerance * abs(scattered)) else { return nil }
+        let err = (received - scattered) / max(abs(scattered), gross(), 1e-300)
+        guard !(abs(err) <= policy.balanceTolerance) else { return nil }
+        return String(format: "collisions do not conserve energy: event %d scattered %.6g W, event %d receives %.6g W (relative error %.3g exceeds %.3g); check the material's scattering matrix (pbte-pipeline inspect)",
+                      m - 1, scattered, m, received, err, policy.balanceTolerance)
+    }
+
+    /// Absolute temperatures must stay positive; with heating drives only, ΔT must stay (nearly) non-negative.
+    func temperature(_ acc: [Double], after what: String) -> String? {
+        var lowest = (value: Double.infinity, region: 0, node: 0), highest = -Double.infinity
+        for (r, t) in system.regions.enumerated() {
+            let nn = t.nodeCount, o = system.volumeOffset[r], w = temperatureWeight[r]
+            var dt = [Double](repeating: 0, count: nn)
+            for mu in 0..<t.modeCount {
+                let a = w[mu], row = o + mu * nn
+                for n in 0..<nn { dt[n] += a * acc[row + n] }
+            }
+            for n in 0..<nn {
+                if dt[n] < lowest.value { lowest = (dt[n], r, n) }
+                highest = max(highest, dt[n])
+            }
+            let t0 = t.modes.temperature
+            if let n = dt.indices.first(where: { t0 + dt[$0] < 0 }) {
+                return String(format: "absolute temperature negative after %@: ΔT = %.4g K on T0 = %.4g K at %@: the drive is far beyond the linear regime (lower the source power or wall temperatures)",
+                              what, dt[n], t0, describe(region: r, node: n))
+            }
+        }
+        guard policy.drivesNonnegative, highest > 0, lowest.value < -policy.undershoot * highest else { return nil }
+        return String(format: "ΔT falls to %.4g K at %@ after %@ (maximum %.4g K) although every source and wall heats: the event series is diverging (try [events] damping, physics.md §1.4) or the mesh is too coarse for the source",
+                      lowest.value, describe(region: lowest.region, node: lowest.node), what, highest)
+    }
+
+    func describe(region r: Int, mode mu: Int) -> String {
+        let t = system.regions[r], m = t.modes
+        let where_ = system.regions.count > 1 ? "region \(r) (\(t.material.name)) " : ""
+        return String(format: "%@mode %d (q-point %d, branch %d, %.4g THz)", where_, mu, Int(m.qIndex[mu]), Int(m.branch[mu]),
+                      m.omega[mu] / (2 * Double.pi) / 1e12)
+    }
+
+    func describe(region r: Int, node n: Int) -> String {
+        let p = system.regions[r].mesh.mesh.node(n)
+        return String(format: "node %d at (%.4g, %.4g, %.4g) nm", n, p.x * 1e9, p.y * 1e9, p.z * 1e9)
+    }
+}
