@@ -130,7 +130,7 @@ public final class EventSolver {
         t.scatter(psi: last, into: &g)
         var b = [Double](repeating: 0, count: t.boundarySize)
         if options.counting == .bulkAndBoundary { reemit(lastTrace, &b) }
-        let change = norm2(last) / max(norm2(acc), 1e-300)
+        let change = t.norm2(last) / max(t.norm2(acc), 1e-300)
         return ResumeState(nextEvent: events.count, g: g, inflow: b, accumulated: acc, lastChange: change)
     }
 
@@ -152,7 +152,7 @@ public final class EventSolver {
             let s = step(g, b)
             sweeps += s.sweeps
             for i in 0..<acc.count { acc[i] += s.psi[i] }
-            let change = norm2(s.psi) / max(norm2(acc), 1e-300)
+            let change = t.norm2(s.psi) / max(t.norm2(acc), 1e-300)
             let (leaving, entering) = t.boundaryPower(s.trace)
             let bal = EventBalance(event: m, injectedVolume: t.volumePower(g), injectedBoundary: entering.values.reduce(0, +),
                                    scattered: t.scatteredPower(s.psi), leaving: leaving,
@@ -207,7 +207,7 @@ public final class EventSolver {
         options.counting = .bulkAndBoundary
         let rhs = pack(g, inflow)
         let (y, res) = gmres(rhs: rhs, restart: options.krylovRestart, tolerance: options.krylovTolerance,
-                             maxIterations: options.maxSweeps) { x in
+                             maxIterations: options.maxSweeps, sum: { t.comm.sum($0) }) { x in
             let (gx, bx) = unpack(x)
             let s = step(gx, bx)
             sweeps += 1

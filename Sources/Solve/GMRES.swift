@@ -2,8 +2,12 @@ import Foundation
 
 /// Restarted GMRES (modified Gram–Schmidt, Givens rotations) for `A x = b` with A applied matrix-free.
 /// Returns x and the relative residual after every iteration (the history goes into the run file).
+/// `sum` completes a dot product of distributed vectors (an MPI all-reduce; the identity in one process).
 public func gmres(rhs b: [Double], restart: Int = 30, tolerance: Double, maxIterations: Int,
+                  sum: (Double) -> Double = { $0 },
                   apply: ([Double]) -> [Double]) -> (x: [Double], residuals: [Double]) {
+    func dot(_ a: [Double], _ b: [Double]) -> Double { sum(Solve.dot(a, b)) }
+    func norm2(_ a: [Double]) -> Double { dot(a, a).squareRoot() }
     let n = b.count
     var x = [Double](repeating: 0, count: n)
     let bnorm = norm2(b)

@@ -5,26 +5,42 @@ import Model
 public protocol InterfaceExchange: Sendable {
     /// Interface tag this exchange serves (its faces are absorbing in the walls' own operator).
     var tag: Int32 { get }
+    /// `trace` and `inflow` cover every mode of every region, at `system.wholeBoundaryOffset`.
     func reemit(system: TransportSystem, trace: [Double], into inflow: inout [Double])
 }
 
 /// All regions of a run, each with its own material and sub-mesh, and the interfaces between them. State vectors
 /// are the regions' vectors laid end to end: volume sources and nodal ψ (modes_r × nodes_r per region r), boundary
-/// traces and inflow (modes_r × 3·faces_r). A single-material run is a system of one region.
+/// traces and inflow (modes_r × 3·faces_r). A single-material run is a system of one region. In an MPI solve the
+/// vectors hold each region's owned modes only; walls and interfaces work on every mode's traces (`whole` layout,
+/// `wholeBoundaryOffset`), which are small and gathered to every process.
 public final class TransportSystem: @unchecked Sendable {
     public let regions: [Transport]
     public let volumeOffset: [Int]
     public let boundaryOffset: [Int]
     public let volumeSize: Int
     public let boundarySize: Int
+    /// Offsets of the regions in a boundary vector over all modes (equal to `boundaryOffset` in the serial solve).
+    public let wholeBoundaryOffset: [Int]
+    public let wholeBoundarySize: Int
     public var interfaces: [InterfaceExchange] = []
+    public let comm: Communicator
 
     public init(regions: [Transport]) {
         self.regions = regions
-        var vo = [Int](), bo = [Int](), v = 0, b = 0
-        for t in regions { vo.append(v); bo.append(b); v += t.volumeSize; b += t.boundarySize }
+        var vo = [Int](), bo = [Int](), wo = [Int](), v = 0, b = 0, w = 0
+        for t in regions {
+            vo.append(v); bo.append(b); wo.append(w)
+            v += t.volumeSize; b += t.boundarySize; w += t.modeCount * 3 * t.boundaryFaceCount
+        }
         volumeOffset = vo; boundaryOffset = bo; volumeSize = v; boundarySize = b
+        wholeBoundaryOffset = wo; wholeBoundarySize = w
+        comm = regions.first?.comm ?? SerialCommunicator()
+        precondition(regions.allSatisfy { $0.comm === comm }, "all regions of a system share one communicator")
     }
+
+    /// ‖x‖₂ of a distributed vector.
+    public func norm2(_ x: [Double]) -> Double { comm.sum(dot(x, x)).squareRoot() }
 
     public convenience init(_ single: Transport) { self.init(regions: [single]) }
 
@@ -70,18 +86,55 @@ public final class TransportSystem: @unchecked Sendable {
         }
     }
 
-    /// Walls of every region, then every interface.
+    /// Walls of every region, then every interface. Diffuse walls and interfaces mix modes, so they see every
+    /// mode's traces; each process keeps the inflow of its own modes.
     public func reemit(trace: [Double], into inflow: inout [Double]) {
-        if inflow.count != boundarySize { inflow = .init(repeating: 0, count: boundarySize) }
+        let whole = wholeBoundary(trace)
+        var out = [Double](repeating: 0, count: wholeBoundarySize)
         for (r, t) in regions.enumerated() {
-            var part = [Double](repeating: 0, count: t.boundarySize)
-            let tr = slice(trace, r, volume: false)
-            tr.withUnsafeBufferPointer { a in part.withUnsafeMutableBufferPointer { b in
-                t.walls.reemit(mesh: t.mesh, modes: t.modes, trace: a.baseAddress!, into: b.baseAddress!)
+            whole.withUnsafeBufferPointer { a in out.withUnsafeMutableBufferPointer { b in
+                t.walls.reemit(mesh: t.mesh, modes: t.modes, trace: a.baseAddress! + wholeBoundaryOffset[r],
+                               into: b.baseAddress! + wholeBoundaryOffset[r])
             } }
-            place(part, into: &inflow, r, volume: false)
         }
-        for i in interfaces { i.reemit(system: self, trace: trace, into: &inflow) }
+        for i in interfaces { i.reemit(system: self, trace: whole, into: &out) }
+        inflow = ownedBoundary(out)
+    }
+
+    /// Every mode's part of a boundary vector, regions laid end to end (the vector itself in the serial solve).
+    public func wholeBoundary(_ x: [Double]) -> [Double] {
+        if comm.size == 1 { return x }
+        var w = [Double]()
+        w.reserveCapacity(wholeBoundarySize)
+        for (r, t) in regions.enumerated() {
+            w += comm.allgather(slice(x, r, volume: false), counts: comm.blockCounts(of: t.modeCount, times: 3 * t.boundaryFaceCount))
+        }
+        return w
+    }
+
+    /// This process's rows of a boundary vector over all modes.
+    public func ownedBoundary(_ w: [Double]) -> [Double] {
+        if comm.size == 1 { return w }
+        var x = [Double]()
+        x.reserveCapacity(boundarySize)
+        for (r, t) in regions.enumerated() {
+            let bs = 3 * t.boundaryFaceCount, o = wholeBoundaryOffset[r]
+            x += w[(o + t.owned.lowerBound * bs)..<(o + t.owned.upperBound * bs)]
+        }
+        return x
+    }
+
+    /// This process's rows of a volume vector over all modes (modes × nodes per region, end to end).
+    public func ownedVolume(_ w: [Double]) -> [Double] {
+        if comm.size == 1 { return w }
+        var x = [Double](), o = 0
+        x.reserveCapacity(volumeSize)
+        for t in regions {
+            let nn = t.nodeCount
+            x += w[(o + t.owned.lowerBound * nn)..<(o + t.owned.upperBound * nn)]
+            o += t.modeCount * nn
+        }
+        return x
     }
 
     public func volumePower(_ g: [Double]) -> Double {
@@ -111,7 +164,7 @@ public final class TransportSystem: @unchecked Sendable {
         var s = [Double]()
         s.reserveCapacity(volumeSize)
         for t in regions {
-            for mu in 0..<t.modeCount {
+            for mu in t.owned {
                 let tau = t.modes.tau[mu]
                 s += [Double](repeating: tau.isFinite && tau > 0 ? tau : 1, count: t.nodeCount)
             }
@@ -127,13 +180,13 @@ extension Transport {
         let bs = 3 * boundaryFaceCount
         for b in 0..<boundaryFaceCount {
             let n = mesh.boundaryNormal(b)
-            for mu in 0..<modeCount {
+            for (l, mu) in owned.enumerated() {
                 let vn = modes.velocity(mu).dot(n)
                 guard vn < 0 else { continue }
-                let s = inflow[mu * bs + 3 * b] + inflow[mu * bs + 3 * b + 1] + inflow[mu * bs + 3 * b + 2]
+                let s = inflow[l * bs + 3 * b] + inflow[l * bs + 3 * b + 1] + inflow[l * bs + 3 * b + 2]
                 e += modes.volumeWeight[mu] * modes.energy(mu) * (-vn) * s / 3
             }
         }
-        return e
+        return comm.sum(e)
     }
 }
