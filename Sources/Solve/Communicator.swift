@@ -31,10 +31,6 @@ extension Communicator {
         return start..<(start + base + (r < extra ? 1 : 0))
     }
 
-    public func blockCounts(of count: Int, times width: Int) -> [Int] {
-        (0..<size).map { block(of: count, rank: $0).count * width }
-    }
-
     public func broadcast(_ s: String) -> String {
         size == 1 ? s : String(decoding: broadcast(Array(s.utf8)), as: UTF8.self)
     }

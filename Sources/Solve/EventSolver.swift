@@ -207,7 +207,7 @@ public final class EventSolver {
         options.counting = .bulkAndBoundary
         let rhs = pack(g, inflow)
         let (y, res) = gmres(rhs: rhs, restart: options.krylovRestart, tolerance: options.krylovTolerance,
-                             maxIterations: options.maxSweeps, sum: { t.comm.sum($0) }) { x in
+                             maxIterations: options.maxSweeps, dot: t.dot) { x in
             let (gx, bx) = unpack(x)
             let s = step(gx, bx)
             sweeps += 1

@@ -2,11 +2,11 @@ import Foundation
 
 /// Restarted GMRES (modified Gram–Schmidt, Givens rotations) for `A x = b` with A applied matrix-free.
 /// Returns x and the relative residual after every iteration (the history goes into the run file).
-/// `sum` completes a dot product of distributed vectors (an MPI all-reduce; the identity in one process).
+/// `dot` is the inner product; an MPI solve passes one over distributed vectors (TransportSystem.dot).
 public func gmres(rhs b: [Double], restart: Int = 30, tolerance: Double, maxIterations: Int,
-                  sum: (Double) -> Double = { $0 },
+                  dot inner: (([Double], [Double]) -> Double)? = nil,
                   apply: ([Double]) -> [Double]) -> (x: [Double], residuals: [Double]) {
-    func dot(_ a: [Double], _ b: [Double]) -> Double { sum(Solve.dot(a, b)) }
+    let dot = inner ?? { Solve.dot($0, $1) }
     func norm2(_ a: [Double]) -> Double { dot(a, a).squareRoot() }
     let n = b.count
     var x = [Double](repeating: 0, count: n)

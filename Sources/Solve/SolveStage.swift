@@ -72,19 +72,21 @@ public enum SolveStage {
         for (r, t) in system.regions.enumerated() {
             let psi = system.slice(summary.accumulated, r, volume: true)
             let nn = t.nodeCount
-            // Temperature and flux are linear in ψ: each process sums its own modes (the others' entries stay zero)
-            // and the sum over processes completes them.
-            var column = [Double](repeating: 0, count: t.modeCount)
+            // ModeSet.temperature and heatFlux per node, as mode sums over every process's chunks.
+            let m = t.modes
+            var heatCapacity = 0.0
+            for mu in 0..<m.count { heatCapacity += m.volumeWeight[mu] * m.heatCapacity(mu) }
+            let energy = (0..<m.count).map { m.volumeWeight[$0] * m.energy($0) }
+            let num = t.modeSum(psi, weights: energy)
+            let q = (0..<3).map { k in t.modeSum(psi, weights: (0..<m.count).map { mu in
+                let v = m.velocity(mu)
+                return energy[mu] * (k == 0 ? v.x : k == 1 ? v.y : v.z)
+            }) }
             for n in 0..<nn {
-                for (l, mu) in t.owned.enumerated() { column[mu] = psi[l * nn + n] }
-                column.withUnsafeBufferPointer { c in
-                    temperature.append(t.modes.temperature(psi: c))
-                    let q = t.modes.heatFlux(psi: c)
-                    flux += [q.x, q.y, q.z]
-                }
+                temperature.append(num[n] / heatCapacity)
+                flux += [q[0][n], q[1][n], q[2][n]]
             }
         }
-        comm.sum(&temperature); comm.sum(&flux)
         let maxClosure = summary.balances.map { abs($0.closure) }.max() ?? 0
         try writer.finish(accumulated: system.split(summary.accumulated, volume: true), temperature: temperature, heatFlux: flux,
                           summary: ["converged": summary.converged ? 1 : 0, "sweeps": Double(summary.sweeps),

@@ -25,7 +25,7 @@ public final class Transport: @unchecked Sendable {
                 comm: Communicator = SerialCommunicator()) throws {
         self.mesh = mesh
         self.comm = comm
-        owned = comm.block(of: material.modes.count)
+        owned = Self.modeBlock(modes: material.modes.count, comm: comm, rank: comm.rank)
         self.material = comm.size == 1 ? material : material.keepingRows(owned)
         let m = material.modes
         self.walls = try WallOperator(mesh: mesh, modes: m, kinds: walls)
@@ -104,13 +104,8 @@ public final class Transport: @unchecked Sendable {
         if g.count != volumeSize { g = .init(repeating: 0, count: volumeSize) }
         switch material.collision {
         case .relaxationToTemperature:
-            // G = a (bᵀψ): each process contracts its own modes, one sum over processes gives bᵀψ at every node.
-            var t = [Double](repeating: 0, count: nn)
-            psi.withUnsafeBufferPointer { ps in relaxB.withUnsafeBufferPointer { b in t.withUnsafeMutableBufferPointer { tt in
-                cblas_dgemv(CblasRowMajor, CblasTrans, Int32(nl), Int32(nn), 1, ps.baseAddress, Int32(nn),
-                            b.baseAddress! + owned.lowerBound, 1, 0, tt.baseAddress, 1)
-            } } }
-            comm.sum(&t)
+            // G = a (bᵀψ): bᵀψ at every node from every process's chunks of modes.
+            let t = modeSum(psi, weights: relaxB)
             for l in 0..<nl {
                 let a = relaxA[owned.lowerBound + l]
                 for n in 0..<nn { g[l * nn + n] = a * t[n] }
@@ -151,7 +146,7 @@ public final class Transport: @unchecked Sendable {
     private func forEachNodeBlock(_ psi: [Double], _ body: (Range<Int>, [Double]) -> Void) {
         let nn = nodeCount
         if comm.size == 1 { body(0..<nn, psi); return }
-        let counts = (0..<comm.size).map { comm.block(of: modeCount, rank: $0).count }
+        let counts = (0..<comm.size).map { ownedModes(rank: $0).count }
         for b in 0..<comm.size {
             let nodes = comm.block(of: nn, rank: b)
             var mine = [Double](repeating: 0, count: owned.count * nodes.count)
@@ -166,51 +161,52 @@ public final class Transport: @unchecked Sendable {
 
     /// Σ_μ ρħω ∫G dV: power injected by a volume source.
     public func volumePower(_ g: [Double]) -> Double {
-        var e = 0.0
-        let nn = nodeCount, w = mesh.geometry.nodeVolume
-        for (l, mu) in owned.enumerated() {
-            var s = 0.0
-            for n in 0..<nn { s += w[n] * g[l * nn + n] }
-            e += modes.volumeWeight[mu] * modes.energy(mu) * s
-        }
-        return comm.sum(e)
+        let nn = nodeCount, w = mesh.geometry.nodeVolume, lo = owned.lowerBound
+        return orderedTotal(width: 1) { chunk, e in
+            for mu in chunk {
+                var s = 0.0
+                for n in 0..<nn { s += w[n] * g[(mu - lo) * nn + n] }
+                e[0] += modes.volumeWeight[mu] * modes.energy(mu) * s
+            }
+        }[0]
     }
 
     /// Power scattered out of ψ: Σ_μ ρħω ∫ψ/τ dV.
     public func scatteredPower(_ psi: [Double]) -> Double {
-        var e = 0.0
-        let nn = nodeCount, w = mesh.geometry.nodeVolume
-        for (l, mu) in owned.enumerated() where modes.tau[mu].isFinite && modes.tau[mu] > 0 {
-            var s = 0.0
-            for n in 0..<nn { s += w[n] * psi[l * nn + n] }
-            e += modes.volumeWeight[mu] * modes.energy(mu) * s / modes.tau[mu]
-        }
-        return comm.sum(e)
+        let nn = nodeCount, w = mesh.geometry.nodeVolume, lo = owned.lowerBound
+        return orderedTotal(width: 1) { chunk, e in
+            for mu in chunk where modes.tau[mu].isFinite && modes.tau[mu] > 0 {
+                var s = 0.0
+                for n in 0..<nn { s += w[n] * psi[(mu - lo) * nn + n] }
+                e[0] += modes.volumeWeight[mu] * modes.energy(mu) * s / modes.tau[mu]
+            }
+        }[0]
     }
 
     /// Power crossing each boundary tag: positive leaving (outflow traces), and entering (inflow data).
     public func boundaryPower(_ trace: [Double]) -> (leaving: [Int32: Double], entering: [Int32: Double]) {
-        var out = [Int32: Double](), inn = [Int32: Double]()
-        let bs = 3 * boundaryFaceCount
-        for b in 0..<boundaryFaceCount {
-            let tag = mesh.mesh.boundaryFaces[b].tag
-            let nvec = mesh.boundaryNormal(b)
-            var lo = 0.0, li = 0.0
-            for (l, mu) in owned.enumerated() {
-                let vn = modes.velocity(mu).dot(nvec)
-                if vn == 0 { continue }
-                let s = trace[l * bs + 3 * b] + trace[l * bs + 3 * b + 1] + trace[l * bs + 3 * b + 2]
-                let e = modes.volumeWeight[mu] * modes.energy(mu) * vn * s / 3
-                if vn > 0 { lo += e } else { li -= e }
+        let bs = 3 * boundaryFaceCount, lo = owned.lowerBound
+        let tags = Set(mesh.mesh.boundaryFaces.map(\.tag)).sorted()
+        let slot = Dictionary(uniqueKeysWithValues: tags.enumerated().map { ($1, $0) })
+        // Per chunk: leaving then entering power of every tag.
+        let v = orderedTotal(width: 2 * tags.count) { chunk, p in
+            for b in 0..<boundaryFaceCount {
+                let k = slot[mesh.mesh.boundaryFaces[b].tag]!
+                let nvec = mesh.boundaryNormal(b)
+                var leaving = 0.0, entering = 0.0
+                for mu in chunk {
+                    let vn = modes.velocity(mu).dot(nvec)
+                    if vn == 0 { continue }
+                    let l = mu - lo
+                    let s = trace[l * bs + 3 * b] + trace[l * bs + 3 * b + 1] + trace[l * bs + 3 * b + 2]
+                    let e = modes.volumeWeight[mu] * modes.energy(mu) * vn * s / 3
+                    if vn > 0 { leaving += e } else { entering -= e }
+                }
+                p[k] += leaving; p[tags.count + k] += entering
             }
-            out[tag, default: 0] += lo; inn[tag, default: 0] += li
         }
-        if comm.size == 1 { return (out, inn) }
-        // Every process has the same tags (the mesh is whole everywhere): sum them in one vector.
-        let tags = out.keys.sorted()
-        var v = tags.map { out[$0]! } + tags.map { inn[$0]! }
-        comm.sum(&v)
-        for (i, t) in tags.enumerated() { out[t] = v[i]; inn[t] = v[tags.count + i] }
+        var out = [Int32: Double](), inn = [Int32: Double]()
+        for (k, t) in tags.enumerated() { out[t] = v[k]; inn[t] = v[tags.count + k] }
         return (out, inn)
     }
 }

@@ -39,8 +39,6 @@ public final class TransportSystem: @unchecked Sendable {
         precondition(regions.allSatisfy { $0.comm === comm }, "all regions of a system share one communicator")
     }
 
-    /// ‖x‖₂ of a distributed vector.
-    public func norm2(_ x: [Double]) -> Double { comm.sum(dot(x, x)).squareRoot() }
 
     public convenience init(_ single: Transport) { self.init(regions: [single]) }
 
@@ -101,15 +99,36 @@ public final class TransportSystem: @unchecked Sendable {
         inflow = ownedBoundary(out)
     }
 
-    /// Every mode's part of a boundary vector, regions laid end to end (the vector itself in the serial solve).
+    /// Every mode's part of a boundary vector, regions laid end to end (the vector itself in the serial solve), on
+    /// the faces some wall or interface reads; elsewhere (black walls) zero.
     public func wholeBoundary(_ x: [Double]) -> [Double] {
         if comm.size == 1 { return x }
-        var w = [Double]()
-        w.reserveCapacity(wholeBoundarySize)
+        var w = [Double](repeating: 0, count: wholeBoundarySize)
         for (r, t) in regions.enumerated() {
-            w += comm.allgather(slice(x, r, volume: false), counts: comm.blockCounts(of: t.modeCount, times: 3 * t.boundaryFaceCount))
+            let faces = exchangedFaces(r), nf = faces.count, bs = 3 * t.boundaryFaceCount
+            if nf == 0 { continue }
+            let o = boundaryOffset[r]
+            var mine = [Double](repeating: 0, count: t.owned.count * 3 * nf)
+            for l in 0..<t.owned.count {
+                for (j, f) in faces.enumerated() { for k in 0..<3 { mine[(l * nf + j) * 3 + k] = x[o + l * bs + 3 * f + k] } }
+            }
+            let all = comm.allgather(mine, counts: (0..<comm.size).map { t.ownedModes(rank: $0).count * 3 * nf })
+            let wo = wholeBoundaryOffset[r]
+            for mu in 0..<t.modeCount {
+                for (j, f) in faces.enumerated() { for k in 0..<3 { w[wo + mu * bs + 3 * f + k] = all[(mu * nf + j) * 3 + k] } }
+            }
         }
         return w
+    }
+
+    /// Boundary faces of region r whose traces a wall or an interface reads: black walls read none.
+    func exchangedFaces(_ r: Int) -> [Int] {
+        let t = regions[r], coupled = Set(interfaces.map(\.tag))
+        return (0..<t.boundaryFaceCount).filter { b in
+            if coupled.contains(t.mesh.mesh.boundaryFaces[b].tag) { return true }
+            if case .black = t.walls.faceKind[b] { return false }
+            return true
+        }
     }
 
     /// This process's rows of a boundary vector over all modes.
@@ -176,17 +195,18 @@ public final class TransportSystem: @unchecked Sendable {
 extension Transport {
     /// Power carried in by boundary inflow data.
     public func inflowPower(_ inflow: [Double]) -> Double {
-        var e = 0.0
-        let bs = 3 * boundaryFaceCount
-        for b in 0..<boundaryFaceCount {
-            let n = mesh.boundaryNormal(b)
-            for (l, mu) in owned.enumerated() {
-                let vn = modes.velocity(mu).dot(n)
-                guard vn < 0 else { continue }
-                let s = inflow[l * bs + 3 * b] + inflow[l * bs + 3 * b + 1] + inflow[l * bs + 3 * b + 2]
-                e += modes.volumeWeight[mu] * modes.energy(mu) * (-vn) * s / 3
+        let bs = 3 * boundaryFaceCount, lo = owned.lowerBound
+        return orderedTotal(width: 1) { chunk, e in
+            for b in 0..<boundaryFaceCount {
+                let n = mesh.boundaryNormal(b)
+                for mu in chunk {
+                    let vn = modes.velocity(mu).dot(n)
+                    guard vn < 0 else { continue }
+                    let l = mu - lo
+                    let s = inflow[l * bs + 3 * b] + inflow[l * bs + 3 * b + 1] + inflow[l * bs + 3 * b + 2]
+                    e[0] += modes.volumeWeight[mu] * modes.energy(mu) * (-vn) * s / 3
+                }
             }
-        }
-        return comm.sum(e)
+        }[0]
     }
 }

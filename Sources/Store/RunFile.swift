@@ -224,7 +224,8 @@ public final class RunFileWriter {
         try file.put("/accumulated/temperature", temperature, shape: [temperature.count], units: "K")
         try file.put("/accumulated/heat_flux", heatFlux, shape: [heatFlux.count / 3, 3], units: "W m-2")
         let g = try file.openGroup("/accumulated")
-        for (k, v) in summary { try g.setAttribute(k, v) }
+        // In a fixed order: processes of an MPI solve must make the same HDF5 calls (dictionary order is per process).
+        for k in summary.keys.sorted() { try g.setAttribute(k, summary[k]!) }
         try file.setAttribute("complete", Int64(1))
         try file.close()
         guard ParallelIO.rank == 0 else { return }   // the collective close has finished every process's writes
