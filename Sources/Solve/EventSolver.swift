@@ -40,7 +40,7 @@ public struct EventBalance: Sendable, Equatable, Codable {
     /// (injected − scattered − Σ leaving)/injected: zero to round-off for the DG sweep.
     public var closure: Double {
         let inj = injectedVolume + injectedBoundary
-        let out = scattered + leaving.values.reduce(0, +)
+        let out = scattered + leaving.orderedSum
         return inj == 0 ? 0 : (inj - out) / abs(inj)
     }
 }
@@ -154,7 +154,7 @@ public final class EventSolver {
             for i in 0..<acc.count { acc[i] += s.psi[i] }
             let change = t.norm2(s.psi) / max(t.norm2(acc), 1e-300)
             let (leaving, entering) = t.boundaryPower(s.trace)
-            let bal = EventBalance(event: m, injectedVolume: t.volumePower(g), injectedBoundary: entering.values.reduce(0, +),
+            let bal = EventBalance(event: m, injectedVolume: t.volumePower(g), injectedBoundary: entering.orderedSum,
                                    scattered: t.scatteredPower(s.psi), leaving: leaving,
                                    relativeChange: change, sweeps: s.sweeps)
             balances.append(bal)
@@ -221,4 +221,10 @@ public final class EventSolver {
         t.drift(source: gy, inflow: by, psi: &psi, trace: &trace)
         return (psi, trace, res, sweeps + 1)
     }
+}
+
+extension Dictionary where Key == Int32, Value == Double {
+    /// Σ of the values in tag order: dictionary order changes from process to process (hash seeds), and the sum
+    /// must not (repeated and MPI solves give the same bits).
+    var orderedSum: Double { keys.sorted().reduce(0) { $0 + self[$1]! } }
 }
