@@ -36,7 +36,8 @@ public final class TransportSystem: @unchecked Sendable {
         volumeOffset = vo; boundaryOffset = bo; volumeSize = v; boundarySize = b
         wholeBoundaryOffset = wo; wholeBoundarySize = w
         comm = regions.first?.comm ?? SerialCommunicator()
-        precondition(regions.allSatisfy { $0.comm === comm }, "all regions of a system share one communicator")
+        precondition(regions.allSatisfy { $0.comm === comm || $0.comm.size == 1 && comm.size == 1 },
+                     "all regions of a system share one communicator")
     }
 
 
