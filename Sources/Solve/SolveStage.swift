@@ -11,6 +11,8 @@ public enum SolveStage {
         public var seconds: Double
         public var resumedFrom: Int
         public var maxClosure: Double
+        /// Seconds spent storing events and the remainder (collective writes in an MPI solve).
+        public var writeSeconds: Double = 0
     }
 
     /// With a communicator of several processes (the MPI build, docs/mpi.md) every process calls this alike; each
@@ -92,7 +94,8 @@ public enum SolveStage {
                           summary: ["converged": summary.converged ? 1 : 0, "sweeps": Double(summary.sweeps),
                                     "events": Double(summary.events), "max_balance_error": maxClosure])
         return Report(events: summary.events, converged: summary.converged, sweeps: summary.sweeps,
-                      seconds: Date().timeIntervalSince(start), resumedFrom: done, maxClosure: maxClosure)
+                      seconds: Date().timeIntervalSince(start), resumedFrom: done, maxClosure: maxClosure,
+                      writeSeconds: sink.seconds)
     }
 }
 
@@ -100,9 +103,12 @@ public enum SolveStage {
 final class WriterSink: EventSink {
     let writer: RunFileWriter
     let system: TransportSystem
+    private(set) var seconds = 0.0
     init(writer: RunFileWriter, system: TransportSystem) { self.writer = writer; self.system = system }
 
     func store(event m: Int, psi: [Double], trace: [Double], balance b: EventBalance) throws {
+        let start = Date()
+        defer { seconds += Date().timeIntervalSince(start) }
         let psiParts = system.split(psi, volume: true), traceParts = system.split(trace, volume: false)
         let data = system.regions.indices.map { r in
             RegionEvent(psi: psiParts[r], boundaryFlux: system.regions[r].faceFlux(traceParts[r]), trace: traceParts[r])

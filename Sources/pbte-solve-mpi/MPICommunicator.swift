@@ -11,6 +11,8 @@ final class MPICommunicator: Communicator, @unchecked Sendable {
     let size: Int
     private(set) var bytesSent = 0
     private(set) var collectives = 0
+    /// Seconds spent inside collectives: the transfer plus waiting for the slowest process.
+    private(set) var seconds = 0.0
     private let world = pbte_mpi_comm_world()
 
     init() {
@@ -31,9 +33,11 @@ final class MPICommunicator: Communicator, @unchecked Sendable {
     func sum(_ x: inout [Double]) {
         guard size > 1, !x.isEmpty else { return }
         let n = x.count
+        let t0 = MPI_Wtime()
         x.withUnsafeMutableBufferPointer { p in
             _ = MPI_Allreduce(pbte_mpi_in_place(), p.baseAddress, Int32(n), pbte_mpi_double(), pbte_mpi_sum(), world)
         }
+        seconds += MPI_Wtime() - t0
         bytesSent += 2 * (size - 1) * 8 * n / size
         collectives += 1
     }
@@ -44,6 +48,8 @@ final class MPICommunicator: Communicator, @unchecked Sendable {
         for c in counts { displacements.append(Int32(d)); d += c }
         let c32 = counts.map(Int32.init)
         var out = [Double](repeating: 0, count: d)
+        let t0 = MPI_Wtime()
+        defer { seconds += MPI_Wtime() - t0 }
         mine.withUnsafeBufferPointer { m in out.withUnsafeMutableBufferPointer { o in
             _ = MPI_Allgatherv(m.baseAddress, Int32(mine.count), pbte_mpi_double(), o.baseAddress, c32, displacements,
                                pbte_mpi_double(), world)

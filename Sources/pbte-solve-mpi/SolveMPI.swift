@@ -29,13 +29,13 @@ enum SolveMPI {
         func say(_ s: String) { if loud { FileHandle.standardError.write(Data("  \(s)\n".utf8)) } }
 
         // Time and traffic per event for docs/mpi.md: the solver reports each event as it finishes.
-        var marks: [(Date, Int)] = []
+        var marks: [(date: Date, bytes: Int, wait: Double)] = []
         let start = Date()
         do {
             let cfg = try RunConfig.load(path: args[0])
             say("MPI: \(comm.size) processes")
             let report = try SolveStage.run(config: cfg, output: output, resume: !restart, comm: comm) { line in
-                if line.hasPrefix("event ") { marks.append((Date(), comm.bytesSent)) }
+                if line.hasPrefix("event ") { marks.append((Date(), comm.bytesSent, comm.seconds)) }
                 say(line)
             }
             comm.barrier()
@@ -46,11 +46,12 @@ enum SolveMPI {
                 // (event 0 also carries the setup), then totals including the Krylov remainder.
                 if marks.count >= 2 {
                     let n = Double(marks.count - 1)
-                    let per = marks.last!.0.timeIntervalSince(marks[0].0) / n
-                    let bytes = Double(marks.last!.1 - marks[0].1) / n
+                    let per = marks.last!.date.timeIntervalSince(marks[0].date) / n
+                    let bytes = Double(marks.last!.bytes - marks[0].bytes) / n
+                    let wait = (marks.last!.wait - marks[0].wait) / n
                     FileHandle.standardError.write(Data(String(
-                        format: "scaling: ranks %d  events %d  s/event %.3f  bytes/event/rank %.0f  sweeps %d  total %.1f s  bytes/rank %d  collectives %d\n",
-                        comm.size, report.events, per, bytes, report.sweeps, Date().timeIntervalSince(start),
+                        format: "scaling: ranks %d  events %d  s/event %.3f  in-collectives s/event %.3f  bytes/event/rank %.0f  sweeps %d  total %.1f s  writing %.1f s  bytes/rank %d  collectives %d\n",
+                        comm.size, report.events, per, wait, bytes, report.sweeps, Date().timeIntervalSince(start), report.writeSeconds,
                         comm.bytesSent, comm.collectives).utf8))
                 }
                 print(output)

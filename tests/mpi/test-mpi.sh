@@ -14,8 +14,9 @@ cd "$OUT"
 
 MPIRUN=(mpirun)
 if [ "$(id -u)" = 0 ]; then MPIRUN+=(--allow-run-as-root); fi
-# Open MPI counts cores, not hardware threads; --oversubscribe lets 4 ranks share 2 cores.
-MPIRUN+=(--oversubscribe)
+# Open MPI counts cores, not hardware threads; --oversubscribe lets 4 ranks share 2 cores. Each process runs
+# worker threads for its sweeps, so processes are not pinned to one core each.
+MPIRUN+=(--oversubscribe --bind-to none)
 
 echo "== inputs (serial pbte-pipeline ingest)"
 [ -f si.h5 ] || "$PBTE" ingest phono3py "$DATA/si/kappa-m888.hdf5" --crystal "$DATA/si/crystal.si.txt" -o si.h5 >/dev/null 2>&1
