@@ -42,14 +42,43 @@ let tests: [Target] = [
     .testTarget(name: "CLITests", dependencies: ["pbte-pipeline"]),
 ]
 
-let package = Package(
-    name: "pbte-pipeline",
-    platforms: [.macOS(.v13)],
-    products: [
-        .executable(name: "pbte-pipeline", targets: ["pbte-pipeline"]),
-    ],
-    dependencies: [
-        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
-    ],
-    targets: cLibraries + libraries + executables + tests
-)
+// MARK: - The opt-in MPI build (docs/mpi.md): PBTE_MPI=1 swift build --scratch-path .build-mpi
+// A package of its own: one solve-only executable on Open MPI and Debian's parallel libhdf5 (module CHDF5 from
+// Sources/CHDF5-openmpi). NetCDF is not in this graph at all: libnetcdf links the serial libhdf5, whose symbols
+// are the same as the parallel one's, so no binary may load both.
+
+let mpiTargets: [Target] = [
+    .systemLibrary(name: "CHDF5", path: "Sources/CHDF5-openmpi", pkgConfig: "hdf5-openmpi",
+                   providers: [.apt(["libhdf5-openmpi-dev"])]),
+    .systemLibrary(name: "CMPI", pkgConfig: "ompi-c", providers: [.apt(["libopenmpi-dev"])]),
+    .systemLibrary(name: "COpenBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
+    .target(name: "Model", dependencies: ["COpenBLAS"]),
+    .target(name: "Store", dependencies: ["CHDF5", "Model"],
+            exclude: ["NetCDFAttribute.swift", "NetCDFError.swift", "NetCDFFile.swift", "NetCDFVariable.swift"],
+            swiftSettings: [.define("PBTE_MPI")]),
+    .target(name: "Solve", dependencies: ["Model", "Store", "COpenBLAS"]),
+    .executableTarget(name: "pbte-solve-mpi", dependencies: ["CMPI", "Solve", "Store", "Model"],
+                      swiftSettings: [.define("PBTE_MPI")]),
+]
+
+let package: Package
+if Context.environment["PBTE_MPI"] == "1" {
+    package = Package(
+        name: "pbte-pipeline",
+        platforms: [.macOS(.v13)],
+        products: [.executable(name: "pbte-solve-mpi", targets: ["pbte-solve-mpi"])],
+        targets: mpiTargets
+    )
+} else {
+    package = Package(
+        name: "pbte-pipeline",
+        platforms: [.macOS(.v13)],
+        products: [
+            .executable(name: "pbte-pipeline", targets: ["pbte-pipeline"]),
+        ],
+        dependencies: [
+            .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        ],
+        targets: cLibraries + libraries + executables + tests
+    )
+}

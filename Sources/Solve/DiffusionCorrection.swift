@@ -78,42 +78,44 @@ struct DiffusionCorrection {
     }
 
     /// Adds the thermal mode (∂n̄/∂T)θ to a packed volume part (G·τ) and to the inflow data of reflecting faces.
+    /// Vectors hold this process's modes (`owned`); θ is the same on every process.
     func addThermalMode(_ theta: [Double], transport t: Transport, volume: UnsafeMutablePointer<Double>,
                         inflow: UnsafeMutablePointer<Double>) {
-        let nn = nodeCount, bs = 3 * t.boundaryFaceCount, mesh = t.mesh
-        for mu in 0..<t.modeCount where thermal[mu] != 0 {
-            let a = thermal[mu], row = volume + mu * nn
+        let nn = nodeCount, bs = 3 * t.boundaryFaceCount, mesh = t.mesh, lo = t.owned.lowerBound
+        for mu in t.owned where thermal[mu] != 0 {
+            let a = thermal[mu], row = volume + (mu - lo) * nn
             for n in 0..<nn { row[n] += a * theta[n] }
         }
         for b in 0..<t.boundaryFaceCount where reflecting[b] {
             let an = mesh.boundaryNormal(b)
-            for mu in 0..<t.modeCount where thermal[mu] != 0 && t.modes.velocity(mu).dot(an) < 0 {
-                let a = thermal[mu], o = mu * bs + 3 * b
+            for mu in t.owned where thermal[mu] != 0 && t.modes.velocity(mu).dot(an) < 0 {
+                let a = thermal[mu], o = (mu - lo) * bs + 3 * b
                 for c in 0..<3 { inflow[o + c] += a * theta[Int(mesh.boundaryNode[3 * b + c])] }
             }
         }
     }
 
-    /// Energy per node (W) of a source given as volume entries G (modes × nodes) and boundary inflow data.
+    /// Energy per node (W) of a source given as volume entries G (modes × nodes) and boundary inflow data, summed
+    /// over every process's chunks of modes in a fixed order.
     func energyLoad(transport t: Transport, g: UnsafePointer<Double>, inflow: UnsafePointer<Double>) -> [Double] {
-        let nn = nodeCount, mesh = t.mesh
-        var load = [Double](repeating: 0, count: nn)
-        for mu in 0..<t.modeCount where energyWeight[mu] != 0 {
-            let w = energyWeight[mu], row = g + mu * nn
-            for n in 0..<nn { load[n] += w * row[n] }
-        }
-        for n in 0..<nn { load[n] *= nodeVolume[n] }
-        let bs = 3 * t.boundaryFaceCount
-        for b in 0..<t.boundaryFaceCount {
-            let an = mesh.boundaryNormal(b)
-            for mu in 0..<t.modeCount {
-                let vn = t.modes.velocity(mu).dot(an)
-                guard vn < 0 else { continue }
-                let w = energyWeight[mu] * (-vn) / 3
-                for c in 0..<3 { load[Int(mesh.boundaryNode[3 * b + c])] += w * inflow[mu * bs + 3 * b + c] }
+        let nn = nodeCount, mesh = t.mesh, bs = 3 * t.boundaryFaceCount, lo = t.owned.lowerBound
+        return t.orderedTotal(width: nn) { chunk, load in
+            var volume = [Double](repeating: 0, count: nn)
+            for mu in chunk where energyWeight[mu] != 0 {
+                let w = energyWeight[mu], row = g + (mu - lo) * nn
+                for n in 0..<nn { volume[n] += w * row[n] }
+            }
+            for n in 0..<nn { load[n] += volume[n] * nodeVolume[n] }
+            for b in 0..<t.boundaryFaceCount {
+                let an = mesh.boundaryNormal(b)
+                for mu in chunk {
+                    let vn = t.modes.velocity(mu).dot(an)
+                    guard vn < 0 else { continue }
+                    let w = energyWeight[mu] * (-vn) / 3
+                    for c in 0..<3 { load[Int(mesh.boundaryNode[3 * b + c])] += w * inflow[(mu - lo) * bs + 3 * b + c] }
+                }
             }
         }
-        return load
     }
 
     /// θ (K per unit drive) with C θ = load.

@@ -48,7 +48,7 @@ public struct EventBalance: Sendable, Equatable, Codable {
     /// (injected − scattered − Σ leaving)/injected: zero to round-off for the DG sweep.
     public var closure: Double {
         let inj = injectedVolume + injectedBoundary
-        let out = scattered + leaving.values.reduce(0, +)
+        let out = scattered + leaving.orderedSum
         return inj == 0 ? 0 : (inj - out) / abs(inj)
     }
 }
@@ -143,7 +143,7 @@ public final class EventSolver {
         t.scatter(psi: last, into: &g)
         var b = [Double](repeating: 0, count: t.boundarySize)
         if options.counting == .bulkAndBoundary { reemit(lastTrace, &b) }
-        let change = norm2(last) / max(norm2(acc), 1e-300)
+        let change = t.norm2(last) / max(t.norm2(acc), 1e-300)
         return ResumeState(nextEvent: events.count, g: g, inflow: b, accumulated: acc, lastChange: change)
     }
 
@@ -173,9 +173,9 @@ public final class EventSolver {
             let s = step(g, b)
             sweeps += s.sweeps
             for i in 0..<acc.count { acc[i] += s.psi[i] }
-            let change = norm2(s.psi) / max(norm2(acc), 1e-300)
+            let change = t.norm2(s.psi) / max(t.norm2(acc), 1e-300)
             let (leaving, entering) = t.boundaryPower(s.trace)
-            let bal = EventBalance(event: m, injectedVolume: t.volumePower(g), injectedBoundary: entering.values.reduce(0, +),
+            let bal = EventBalance(event: m, injectedVolume: t.volumePower(g), injectedBoundary: entering.orderedSum,
                                    scattered: t.scatteredPower(s.psi), leaving: leaving,
                                    relativeChange: change, sweeps: s.sweeps)
             if let bad = checker.nonFinite(s.psi, what: "ψ of event \(m)") { try check(bad) } else {
@@ -240,7 +240,7 @@ public final class EventSolver {
         let preconditioned = diffusionPreconditioner(unpack: unpack)
         let rhs = pack(g, inflow)
         let (z, res) = gmres(rhs: rhs, restart: options.krylovRestart, tolerance: options.krylovTolerance,
-                             maxIterations: options.maxSweeps) { z in
+                             maxIterations: options.maxSweeps, dot: t.dot) { z in
             let x = preconditioned(z)
             let (gx, bx) = unpack(x)
             let s = step(gx, bx)
@@ -283,4 +283,10 @@ public final class EventSolver {
             return y
         }
     }
+}
+
+extension Dictionary where Key == Int32, Value == Double {
+    /// Σ of the values in tag order: dictionary order changes from process to process (hash seeds), and the sum
+    /// must not (repeated and MPI solves give the same bits).
+    var orderedSum: Double { keys.sorted().reduce(0) { $0 + self[$1]! } }
 }

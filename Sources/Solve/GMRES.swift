@@ -3,8 +3,12 @@ import COpenBLAS
 
 /// Restarted GMRES (modified Gram–Schmidt, Givens rotations) for `A x = b` with A applied matrix-free.
 /// Returns x and the relative residual after every iteration (the history goes into the run file).
+/// `dot` is the inner product; an MPI solve passes one over distributed vectors (TransportSystem.dot).
 public func gmres(rhs b: [Double], restart: Int = 30, tolerance: Double, maxIterations: Int,
+                  dot inner: (([Double], [Double]) -> Double)? = nil,
                   apply: ([Double]) -> [Double]) -> (x: [Double], residuals: [Double]) {
+    let dot = inner ?? { Solve.dot($0, $1) }
+    func norm2(_ a: [Double]) -> Double { dot(a, a).squareRoot() }
     let n = b.count
     var x = [Double](repeating: 0, count: n)
     let bnorm = norm2(b)

@@ -60,20 +60,21 @@ public struct InterfaceCoupling: InterfaceExchange {
         kernel = try build(regions[a].modes, regions[b].modes, n0)
     }
 
+    /// `trace` and `inflow` cover every mode (`TransportSystem.wholeBoundaryOffset`).
     public func reemit(system: TransportSystem, trace: [Double], into inflow: inout [Double]) {
         let ta = system.regions[regionA], tb = system.regions[regionB]
         let cols = 3 * faceA.count
         // Energy (W) arriving at each paired corner, modes × corners, in A's corner order.
-        let ea = arriving(ta, trace, offset: system.boundaryOffset[regionA], faces: faceA, corners: nil, cols: cols)
-        let eb = arriving(tb, trace, offset: system.boundaryOffset[regionB], faces: faceB, corners: cornerB, cols: cols)
+        let ea = arriving(ta, trace, offset: system.wholeBoundaryOffset[regionA], faces: faceA, corners: nil, cols: cols)
+        let eb = arriving(tb, trace, offset: system.wholeBoundaryOffset[regionB], faces: faceB, corners: cornerB, cols: cols)
         var outA = [Double](repeating: 0, count: ta.modeCount * cols)
         var outB = [Double](repeating: 0, count: tb.modeCount * cols)
         multiplyAdd(kernel.reflectA, ea, &outA, cols)
         multiplyAdd(kernel.transmitBA, eb, &outA, cols)
         multiplyAdd(kernel.transmitAB, ea, &outB, cols)
         multiplyAdd(kernel.reflectB, eb, &outB, cols)
-        emit(ta, outA, offset: system.boundaryOffset[regionA], faces: faceA, corners: nil, cols: cols, into: &inflow)
-        emit(tb, outB, offset: system.boundaryOffset[regionB], faces: faceB, corners: cornerB, cols: cols, into: &inflow)
+        emit(ta, outA, offset: system.wholeBoundaryOffset[regionA], faces: faceA, corners: nil, cols: cols, into: &inflow)
+        emit(tb, outB, offset: system.wholeBoundaryOffset[regionB], faces: faceB, corners: cornerB, cols: cols, into: &inflow)
     }
 
     /// Per mode and corner, ρħω (v·N)/12 (ψ_k + Σψ) for modes leaving the region through the face.

@@ -12,7 +12,7 @@ struct RegionSetup {
     let storedMesh: TetMesh
     let runRegions: [RunRegion]
 
-    init(config: RunConfig, mesh: TetMesh) throws {
+    init(config: RunConfig, mesh: TetMesh, comm: Communicator = SerialCommunicator()) throws {
         let interfaceTags = try Set(config.interfaces.map { try config.boundaryTag($0.boundary, in: mesh, line: $0.line, table: "[[interface]]") })
         var kinds = try Self.wallKinds(config: config, mesh: mesh, skipping: interfaceTags)
         for t in interfaceTags { kinds[t] = .black(temperature: nil) }   // the coupling re-emits there
@@ -45,7 +45,8 @@ struct RegionSetup {
             let sub = regionTags.count == 1 ? nil : Submesh(of: mesh, region: t)
             let m = sub?.mesh ?? mesh
             let present = Set(m.boundaryFaces.map { $0.tag })
-            regions.append(try Transport(mesh: SweepMesh(mesh: m), material: materials[t]!.0, walls: kinds.filter { present.contains($0.key) }))
+            regions.append(try Transport(mesh: SweepMesh(mesh: m), material: materials[t]!.0, walls: kinds.filter { present.contains($0.key) },
+                                         comm: comm))
             if let sub { subs.append(sub) }
         }
         let system = TransportSystem(regions: regions)

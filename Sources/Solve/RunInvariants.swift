@@ -37,24 +37,37 @@ struct InvariantChecker {
         }
     }
 
-    /// The first non-finite entry of a volume vector, named by region, mode and node.
+    /// The first non-finite entry of a volume vector, named by region, mode and node. Vectors hold this process's
+    /// modes: the lowest process that finds one names it to all, so every process stops alike.
     func nonFinite(_ x: [Double], what: String) -> String? {
-        guard let i = x.firstIndex(where: { !$0.isFinite }) else { return nil }
-        let r = system.volumeOffset.lastIndex { $0 <= i }!
-        let t = system.regions[r], local = i - system.volumeOffset[r]
-        return "\(what) is \(x[i]) at \(describe(region: r, mode: local / t.nodeCount)), \(describe(region: r, node: local % t.nodeCount))"
+        let comm = system.regions[0].comm
+        let local = x.firstIndex { !$0.isFinite }
+        var found = [Double](repeating: 0, count: comm.size)
+        if local != nil { found[comm.rank] = 1 }
+        if comm.size > 1 { comm.sum(&found) }
+        guard let first = found.firstIndex(where: { $0 > 0 }) else { return nil }
+        var place = [0.0, 0.0, 0.0, 0.0]    // region, mode, node, value (NaN travels as a flag)
+        if first == comm.rank, let i = local {
+            let r = system.volumeOffset.lastIndex { $0 <= i }!
+            let t = system.regions[r], k = i - system.volumeOffset[r]
+            place = [Double(r), Double(t.owned.lowerBound + k / t.nodeCount), Double(k % t.nodeCount),
+                     x[i].isNaN ? 0 : (x[i] > 0 ? 1 : -1)]
+        }
+        if comm.size > 1 { comm.sum(&place) }
+        let r = Int(place[0]), value = place[3] == 0 ? "nan" : (place[3] > 0 ? "inf" : "-inf")
+        return "\(what) is \(value) at \(describe(region: r, mode: Int(place[1]))), \(describe(region: r, node: Int(place[2])))"
     }
 
     /// `gross` is the unsigned power moved by the event: a drive with no net power (a temperature-gradient source)
     /// has round-off for every signed term, so only the gross flow gives the error a scale.
     func balance(_ b: EventBalance, gross: () -> Double) -> String? {
         guard !(abs(b.closure) <= policy.balanceTolerance) else { return nil }
-        let out = b.scattered + b.leaving.values.reduce(0, +)
+        let out = b.scattered + b.leaving.orderedSum
         let c = (b.injectedVolume + b.injectedBoundary - out) / max(abs(b.injectedVolume + b.injectedBoundary), gross(), 1e-300)
         guard !(abs(c) <= policy.balanceTolerance) else { return nil }
         return String(format: "energy balance of event %d not closed: injected %.6g W (volume %.6g, boundary %.6g), scattered %.6g W, left %.6g W; relative error %.3g exceeds %.3g",
                       b.event, b.injectedVolume + b.injectedBoundary, b.injectedVolume, b.injectedBoundary, b.scattered,
-                      b.leaving.values.reduce(0, +), c, policy.balanceTolerance)
+                      b.leaving.orderedSum, c, policy.balanceTolerance)
     }
 
     /// What one event scattered is what the next one receives: a collision operator that loses or makes energy
@@ -71,12 +84,7 @@ struct InvariantChecker {
     func temperature(_ acc: [Double], after what: String) -> String? {
         var lowest = (value: Double.infinity, region: 0, node: 0), highest = -Double.infinity
         for (r, t) in system.regions.enumerated() {
-            let nn = t.nodeCount, o = system.volumeOffset[r], w = temperatureWeight[r]
-            var dt = [Double](repeating: 0, count: nn)
-            for mu in 0..<t.modeCount {
-                let a = w[mu], row = o + mu * nn
-                for n in 0..<nn { dt[n] += a * acc[row + n] }
-            }
+            let dt = t.modeSum(system.slice(acc, r, volume: true), weights: temperatureWeight[r])
             for n in 0..<nn {
                 if dt[n] < lowest.value { lowest = (dt[n], r, n) }
                 highest = max(highest, dt[n])

@@ -11,10 +11,15 @@ public enum SolveStage {
         public var seconds: Double
         public var resumedFrom: Int
         public var maxClosure: Double
+        /// Seconds spent storing events and the remainder (collective writes in an MPI solve).
+        public var writeSeconds: Double = 0
     }
 
-    /// `warn` receives invariant violations when `[checks] on_violation = "warn"`; they are also stored in the run file.
+    /// With a communicator of several processes (the MPI build, docs/mpi.md) every process calls this alike; each
+    /// solves and writes its own block of modes. `warn` receives invariant violations when
+    /// `[checks] on_violation = "warn"`; they are also stored in the run file.
     public static func run(config: RunConfig, output: String, resume: Bool = true,
+                           comm: Communicator = SerialCommunicator(),
                            progress: ((String) -> Void)? = nil, warn: ((String) -> Void)? = nil) throws -> Report {
         let start = Date()
         let mesh = try MeshFile.read(path: config.mesh)
@@ -22,28 +27,32 @@ public enum SolveStage {
         if !topo.untaggedBoundaryFaces.isEmpty {
             throw ConfigError(file: config.mesh, line: nil, "\(topo.untaggedBoundaryFaces.count) boundary faces carry no physical tag")
         }
-        let setup = try RegionSetup(config: config, mesh: mesh)
+        let setup = try RegionSetup(config: config, mesh: mesh, comm: comm)
         let system = setup.system
         progress?("mesh: \(mesh.nodeCount) nodes, \(mesh.tetCount) tets, \(mesh.boundaryFaces.count) boundary faces, \(system.regions.count) region(s); modes: \(system.regions.map { String($0.modeCount) }.joined(separator: " + "))")
         var g0 = [Double](repeating: 0, count: system.volumeSize)
         var b0 = [Double](repeating: 0, count: system.boundarySize)
         for (r, t) in system.regions.enumerated() {
-            var part = [Double](repeating: 0, count: t.volumeSize), one = [Double]()
+            var part = [Double](repeating: 0, count: t.modeCount * t.nodeCount), one = [Double]()
             for s in config.sources {
                 s.fill(modes: t.modes, mesh: t.mesh.mesh, into: &one)
                 for i in 0..<part.count { part[i] += one[i] }
             }
-            system.place(part, into: &g0, r, volume: true)
-            var inflow = [Double](repeating: 0, count: t.boundarySize)
+            let nn = t.nodeCount, bs = 3 * t.boundaryFaceCount
+            system.place(Array(part[(t.owned.lowerBound * nn)..<(t.owned.upperBound * nn)]), into: &g0, r, volume: true)
+            var inflow = [Double](repeating: 0, count: t.modeCount * bs)
             t.walls.thermalEmission(mesh: t.mesh, modes: t.modes, into: &inflow)
-            system.place(inflow, into: &b0, r, volume: false)
+            system.place(Array(inflow[(t.owned.lowerBound * bs)..<(t.owned.upperBound * bs)]), into: &b0, r, volume: false)
         }
 
-        let provenance = try Provenance(inputs: [config.file, config.mesh] + setup.materialFiles)
+        var provenance = try Provenance(inputs: [config.file, config.mesh] + setup.materialFiles)
+        // Attributes are written collectively in an MPI solve: every process must write the same time stamp.
+        provenance.created = comm.broadcast(provenance.created)
         let header = RunFileWriter.Header(mesh: setup.storedMesh, regions: setup.runRegions, provenance: provenance, config: config.text,
                                           counting: config.events.counting.rawValue, float32: config.float32,
                                           deflate: config.deflate)
         var h = header
+        if comm.size > 1 { h.ownedModes = system.regions.map(\.owned) }
         for i in system.interfaces.compactMap({ $0 as? InterfaceCoupling }) {
             let g = landauerConductance(i.kernel, modesA: system.regions[i.regionA].modes)
             h.interfaces.append((i.tag, "\(i.kernel.name): \(i.kernel.description)", g, i.kernel.warnings))
@@ -69,14 +78,19 @@ public enum SolveStage {
         for (r, t) in system.regions.enumerated() {
             let psi = system.slice(summary.accumulated, r, volume: true)
             let nn = t.nodeCount
-            var column = [Double](repeating: 0, count: t.modeCount)
+            // ModeSet.temperature and heatFlux per node, as mode sums over every process's chunks.
+            let m = t.modes
+            var heatCapacity = 0.0
+            for mu in 0..<m.count { heatCapacity += m.volumeWeight[mu] * m.heatCapacity(mu) }
+            let energy = (0..<m.count).map { m.volumeWeight[$0] * m.energy($0) }
+            let num = t.modeSum(psi, weights: energy)
+            let q = (0..<3).map { k in t.modeSum(psi, weights: (0..<m.count).map { mu in
+                let v = m.velocity(mu)
+                return energy[mu] * (k == 0 ? v.x : k == 1 ? v.y : v.z)
+            }) }
             for n in 0..<nn {
-                for mu in 0..<t.modeCount { column[mu] = psi[mu * nn + n] }
-                column.withUnsafeBufferPointer { c in
-                    temperature.append(t.modes.temperature(psi: c))
-                    let q = t.modes.heatFlux(psi: c)
-                    flux += [q.x, q.y, q.z]
-                }
+                temperature.append(num[n] / heatCapacity)
+                flux += [q[0][n], q[1][n], q[2][n]]
             }
         }
         let maxClosure = summary.balances.map { abs($0.closure) }.max() ?? 0
@@ -85,7 +99,8 @@ public enum SolveStage {
                           summary: ["converged": summary.converged ? 1 : 0, "sweeps": Double(summary.sweeps),
                                     "events": Double(summary.events), "max_balance_error": maxClosure])
         return Report(events: summary.events, converged: summary.converged, sweeps: summary.sweeps,
-                      seconds: Date().timeIntervalSince(start), resumedFrom: done, maxClosure: maxClosure)
+                      seconds: Date().timeIntervalSince(start), resumedFrom: done, maxClosure: maxClosure,
+                      writeSeconds: sink.seconds)
     }
 }
 
@@ -93,9 +108,12 @@ public enum SolveStage {
 final class WriterSink: EventSink {
     let writer: RunFileWriter
     let system: TransportSystem
+    private(set) var seconds = 0.0
     init(writer: RunFileWriter, system: TransportSystem) { self.writer = writer; self.system = system }
 
     func store(event m: Int, psi: [Double], trace: [Double], balance b: EventBalance) throws {
+        let start = Date()
+        defer { seconds += Date().timeIntervalSince(start) }
         let psiParts = system.split(psi, volume: true), traceParts = system.split(trace, volume: false)
         let data = system.regions.indices.map { r in
             RegionEvent(psi: psiParts[r], boundaryFlux: system.regions[r].faceFlux(traceParts[r]), trace: traceParts[r])
@@ -113,13 +131,13 @@ extension Transport {
     /// divided by the face area.
     func faceFlux(_ trace: [Double]) -> [Double] {
         let nb = boundaryFaceCount
-        var out = [Double](repeating: 0, count: modeCount * nb)
+        var out = [Double](repeating: 0, count: owned.count * nb)
         let normals = (0..<nb).map { mesh.boundaryNormal($0).normalized }
-        for mu in 0..<modeCount {
+        for (l, mu) in owned.enumerated() {
             let v = modes.velocity(mu)
             for b in 0..<nb {
-                let k = mu * 3 * nb + 3 * b
-                out[mu * nb + b] = v.dot(normals[b]) * (trace[k] + trace[k + 1] + trace[k + 2]) / 3
+                let k = l * 3 * nb + 3 * b
+                out[l * nb + b] = v.dot(normals[b]) * (trace[k] + trace[k + 1] + trace[k + 2]) / 3
             }
         }
         return out

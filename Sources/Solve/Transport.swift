@@ -4,21 +4,29 @@ import COpenBLAS
 
 /// One material in one mesh region, with its walls: the pieces of one scattering event.
 /// State vectors are mode-major: volume sources `G` and nodal ψ are modes × nodes; boundary inflow data and
-/// traces are modes × (3 · boundary faces).
+/// traces are modes × (3 · boundary faces). In an MPI solve they hold only this process's block of modes, `owned`
+/// (docs/mpi.md); the serial solve owns every mode. Power sums are totals over all processes.
 public final class Transport: @unchecked Sendable {
     public let mesh: SweepMesh
+    /// The material; in an MPI solve its collision matrix keeps only the rows of the owned modes.
     public let material: Material
     public let walls: WallOperator
     public var modes: ModeSet { material.modes }
     public let modeCount: Int, nodeCount: Int, boundaryFaceCount: Int
+    public let comm: Communicator
+    /// The modes whose ψ this process computes and stores.
+    public let owned: Range<Int>
     /// Per mode: unit direction, σ = 1/Λ (1/m), 1/|v| (s/m); a zero speed marks a mode that stays where it is.
     let direction: [Vector3], sigma: [Double], inverseSpeed: [Double]
     /// Rank-one factors of relaxation to the local temperature (physics.md §1.4; CollisionOperator).
     let relaxA: [Double], relaxB: [Double]
 
-    public init(mesh: SweepMesh, material: Material, walls: [Int32: WallKind]) throws {
+    public init(mesh: SweepMesh, material: Material, walls: [Int32: WallKind],
+                comm: Communicator = SerialCommunicator()) throws {
         self.mesh = mesh
-        self.material = material
+        self.comm = comm
+        owned = Self.modeBlock(modes: material.modes.count, comm: comm, rank: comm.rank)
+        self.material = comm.size == 1 ? material : material.keepingRows(owned)
         let m = material.modes
         self.walls = try WallOperator(mesh: mesh, modes: m, kinds: walls)
         modeCount = m.count; nodeCount = mesh.nodeCount; boundaryFaceCount = mesh.boundaryFaceCount
@@ -40,8 +48,8 @@ public final class Transport: @unchecked Sendable {
         relaxA = a; relaxB = b.map { norm > 0 ? $0 / norm : 0 }
     }
 
-    public var volumeSize: Int { modeCount * nodeCount }
-    public var boundarySize: Int { modeCount * 3 * boundaryFaceCount }
+    public var volumeSize: Int { owned.count * nodeCount }
+    public var boundarySize: Int { owned.count * 3 * boundaryFaceCount }
 
     // MARK: - Drift
 
@@ -61,66 +69,91 @@ public final class Transport: @unchecked Sendable {
             let s = SharedPointer(base: UnsafeMutablePointer(mutating: src.baseAddress!))
             let i = SharedPointer(base: UnsafeMutablePointer(mutating: inf.baseAddress!))
             let p = SharedPointer(base: ps.baseAddress!), t = SharedPointer(base: tr.baseAddress!)
-            parallelChunks(modeCount) { range in
+            let first = self.owned.lowerBound
+            parallelChunks(owned.count) { range in
                 var scratch = SweepScratch(tetCount: nt)
                 var local = 0
-                for mu in range {
-                    let src = UnsafePointer(s.base + mu * nn), out = p.base + mu * nn
+                for l in range {
+                    // l indexes this process's vectors, mu the mode set.
+                    let mu = first + l
+                    let src = UnsafePointer(s.base + l * nn), out = p.base + l * nn
                     if self.inverseSpeed[mu] == 0 {
                         // A mode that does not move relaxes in place: ψ = τG; it never reaches a wall.
                         let tau = self.modes.tau[mu]
                         for n in 0..<nn { out[n] = tau.isFinite ? tau * src[n] : 0 }
-                        for k in 0..<bs { t.base[mu * bs + k] = 0 }
+                        for k in 0..<bs { t.base[l * bs + k] = 0 }
                         continue
                     }
                     let r = self.mesh.sweep(direction: self.direction[mu], sigma: self.sigma[mu],
                                             sourceScale: self.inverseSpeed[mu], source: src,
-                                            inflow: UnsafePointer(i.base + mu * bs), psi: out,
-                                            trace: t.base + mu * bs, scratch: &scratch)
+                                            inflow: UnsafePointer(i.base + l * bs), psi: out,
+                                            trace: t.base + l * bs, scratch: &scratch)
                     local += r.cyclicTets
                 }
                 cyclic.add(local)
             }
         } } } }
-        return cyclic.value
+        return Int(comm.sum(Double(cyclic.value)))
     }
 
     // MARK: - Collisions
 
-    /// G = M ψ over all nodes at once.
+    /// G = M ψ over all nodes at once (this process's rows of G).
     public func scatter(psi: [Double], into g: inout [Double]) {
-        let nm = modeCount, nn = nodeCount
+        let nm = modeCount, nn = nodeCount, nl = owned.count
         if g.count != volumeSize { g = .init(repeating: 0, count: volumeSize) }
         switch material.collision {
         case .relaxationToTemperature:
-            var t = [Double](repeating: 0, count: nn)
-            psi.withUnsafeBufferPointer { ps in relaxB.withUnsafeBufferPointer { b in t.withUnsafeMutableBufferPointer { tt in
-                cblas_dgemv(CblasRowMajor, CblasTrans, Int32(nm), Int32(nn), 1, ps.baseAddress, Int32(nn),
-                            b.baseAddress, 1, 0, tt.baseAddress, 1)
-            } } }
-            for mu in 0..<nm {
-                let a = relaxA[mu]
-                for n in 0..<nn { g[mu * nn + n] = a * t[n] }
+            // G = a (bᵀψ): bᵀψ at every node from every process's chunks of modes.
+            let t = modeSum(psi, weights: relaxB)
+            for l in 0..<nl {
+                let a = relaxA[owned.lowerBound + l]
+                for n in 0..<nn { g[l * nn + n] = a * t[n] }
             }
         case .dense(let m):
-            psi.withUnsafeBufferPointer { ps in m.values.withUnsafeBufferPointer { mm in g.withUnsafeMutableBufferPointer { gg in
-                cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(nm), Int32(nn), Int32(nm), 1,
-                            mm.baseAddress, Int32(nm), ps.baseAddress, Int32(nn), 0, gg.baseAddress, Int32(nn))
-            } } }
+            // Own rows of M times every mode's ψ, one block of nodes at a time (see `gatherModes`).
+            forEachNodeBlock(psi) { nodes, column in
+                column.withUnsafeBufferPointer { ps in m.values.withUnsafeBufferPointer { mm in g.withUnsafeMutableBufferPointer { gg in
+                    cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(nl), Int32(nodes.count), Int32(nm), 1,
+                                mm.baseAddress, Int32(nm), ps.baseAddress, Int32(nodes.count), 0,
+                                gg.baseAddress! + nodes.lowerBound, Int32(nn))
+                } } }
+            }
         case .sparse(let m):
-            g.withUnsafeMutableBufferPointer { gg in psi.withUnsafeBufferPointer { ps in
-                let gp = SharedPointer(base: gg.baseAddress!), pp = SharedPointer(base: UnsafeMutablePointer(mutating: ps.baseAddress!))
-                parallelChunks(nm, chunk: 16) { range in
-                    for i in range {
-                        let row = gp.base + i * nn
-                        for n in 0..<nn { row[n] = 0 }
-                        for k in m.rowStart[i]..<m.rowStart[i + 1] {
-                            let v = m.values[k], col = pp.base + Int(m.columnIndex[k]) * nn
-                            for n in 0..<nn { row[n] += v * col[n] }
+            forEachNodeBlock(psi) { nodes, column in
+                let w = nodes.count
+                g.withUnsafeMutableBufferPointer { gg in column.withUnsafeBufferPointer { ps in
+                    let gp = SharedPointer(base: gg.baseAddress! + nodes.lowerBound)
+                    let pp = SharedPointer(base: UnsafeMutablePointer(mutating: ps.baseAddress!))
+                    parallelChunks(nl, chunk: 16) { range in
+                        for i in range {
+                            let row = gp.base + i * nn
+                            for n in 0..<w { row[n] = 0 }
+                            for k in m.rowStart[i]..<m.rowStart[i + 1] {
+                                let v = m.values[k], col = pp.base + Int(m.columnIndex[k]) * w
+                                for n in 0..<w { row[n] += v * col[n] }
+                            }
                         }
                     }
-                }
-            } }
+                } }
+            }
+        }
+    }
+
+    /// Runs `body` on every mode's ψ at one block of nodes after another (modes × block, row-major). A full
+    /// M needs every mode's ψ for its own rows; gathering it in `comm.size` node blocks keeps the copy each process
+    /// holds at its share of ψ. The serial solve has one block: all nodes, ψ itself.
+    private func forEachNodeBlock(_ psi: [Double], _ body: (Range<Int>, [Double]) -> Void) {
+        let nn = nodeCount
+        if comm.size == 1 { body(0..<nn, psi); return }
+        let counts = (0..<comm.size).map { ownedModes(rank: $0).count }
+        for b in 0..<comm.size {
+            let nodes = comm.block(of: nn, rank: b)
+            var mine = [Double](repeating: 0, count: owned.count * nodes.count)
+            for l in 0..<owned.count {
+                for (j, n) in nodes.enumerated() { mine[l * nodes.count + j] = psi[l * nn + n] }
+            }
+            body(nodes, comm.allgather(mine, counts: counts.map { $0 * nodes.count }))
         }
     }
 
@@ -128,45 +161,52 @@ public final class Transport: @unchecked Sendable {
 
     /// Σ_μ ρħω ∫G dV: power injected by a volume source.
     public func volumePower(_ g: [Double]) -> Double {
-        var e = 0.0
-        let nn = nodeCount, w = mesh.geometry.nodeVolume
-        for mu in 0..<modeCount {
-            var s = 0.0
-            for n in 0..<nn { s += w[n] * g[mu * nn + n] }
-            e += modes.volumeWeight[mu] * modes.energy(mu) * s
-        }
-        return e
+        let nn = nodeCount, w = mesh.geometry.nodeVolume, lo = owned.lowerBound
+        return orderedTotal(width: 1) { chunk, e in
+            for mu in chunk {
+                var s = 0.0
+                for n in 0..<nn { s += w[n] * g[(mu - lo) * nn + n] }
+                e[0] += modes.volumeWeight[mu] * modes.energy(mu) * s
+            }
+        }[0]
     }
 
     /// Power scattered out of ψ: Σ_μ ρħω ∫ψ/τ dV.
     public func scatteredPower(_ psi: [Double]) -> Double {
-        var e = 0.0
-        let nn = nodeCount, w = mesh.geometry.nodeVolume
-        for mu in 0..<modeCount where modes.tau[mu].isFinite && modes.tau[mu] > 0 {
-            var s = 0.0
-            for n in 0..<nn { s += w[n] * psi[mu * nn + n] }
-            e += modes.volumeWeight[mu] * modes.energy(mu) * s / modes.tau[mu]
-        }
-        return e
+        let nn = nodeCount, w = mesh.geometry.nodeVolume, lo = owned.lowerBound
+        return orderedTotal(width: 1) { chunk, e in
+            for mu in chunk where modes.tau[mu].isFinite && modes.tau[mu] > 0 {
+                var s = 0.0
+                for n in 0..<nn { s += w[n] * psi[(mu - lo) * nn + n] }
+                e[0] += modes.volumeWeight[mu] * modes.energy(mu) * s / modes.tau[mu]
+            }
+        }[0]
     }
 
     /// Power crossing each boundary tag: positive leaving (outflow traces), and entering (inflow data).
     public func boundaryPower(_ trace: [Double]) -> (leaving: [Int32: Double], entering: [Int32: Double]) {
-        var out = [Int32: Double](), inn = [Int32: Double]()
-        let bs = 3 * boundaryFaceCount
-        for b in 0..<boundaryFaceCount {
-            let tag = mesh.mesh.boundaryFaces[b].tag
-            let nvec = mesh.boundaryNormal(b)
-            var lo = 0.0, li = 0.0
-            for mu in 0..<modeCount {
-                let vn = modes.velocity(mu).dot(nvec)
-                if vn == 0 { continue }
-                let s = trace[mu * bs + 3 * b] + trace[mu * bs + 3 * b + 1] + trace[mu * bs + 3 * b + 2]
-                let e = modes.volumeWeight[mu] * modes.energy(mu) * vn * s / 3
-                if vn > 0 { lo += e } else { li -= e }
+        let bs = 3 * boundaryFaceCount, lo = owned.lowerBound
+        let tags = Set(mesh.mesh.boundaryFaces.map(\.tag)).sorted()
+        let slot = Dictionary(uniqueKeysWithValues: tags.enumerated().map { ($1, $0) })
+        // Per chunk: leaving then entering power of every tag.
+        let v = orderedTotal(width: 2 * tags.count) { chunk, p in
+            for b in 0..<boundaryFaceCount {
+                let k = slot[mesh.mesh.boundaryFaces[b].tag]!
+                let nvec = mesh.boundaryNormal(b)
+                var leaving = 0.0, entering = 0.0
+                for mu in chunk {
+                    let vn = modes.velocity(mu).dot(nvec)
+                    if vn == 0 { continue }
+                    let l = mu - lo
+                    let s = trace[l * bs + 3 * b] + trace[l * bs + 3 * b + 1] + trace[l * bs + 3 * b + 2]
+                    let e = modes.volumeWeight[mu] * modes.energy(mu) * vn * s / 3
+                    if vn > 0 { leaving += e } else { entering -= e }
+                }
+                p[k] += leaving; p[tags.count + k] += entering
             }
-            out[tag, default: 0] += lo; inn[tag, default: 0] += li
         }
+        var out = [Int32: Double](), inn = [Int32: Double]()
+        for (k, t) in tags.enumerated() { out[t] = v[k]; inn[t] = v[tags.count + k] }
         return (out, inn)
     }
 }

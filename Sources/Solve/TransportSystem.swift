@@ -5,26 +5,41 @@ import Model
 public protocol InterfaceExchange: Sendable {
     /// Interface tag this exchange serves (its faces are absorbing in the walls' own operator).
     var tag: Int32 { get }
+    /// `trace` and `inflow` cover every mode of every region, at `system.wholeBoundaryOffset`.
     func reemit(system: TransportSystem, trace: [Double], into inflow: inout [Double])
 }
 
 /// All regions of a run, each with its own material and sub-mesh, and the interfaces between them. State vectors
 /// are the regions' vectors laid end to end: volume sources and nodal ψ (modes_r × nodes_r per region r), boundary
-/// traces and inflow (modes_r × 3·faces_r). A single-material run is a system of one region.
+/// traces and inflow (modes_r × 3·faces_r). A single-material run is a system of one region. In an MPI solve the
+/// vectors hold each region's owned modes only; walls and interfaces work on every mode's traces (`whole` layout,
+/// `wholeBoundaryOffset`), which are small and gathered to every process.
 public final class TransportSystem: @unchecked Sendable {
     public let regions: [Transport]
     public let volumeOffset: [Int]
     public let boundaryOffset: [Int]
     public let volumeSize: Int
     public let boundarySize: Int
+    /// Offsets of the regions in a boundary vector over all modes (equal to `boundaryOffset` in the serial solve).
+    public let wholeBoundaryOffset: [Int]
+    public let wholeBoundarySize: Int
     public var interfaces: [InterfaceExchange] = []
+    public let comm: Communicator
 
     public init(regions: [Transport]) {
         self.regions = regions
-        var vo = [Int](), bo = [Int](), v = 0, b = 0
-        for t in regions { vo.append(v); bo.append(b); v += t.volumeSize; b += t.boundarySize }
+        var vo = [Int](), bo = [Int](), wo = [Int](), v = 0, b = 0, w = 0
+        for t in regions {
+            vo.append(v); bo.append(b); wo.append(w)
+            v += t.volumeSize; b += t.boundarySize; w += t.modeCount * 3 * t.boundaryFaceCount
+        }
         volumeOffset = vo; boundaryOffset = bo; volumeSize = v; boundarySize = b
+        wholeBoundaryOffset = wo; wholeBoundarySize = w
+        comm = regions.first?.comm ?? SerialCommunicator()
+        precondition(regions.allSatisfy { $0.comm === comm || $0.comm.size == 1 && comm.size == 1 },
+                     "all regions of a system share one communicator")
     }
+
 
     public convenience init(_ single: Transport) { self.init(regions: [single]) }
 
@@ -70,18 +85,76 @@ public final class TransportSystem: @unchecked Sendable {
         }
     }
 
-    /// Walls of every region, then every interface.
+    /// Walls of every region, then every interface. Diffuse walls and interfaces mix modes, so they see every
+    /// mode's traces; each process keeps the inflow of its own modes.
     public func reemit(trace: [Double], into inflow: inout [Double]) {
-        if inflow.count != boundarySize { inflow = .init(repeating: 0, count: boundarySize) }
+        let whole = wholeBoundary(trace)
+        var out = [Double](repeating: 0, count: wholeBoundarySize)
         for (r, t) in regions.enumerated() {
-            var part = [Double](repeating: 0, count: t.boundarySize)
-            let tr = slice(trace, r, volume: false)
-            tr.withUnsafeBufferPointer { a in part.withUnsafeMutableBufferPointer { b in
-                t.walls.reemit(mesh: t.mesh, modes: t.modes, trace: a.baseAddress!, into: b.baseAddress!)
+            whole.withUnsafeBufferPointer { a in out.withUnsafeMutableBufferPointer { b in
+                t.walls.reemit(mesh: t.mesh, modes: t.modes, trace: a.baseAddress! + wholeBoundaryOffset[r],
+                               into: b.baseAddress! + wholeBoundaryOffset[r])
             } }
-            place(part, into: &inflow, r, volume: false)
         }
-        for i in interfaces { i.reemit(system: self, trace: trace, into: &inflow) }
+        for i in interfaces { i.reemit(system: self, trace: whole, into: &out) }
+        inflow = ownedBoundary(out)
+    }
+
+    /// Every mode's part of a boundary vector, regions laid end to end (the vector itself in the serial solve), on
+    /// the faces some wall or interface reads; elsewhere (black walls) zero.
+    public func wholeBoundary(_ x: [Double]) -> [Double] {
+        if comm.size == 1 { return x }
+        var w = [Double](repeating: 0, count: wholeBoundarySize)
+        for (r, t) in regions.enumerated() {
+            let faces = exchangedFaces(r), nf = faces.count, bs = 3 * t.boundaryFaceCount
+            if nf == 0 { continue }
+            let o = boundaryOffset[r]
+            var mine = [Double](repeating: 0, count: t.owned.count * 3 * nf)
+            for l in 0..<t.owned.count {
+                for (j, f) in faces.enumerated() { for k in 0..<3 { mine[(l * nf + j) * 3 + k] = x[o + l * bs + 3 * f + k] } }
+            }
+            let all = comm.allgather(mine, counts: (0..<comm.size).map { t.ownedModes(rank: $0).count * 3 * nf })
+            let wo = wholeBoundaryOffset[r]
+            for mu in 0..<t.modeCount {
+                for (j, f) in faces.enumerated() { for k in 0..<3 { w[wo + mu * bs + 3 * f + k] = all[(mu * nf + j) * 3 + k] } }
+            }
+        }
+        return w
+    }
+
+    /// Boundary faces of region r whose traces a wall or an interface reads: black walls read none.
+    func exchangedFaces(_ r: Int) -> [Int] {
+        let t = regions[r], coupled = Set(interfaces.map(\.tag))
+        return (0..<t.boundaryFaceCount).filter { b in
+            if coupled.contains(t.mesh.mesh.boundaryFaces[b].tag) { return true }
+            if case .black = t.walls.faceKind[b] { return false }
+            return true
+        }
+    }
+
+    /// This process's rows of a boundary vector over all modes.
+    public func ownedBoundary(_ w: [Double]) -> [Double] {
+        if comm.size == 1 { return w }
+        var x = [Double]()
+        x.reserveCapacity(boundarySize)
+        for (r, t) in regions.enumerated() {
+            let bs = 3 * t.boundaryFaceCount, o = wholeBoundaryOffset[r]
+            x += w[(o + t.owned.lowerBound * bs)..<(o + t.owned.upperBound * bs)]
+        }
+        return x
+    }
+
+    /// This process's rows of a volume vector over all modes (modes × nodes per region, end to end).
+    public func ownedVolume(_ w: [Double]) -> [Double] {
+        if comm.size == 1 { return w }
+        var x = [Double](), o = 0
+        x.reserveCapacity(volumeSize)
+        for t in regions {
+            let nn = t.nodeCount
+            x += w[(o + t.owned.lowerBound * nn)..<(o + t.owned.upperBound * nn)]
+            o += t.modeCount * nn
+        }
+        return x
     }
 
     public func volumePower(_ g: [Double]) -> Double {
@@ -111,7 +184,7 @@ public final class TransportSystem: @unchecked Sendable {
         var s = [Double]()
         s.reserveCapacity(volumeSize)
         for t in regions {
-            for mu in 0..<t.modeCount {
+            for mu in t.owned {
                 let tau = t.modes.tau[mu]
                 s += [Double](repeating: tau.isFinite && tau > 0 ? tau : 1, count: t.nodeCount)
             }
@@ -123,17 +196,18 @@ public final class TransportSystem: @unchecked Sendable {
 extension Transport {
     /// Power carried in by boundary inflow data.
     public func inflowPower(_ inflow: [Double]) -> Double {
-        var e = 0.0
-        let bs = 3 * boundaryFaceCount
-        for b in 0..<boundaryFaceCount {
-            let n = mesh.boundaryNormal(b)
-            for mu in 0..<modeCount {
-                let vn = modes.velocity(mu).dot(n)
-                guard vn < 0 else { continue }
-                let s = inflow[mu * bs + 3 * b] + inflow[mu * bs + 3 * b + 1] + inflow[mu * bs + 3 * b + 2]
-                e += modes.volumeWeight[mu] * modes.energy(mu) * (-vn) * s / 3
+        let bs = 3 * boundaryFaceCount, lo = owned.lowerBound
+        return orderedTotal(width: 1) { chunk, e in
+            for b in 0..<boundaryFaceCount {
+                let n = mesh.boundaryNormal(b)
+                for mu in chunk {
+                    let vn = modes.velocity(mu).dot(n)
+                    guard vn < 0 else { continue }
+                    let l = mu - lo
+                    let s = inflow[l * bs + 3 * b] + inflow[l * bs + 3 * b + 1] + inflow[l * bs + 3 * b + 2]
+                    e[0] += modes.volumeWeight[mu] * modes.energy(mu) * (-vn) * s / 3
+                }
             }
-        }
-        return e
+        }[0]
     }
 }

@@ -92,7 +92,12 @@ public final class HDF5Dataset: HDF5Object, @unchecked Sendable {
             guard buffer.count == n else {
                 throw shapeError("write dataset", "buffer has \(buffer.count) elements, dataset has \(n)")
             }
-            if n > 0 {
+            if ParallelIO.enabled {
+                // Replicated data: rank 0 supplies it, the others join the collective write with nothing.
+                let shape = try extentLocked(id).shape
+                try writeSelection(id, buffer, offset: shape.map { _ in 0 }, count: shape, contributes: ParallelIO.rank == 0,
+                                   "write dataset")
+            } else if n > 0 {
                 try check(H5Dwrite(id, T.storeKind.hdf5NativeType, pbte_h5s_all(), pbte_h5s_all(),
                                    pbte_h5p_default(), buffer.baseAddress), "write dataset")
             }
@@ -124,15 +129,26 @@ public final class HDF5Dataset: HDF5Object, @unchecked Sendable {
         try values.withUnsafeBufferPointer { try write($0, offset: offset, count: count) }
     }
 
-    /// Writes a hyperslab straight from `buffer` (no copy).
+    /// Writes a hyperslab straight from `buffer` (no copy). In an MPI solve the data is replicated: rank 0's is
+    /// written (see `writeShare` for distributed data).
     public func write<T: HDF5Scalar>(_ buffer: UnsafeBufferPointer<T>, offset: [Int], count: [Int]) throws {
         try locked("write hyperslab") { id in
             try requireConversion(StoreTypeInfo(T.storeKind), to: fileTypeInfo(id), "write hyperslab")
-            try withSelection(id, offset: offset, count: count, elements: buffer.count, "write hyperslab") { memory, fileSpace in
-                try check(H5Dwrite(id, T.storeKind.hdf5NativeType, memory, fileSpace, pbte_h5p_default(),
-                                   buffer.baseAddress), "write hyperslab")
-            }
+            try writeSelection(id, buffer, offset: offset, count: count, contributes: ParallelIO.rank == 0, "write hyperslab")
         }
+    }
+
+    /// Writes this process's own block of a distributed array (every process calls it with its block); in the
+    /// serial build the same as `write(_:offset:count:)`.
+    public func writeShare<T: HDF5Scalar>(_ buffer: UnsafeBufferPointer<T>, offset: [Int], count: [Int]) throws {
+        try locked("write hyperslab") { id in
+            try requireConversion(StoreTypeInfo(T.storeKind), to: fileTypeInfo(id), "write hyperslab")
+            try writeSelection(id, buffer, offset: offset, count: count, contributes: true, "write hyperslab")
+        }
+    }
+
+    public func writeShare<T: HDF5Scalar>(_ values: [T], offset: [Int], count: [Int]) throws {
+        try values.withUnsafeBufferPointer { try writeShare($0, offset: offset, count: count) }
     }
 
     /// Grows (or shrinks) a chunked dataset within its maximum extent.
@@ -196,9 +212,28 @@ public final class HDF5Dataset: HDF5Object, @unchecked Sendable {
         }
     }
 
-    /// Selects `offset`/`count` in the file space and builds a matching memory space.
-    private func withSelection(_ id: hid_t, offset: [Int], count: [Int], elements: Int, _ operation: String,
-                               _ body: (hid_t, hid_t) throws -> Void) throws {
+    /// Writes `buffer` to the selection; in an MPI solve collectively, a process that does not contribute taking
+    /// part with an empty selection.
+    private func writeSelection<T: HDF5Scalar>(_ id: hid_t, _ buffer: UnsafeBufferPointer<T>, offset: [Int], count: [Int],
+                                               contributes: Bool, _ operation: String) throws {
+        let body: (hid_t, hid_t) throws -> Void = { memory, fileSpace in
+            let dxpl = try self.check(ParallelIO.writeTransfer(), operation)
+            defer { ParallelIO.closeTransfer(dxpl) }
+            try self.check(H5Dwrite(id, T.storeKind.hdf5NativeType, memory, fileSpace, dxpl, buffer.baseAddress), operation)
+        }
+        if !ParallelIO.enabled {
+            try withSelection(id, offset: offset, count: count, elements: buffer.count, operation, body)
+            return
+        }
+        let elements = contributes ? buffer.count : 0
+        try withSelection(id, offset: offset, count: contributes ? count : count.map { _ in 0 }, elements: elements,
+                          collective: true, operation, body)
+    }
+
+    /// Selects `offset`/`count` in the file space and builds a matching memory space. With `collective`, an empty
+    /// selection still runs `body` (with nothing selected), since every process must join a collective transfer.
+    private func withSelection(_ id: hid_t, offset: [Int], count: [Int], elements: Int, collective: Bool = false,
+                               _ operation: String, _ body: (hid_t, hid_t) throws -> Void) throws {
         let fileSpace = try check(H5Dget_space(id), operation)
         defer { H5Sclose(fileSpace) }
         let shape = try dataspaceExtent(fileSpace, file: file.path, object: path).shape
@@ -209,10 +244,19 @@ public final class HDF5Dataset: HDF5Object, @unchecked Sendable {
             throw shapeError(operation, "offset \(offset) + count \(count) exceeds shape \(shape)")
         }
         let n = count.reduce(1, *)
-        guard elements == n else {
+        let nothing = collective && elements == 0   // a process that joins a collective write with no data
+        guard elements == n || nothing else {
             throw shapeError(operation, "buffer has \(elements) elements, selection has \(n)")
         }
-        if n == 0 { return }
+        if n == 0 || nothing {
+            guard collective else { return }
+            let memory = try check(H5Screate(H5S_SCALAR), operation)
+            defer { H5Sclose(memory) }
+            try check(H5Sselect_none(memory), operation)
+            try check(H5Sselect_none(fileSpace), operation)
+            try body(memory, fileSpace)
+            return
+        }
         if shape.isEmpty {
             try body(pbte_h5s_all(), pbte_h5s_all())
             return

@@ -89,6 +89,10 @@ public final class HDF5File: HDF5Container, @unchecked Sendable {
             H5Pclose(fapl)
             throw hdf5Error(file: path, object: nil, "set close degree")
         }
+        if ParallelIO.configure(fileAccess: fapl) < 0 {
+            H5Pclose(fapl)
+            throw hdf5Error(file: path, object: nil, "open through MPI-IO")
+        }
         return fapl
     }
 

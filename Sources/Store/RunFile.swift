@@ -36,6 +36,8 @@ public final class RunFileWriter {
     let regions: [RunRegion]
     let tags: [Int32]
     let float32: Bool
+    /// The modes of each region whose ψ this process writes (all of them unless an MPI solve splits them).
+    let owned: [Range<Int>]
     public private(set) var eventsCompleted: Int
 
     public struct Header {
@@ -48,6 +50,8 @@ public final class RunFileWriter {
         public var deflate: Int?
         /// Interfaces: tag, kernel description, Landauer conductance (W m⁻² K⁻¹), warnings.
         public var interfaces: [(tag: Int32, kernel: String, landauer: Double, warnings: [String])] = []
+        /// Per region, the block of modes this process holds in an MPI solve (nil: all modes, the serial solve).
+        public var ownedModes: [Range<Int>]? = nil
         public init(mesh: TetMesh, regions: [RunRegion], provenance: Provenance, config: String, counting: String,
                     float32: Bool, deflate: Int?) {
             self.mesh = mesh; self.regions = regions; self.provenance = provenance; self.config = config
@@ -63,6 +67,7 @@ public final class RunFileWriter {
         regions = h.regions
         tags = h.mesh.boundaryTags
         float32 = h.float32
+        owned = h.ownedModes ?? h.regions.map { 0..<$0.modes.count }
         let partial = outputPath + ".partial"
         if resume, FileManager.default.fileExists(atPath: partial),
            let f = try? HDF5File.open(partial, mode: .readWrite),
@@ -81,7 +86,8 @@ public final class RunFileWriter {
             }
             return
         }
-        try? FileManager.default.removeItem(atPath: partial)
+        // One process removes a stale file, before the collective create (never after another's create).
+        if ParallelIO.rank == 0 { try? FileManager.default.removeItem(atPath: partial) }
         file = try HDF5File.create(partial, overwrite: true)
         eventsCompleted = 0
         try h.provenance.write(to: file, filetype: Schema.run.filetype, version: Schema.run.version)
@@ -136,9 +142,17 @@ public final class RunFileWriter {
         try ds.setAttribute("units", units)
     }
 
+    /// Writes this process's rows of a modes-major array (all rows in the serial solve).
     private func writeSlab(_ ds: HDF5Dataset, _ values: [Double], offset: [Int], count: [Int]) throws {
-        if float32 { try ds.write(values.map(Float.init), offset: offset, count: count) }
-        else { try values.withUnsafeBufferPointer { try ds.write($0, offset: offset, count: count) } }
+        if float32 { try values.map(Float.init).withUnsafeBufferPointer { try ds.writeShare($0, offset: offset, count: count) } }
+        else { try values.withUnsafeBufferPointer { try ds.writeShare($0, offset: offset, count: count) } }
+    }
+
+    /// A modes × width dataset written from every process's own rows.
+    private func putRows(_ path: String, _ values: [Double], region r: Int, width: Int, units: String) throws {
+        let ds = try file.createDataset(path, of: Double.self, shape: [regions[r].modes.count, width])
+        try ds.writeShare(values, offset: [owned[r].lowerBound, 0], count: [owned[r].count, width])
+        try ds.setAttribute("units", units)
     }
 
     private func append<T: HDF5Scalar>(_ path: String, _ values: [T], at m: Int) throws {
@@ -155,14 +169,15 @@ public final class RunFileWriter {
     public func writeEvent(_ m: Int, regions data: [RegionEvent], injectedVolume: Double, injectedBoundary: Double,
                            scattered: Double, leaving: [Int32: Double], relativeChange: Double, sweeps: Int) throws {
         precondition(m == eventsCompleted, "events are written in order")
-        for (r, d) in zip(regions, data) {
+        for (i, (r, d)) in zip(regions, data).enumerated() {
             let p = "/regions/\(r.name)"
             for (name, values, width) in [("psi", d.psi, r.nodes), ("boundary_flux", d.boundaryFlux, r.faces)] {
                 let ds = try file.openDataset("\(p)/events/\(name)")
                 try ds.extend(to: [m + 1, r.modes.count, width])
-                try writeSlab(ds, values, offset: [m, 0, 0], count: [1, r.modes.count, width])
+                try writeSlab(ds, values, offset: [m, owned[i].lowerBound, 0], count: [1, owned[i].count, width])
             }
-            try file.openDataset("\(p)/checkpoint/boundary_trace").write(d.trace)
+            try file.openDataset("\(p)/checkpoint/boundary_trace")
+                .writeShare(d.trace, offset: [owned[i].lowerBound, 0], count: [owned[i].count, 3 * r.faces])
         }
         try append("/events/balance/injected_volume", [injectedVolume], at: m)
         try append("/events/balance/injected_boundary", [injectedBoundary], at: m)
@@ -178,19 +193,24 @@ public final class RunFileWriter {
 
     /// ψ of a completed event, per region (for resuming).
     public func readPsi(event m: Int) throws -> [[Double]] {
-        try regions.map { r in
-            try file.openDataset("/regions/\(r.name)/events/psi").read(as: Double.self, offset: [m, 0, 0], count: [1, r.modes.count, r.nodes])
+        try regions.indices.map { i in
+            let r = regions[i]
+            return try file.openDataset("/regions/\(r.name)/events/psi").read(as: Double.self, offset: [m, owned[i].lowerBound, 0],
+                                                                             count: [1, owned[i].count, r.nodes])
         }
     }
 
     /// Corner traces of the last completed event, per region (for resuming).
     public func readCheckpointTraces() throws -> [[Double]] {
-        try regions.map { try file.readDataset("/regions/\($0.name)/checkpoint/boundary_trace", as: Double.self) }
+        try regions.indices.map { i in
+            try file.openDataset("/regions/\(regions[i].name)/checkpoint/boundary_trace")
+                .read(as: Double.self, offset: [owned[i].lowerBound, 0], count: [owned[i].count, 3 * regions[i].faces])
+        }
     }
 
     public func writeRemainder(psi: [[Double]], residuals: [Double], sweeps: Int) throws {
-        for (r, p) in zip(regions, psi) {
-            try file.put("/regions/\(r.name)/remainder/psi", p, shape: [r.modes.count, r.nodes], units: "1")
+        for (i, (r, p)) in zip(regions, psi).enumerated() {
+            try putRows("/regions/\(r.name)/remainder/psi", p, region: i, width: r.nodes, units: "1")
         }
         try file.put("/remainder/residual", residuals, shape: [residuals.count], units: "1")
         try file.openGroup("/remainder").setAttribute("sweeps", Int64(sweeps))
@@ -199,17 +219,19 @@ public final class RunFileWriter {
     /// Writes the steady state, marks the file complete and renames it onto the output path.
     public func finish(accumulated: [[Double]], temperature: [Double], heatFlux: [Double], warnings: [String] = [],
                        summary: [String: Double]) throws {
-        for (r, p) in zip(regions, accumulated) {
-            try file.put("/regions/\(r.name)/accumulated/psi", p, shape: [r.modes.count, r.nodes], units: "1")
+        for (i, (r, p)) in zip(regions, accumulated).enumerated() {
+            try putRows("/regions/\(r.name)/accumulated/psi", p, region: i, width: r.nodes, units: "1")
         }
         try file.put("/accumulated/temperature", temperature, shape: [temperature.count], units: "K")
         try file.put("/accumulated/heat_flux", heatFlux, shape: [heatFlux.count / 3, 3], units: "W m-2")
         let g = try file.openGroup("/accumulated")
-        for (k, v) in summary { try g.setAttribute(k, v) }
+        // In a fixed order: processes of an MPI solve must make the same HDF5 calls (dictionary order is per process).
+        for k in summary.keys.sorted() { try g.setAttribute(k, summary[k]!) }
         // Invariant violations the run was told to go on after (run configuration [checks]).
         if !warnings.isEmpty { try g.setAttribute("warnings", warnings) }
         try file.setAttribute("complete", Int64(1))
         try file.close()
+        guard ParallelIO.rank == 0 else { return }   // the collective close has finished every process's writes
         guard rename(partialPath, outputPath) == 0 else {
             throw StoreError(.io, file: outputPath, operation: "rename finished run", message: String(cString: strerror(errno)), code: errno)
         }

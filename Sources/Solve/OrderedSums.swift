@@ -1,0 +1,123 @@
+import Foundation
+import COpenBLAS
+
+// Reductions over modes that add the same numbers in the same order for any number of processes (docs/mpi.md).
+// Modes are grouped in fixed chunks of `Transport.chunk`; a process owns whole chunks. Each chunk's partial sum is
+// computed where the chunk lives, the partials are gathered, and every process adds them in chunk order. So an MPI
+// solve reproduces the serial one bit for bit, and the serial solve is simply the one-process case.
+
+extension Communicator {
+    /// Every process's pieces of each segment, each segment's pieces laid end to end in rank order, in one
+    /// all-gather. `counts[s][r]` is the length of rank r's piece of segment s.
+    func gatherSegments(_ mine: [[Double]], counts: [[Int]]) -> [[Double]] {
+        if size == 1 { return mine }
+        let perRank = (0..<size).map { r in counts.reduce(0) { $0 + $1[r] } }
+        let all = allgather(mine.flatMap { $0 }, counts: perRank)
+        var rankStart = [Int](), o = 0
+        for n in perRank { rankStart.append(o); o += n }
+        var out = [[Double]]()
+        for s in counts.indices {
+            var seg = [Double]()
+            for r in 0..<size {
+                let before = counts[..<s].reduce(0) { $0 + $1[r] }
+                seg += all[(rankStart[r] + before)..<(rankStart[r] + before + counts[s][r])]
+            }
+            out.append(seg)
+        }
+        return out
+    }
+}
+
+extension Transport {
+    /// Modes per reduction chunk.
+    static let chunk = 32
+    var chunkCount: Int { (modeCount + Self.chunk - 1) / Self.chunk }
+
+    /// The modes a process owns: whole chunks, so that sums do not depend on the process count.
+    static func modeBlock(modes: Int, comm: Communicator, rank: Int) -> Range<Int> {
+        let chunks = comm.block(of: (modes + chunk - 1) / chunk, rank: rank)
+        return min(chunks.lowerBound * chunk, modes)..<min(chunks.upperBound * chunk, modes)
+    }
+
+    public func ownedModes(rank: Int) -> Range<Int> { Self.modeBlock(modes: modeCount, comm: comm, rank: rank) }
+
+    /// The owned chunks' mode ranges, in order.
+    var ownedChunks: [Range<Int>] {
+        stride(from: owned.lowerBound, to: owned.upperBound, by: Self.chunk).map { $0..<min($0 + Self.chunk, owned.upperBound) }
+    }
+
+    /// How many chunks each process owns, times `width`.
+    func chunkCounts(width: Int) -> [Int] {
+        (0..<comm.size).map { comm.block(of: chunkCount, rank: $0).count * width }
+    }
+
+    /// Σ over all modes of per-mode contributions: `fill(modes, &partial)` adds a chunk's modes into `partial`
+    /// (`width` numbers); chunks are then added in order.
+    func orderedTotal(width: Int, _ fill: (Range<Int>, inout [Double]) -> Void) -> [Double] {
+        let parts = partials(width: width, fill)
+        return addChunks(comm.gatherSegments([parts], counts: [chunkCounts(width: width)])[0], width: width)
+    }
+
+    func partials(width: Int, _ fill: (Range<Int>, inout [Double]) -> Void) -> [Double] {
+        var parts = [Double]()
+        for c in ownedChunks {
+            var p = [Double](repeating: 0, count: width)
+            fill(c, &p)
+            parts += p
+        }
+        return parts
+    }
+
+    func addChunks(_ all: [Double], width: Int) -> [Double] {
+        var total = [Double](repeating: 0, count: width)
+        for c in 0..<(all.count / max(width, 1)) { for k in 0..<width { total[k] += all[c * width + k] } }
+        return total
+    }
+
+    /// Σ_μ w_μ ψ_μ at every node (ψ this process's rows, w over all modes).
+    public func modeSum(_ psi: [Double], weights w: [Double]) -> [Double] {
+        let nn = nodeCount, lo = owned.lowerBound
+        return orderedTotal(width: nn) { modes, p in
+            psi.withUnsafeBufferPointer { ps in w.withUnsafeBufferPointer { ww in p.withUnsafeMutableBufferPointer { pp in
+                cblas_dgemv(CblasRowMajor, CblasTrans, Int32(modes.count), Int32(nn), 1, ps.baseAddress! + (modes.lowerBound - lo) * nn,
+                            Int32(nn), ww.baseAddress! + modes.lowerBound, 1, 0, pp.baseAddress, 1)
+            } } }
+        }
+    }
+}
+
+extension TransportSystem {
+    /// Dot product of two system vectors laid out as volume, boundary, or volume followed by boundary (the Krylov
+    /// vectors), summed chunk by chunk in a fixed order.
+    public func dot(_ a: [Double], _ b: [Double]) -> Double {
+        precondition(a.count == b.count)
+        var parts = [[Double]](), counts = [[Int]]()
+        var o = 0
+        let withVolume = a.count == volumeSize || a.count == volumeSize + boundarySize
+        let withBoundary = a.count != volumeSize
+        for (volume, on) in [(true, withVolume), (false, withBoundary)] where on {
+            for t in regions {
+                let width = volume ? t.nodeCount : 3 * t.boundaryFaceCount
+                let base = o
+                parts.append(t.partials(width: 1) { modes, p in
+                    let from = base + (modes.lowerBound - t.owned.lowerBound) * width
+                    // Unchecked pointers: these are the Krylov solver's inner products over millions of entries.
+                    a.withUnsafeBufferPointer { pa in b.withUnsafeBufferPointer { pb in
+                        var acc = 0.0
+                        for i in from..<(from + modes.count * width) { acc += pa[i] * pb[i] }
+                        p[0] += acc
+                    } }
+                })
+                counts.append(t.chunkCounts(width: 1))
+                o += t.owned.count * width
+            }
+        }
+        precondition(o == a.count, "not a system vector")
+        var s = 0.0
+        for seg in comm.gatherSegments(parts, counts: counts) { for x in seg { s += x } }
+        return s
+    }
+
+    /// ‖x‖₂ of a system vector.
+    public func norm2(_ x: [Double]) -> Double { dot(x, x).squareRoot() }
+}
