@@ -31,6 +31,8 @@ public struct RegionEvent: Sendable {
 /// event's data are flushed, and a resumed solve trusts nothing beyond it.
 public final class RunFileWriter {
     public let outputPath: String
+    /// Held from opening the `.partial` to the rename: one writer per output.
+    private let lock: OutputLock
     public var partialPath: String { outputPath + ".partial" }
     let file: HDF5File
     let regions: [RunRegion]
@@ -64,6 +66,7 @@ public final class RunFileWriter {
         tags = h.mesh.boundaryTags
         float32 = h.float32
         let partial = outputPath + ".partial"
+        lock = try OutputLock(output: outputPath)
         if resume, FileManager.default.fileExists(atPath: partial),
            let f = try? HDF5File.open(partial, mode: .readWrite),
            (try? f.stringAttribute("config")) == h.config,
@@ -213,5 +216,6 @@ public final class RunFileWriter {
         guard rename(partialPath, outputPath) == 0 else {
             throw StoreError(.io, file: outputPath, operation: "rename finished run", message: String(cString: strerror(errno)), code: errno)
         }
+        lock.release()
     }
 }
