@@ -45,7 +45,13 @@ public final class HDF5File: HDF5Container, @unchecked Sendable {
             let fapl = try makeFileAccessList(path)
             defer { H5Pclose(fapl) }
             let flags = mode == .readOnly ? pbte_h5f_acc_rdonly() : pbte_h5f_acc_rdwr()
-            return try h5check(H5Fopen(path, flags, fapl), file: path, object: nil, "open file")
+            do {
+                return try h5check(H5Fopen(path, flags, fapl), file: path, object: nil, "open file")
+            } catch let e as StoreError where e.message.contains("unable to lock file") {
+                // HDF5's own file lock: another process has the file open for writing.
+                throw StoreError(.io, file: path, operation: "open file",
+                                 message: "another process has this file open for writing (a solve still running?); wait for it to finish. [\(e.message)]")
+            }
         }
         return HDF5File(path: path, diskPath: path, mode: mode, id: id, atomic: nil)
     }

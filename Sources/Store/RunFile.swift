@@ -31,6 +31,8 @@ public struct RegionEvent: Sendable {
 /// event's data are flushed, and a resumed solve trusts nothing beyond it.
 public final class RunFileWriter {
     public let outputPath: String
+    /// Held from opening the `.partial` to the rename: one writer per output.
+    private let lock: OutputLock
     public var partialPath: String { outputPath + ".partial" }
     let file: HDF5File
     let regions: [RunRegion]
@@ -69,6 +71,7 @@ public final class RunFileWriter {
         float32 = h.float32
         owned = h.ownedModes ?? h.regions.map { 0..<$0.modes.count }
         let partial = outputPath + ".partial"
+        lock = try OutputLock(output: outputPath)
         if resume, FileManager.default.fileExists(atPath: partial),
            let f = try? HDF5File.open(partial, mode: .readWrite),
            (try? f.stringAttribute("config")) == h.config,
@@ -235,5 +238,6 @@ public final class RunFileWriter {
         guard rename(partialPath, outputPath) == 0 else {
             throw StoreError(.io, file: outputPath, operation: "rename finished run", message: String(cString: strerror(errno)), code: errno)
         }
+        lock.release()
     }
 }

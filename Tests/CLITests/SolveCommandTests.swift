@@ -34,7 +34,10 @@ final class SolveCommandTests: XCTestCase {
         XCTAssertEqual(try CLI.run(["solve", "slab.toml", "-o", "reference.h5", "--quiet"], in: dir).status, 0)
         let out = (dir as NSString).appendingPathComponent("run.h5")
         var killedMidway = false
-        for delay in [0.15, 0.3, 0.5, 0.8] {
+        // Random instants: during a sweep, a collision product, an event write or the remainder.
+        let delays = [0.15] + (0..<4).map { _ in Double.random(in: 0.05...0.7) }
+        print("kill delays (s): \(delays.map { String(format: "%.2f", $0) }.joined(separator: " "))")
+        for delay in delays {
             let p = try CLI.start(["solve", "slab.toml", "-o", "run.h5", "--quiet"], in: dir)
             Thread.sleep(forTimeInterval: delay)
             kill(p.processIdentifier, SIGKILL)
