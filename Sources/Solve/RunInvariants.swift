@@ -85,7 +85,7 @@ struct InvariantChecker {
         var lowest = (value: Double.infinity, region: 0, node: 0), highest = -Double.infinity
         for (r, t) in system.regions.enumerated() {
             let dt = t.modeSum(system.slice(acc, r, volume: true), weights: temperatureWeight[r])
-            for n in 0..<nn {
+            for n in dt.indices {
                 if dt[n] < lowest.value { lowest = (dt[n], r, n) }
                 highest = max(highest, dt[n])
             }
