@@ -32,7 +32,7 @@ public struct RegionEvent: Sendable {
 public final class RunFileWriter {
     public let outputPath: String
     /// Held from opening the `.partial` to the rename: one writer per output.
-    private let lock: OutputLock
+    private let lock: OutputLock?
     public var partialPath: String { outputPath + ".partial" }
     let file: HDF5File
     let regions: [RunRegion]
@@ -71,7 +71,8 @@ public final class RunFileWriter {
         float32 = h.float32
         owned = h.ownedModes ?? h.regions.map { 0..<$0.modes.count }
         let partial = outputPath + ".partial"
-        lock = try OutputLock(output: outputPath)
+        // One process claims the output for an MPI solve; its peers write through the same collective file.
+        lock = ParallelIO.rank == 0 ? try OutputLock(output: outputPath) : nil
         if resume, FileManager.default.fileExists(atPath: partial),
            let f = try? HDF5File.open(partial, mode: .readWrite),
            (try? f.stringAttribute("config")) == h.config,
@@ -238,6 +239,6 @@ public final class RunFileWriter {
         guard rename(partialPath, outputPath) == 0 else {
             throw StoreError(.io, file: outputPath, operation: "rename finished run", message: String(cString: strerror(errno)), code: errno)
         }
-        lock.release()
+        lock?.release()
     }
 }
