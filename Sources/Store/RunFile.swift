@@ -16,7 +16,7 @@ public struct RunRegion: Sendable {
 }
 
 /// One event of one region: ψ at nodes (modes × nodes), the face-mean boundary flux S = (v·n)ψ (modes × faces)
-/// and the corner traces (modes × 3·faces) kept only as the resume checkpoint.
+/// and the corner traces (modes × 3·faces) of the last two events kept only as the resume checkpoint.
 public struct RegionEvent: Sendable {
     public var psi: [Double]
     public var boundaryFlux: [Double]
@@ -110,7 +110,8 @@ public final class RunFileWriter {
             let nm = r.modes.count
             try createStack("\(p)/events/psi", width: r.nodes, modes: nm, deflate: h.deflate, units: "1")
             try createStack("\(p)/events/boundary_flux", width: r.faces, modes: nm, deflate: h.deflate, units: "m s-1")
-            try file.put("\(p)/checkpoint/boundary_trace", [Double](repeating: 0, count: nm * 3 * r.faces), shape: [nm, 3 * r.faces], units: "1")
+            try file.put("\(p)/checkpoint/boundary_trace", [Double](repeating: 0, count: 2 * nm * 3 * r.faces),
+                         shape: [2, nm, 3 * r.faces], units: "1")
         }
         if !h.interfaces.isEmpty {
             try file.put("/interfaces/tag", h.interfaces.map(\.tag), shape: [h.interfaces.count], units: "1")
@@ -180,8 +181,10 @@ public final class RunFileWriter {
                 try ds.extend(to: [m + 1, r.modes.count, width])
                 try writeSlab(ds, values, offset: [m, owned[i].lowerBound, 0], count: [1, owned[i].count, width])
             }
+            // Two slots, event m in slot m % 2: a kill between this write and `events_completed` below leaves the
+            // previous event's traces intact, which is what the resume after it needs.
             try file.openDataset("\(p)/checkpoint/boundary_trace")
-                .writeShare(d.trace, offset: [owned[i].lowerBound, 0], count: [owned[i].count, 3 * r.faces])
+                .writeShare(d.trace, offset: [m % 2, owned[i].lowerBound, 0], count: [1, owned[i].count, 3 * r.faces])
         }
         try append("/events/balance/injected_volume", [injectedVolume], at: m)
         try append("/events/balance/injected_boundary", [injectedBoundary], at: m)
@@ -208,7 +211,8 @@ public final class RunFileWriter {
     public func readCheckpointTraces() throws -> [[Double]] {
         try regions.indices.map { i in
             try file.openDataset("/regions/\(regions[i].name)/checkpoint/boundary_trace")
-                .read(as: Double.self, offset: [owned[i].lowerBound, 0], count: [owned[i].count, 3 * regions[i].faces])
+                .read(as: Double.self, offset: [(eventsCompleted - 1) % 2, owned[i].lowerBound, 0],
+                      count: [1, owned[i].count, 3 * regions[i].faces])
         }
     }
 

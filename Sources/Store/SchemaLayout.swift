@@ -104,7 +104,7 @@ public enum Schema {
         fields: provenance("pbte-mesh") + meshFields(""))
 
     public static let run = FileSchema(
-        filetype: "pbte-run", version: 2,
+        filetype: "pbte-run", version: 3,
         description: "A solved run: ψ^(m)(μ, r) for every scattering event and region, boundary fluxes, energy balance (written by solve). Each material region is a group /regions/<name> with its own modes and node subset; fields marked /regions/* exist in every region group, with dimensions scoped to that region.",
         fields: provenance("pbte-run") + [
             .attribute("/@config", "string", "the run configuration (TOML text) as read"),
@@ -119,8 +119,8 @@ public enum Schema {
             .dataset("/regions/*/events/psi", "float64", ["events", "modes", "nodes"], "1", "ψ^(m) at the region's nodes, per unit drive"),
             .dataset("/regions/*/events/boundary_flux", "float64", ["events", "modes", "faces"], "m s-1",
                      "S = (v·n)ψ averaged over each boundary face (n outward): positive leaves the region, negative enters"),
-            .dataset("/regions/*/checkpoint/boundary_trace", "float64", ["modes", "corners"], "1",
-                     "ψ at the 3 corners of each boundary face for the last completed event (exact resume)"),
+            .dataset("/regions/*/checkpoint/boundary_trace", "float64", ["2", "modes", "corners"], "1",
+                     "ψ at the 3 corners of each boundary face for the last two events, event m in slot m mod 2 (exact resume)"),
             .dataset("/regions/*/remainder/psi", "float64", ["modes", "nodes"], "1", required: false, "Σ_{m≥N} ψ^(m) from GMRES"),
             .dataset("/regions/*/accumulated/psi", "float64", ["modes", "nodes"], "1", required: false, "Σ ψ^(m) + remainder: the steady state"),
             .dataset("/events/balance/injected_volume", "float64", ["events"], "W", "power injected by volume sources"),
