@@ -9,7 +9,7 @@ BIN := $(RELEASE_DIR)/release/pbte-pipeline
 DEB_PACKAGES := libhdf5-dev libnetcdf-dev libopenblas-dev pkg-config hdf5-tools netcdf-bin gmsh
 PKGCONFIG_NAMES := hdf5-serial netcdf openblas
 
-.PHONY: all deps venv build test demo bench clean schema
+.PHONY: all deps venv build test demo bench clean schema fuzz
 
 all: build
 
@@ -49,10 +49,16 @@ demo: deps venv $(BIN)
 bench: deps $(BIN)
 	$(BIN) bench
 
+# libFuzzer on every text parser, FUZZ_SECONDS each, on a copy of fuzz/corpus (docs/fuzzing.md); not part of `test`.
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS ?= d3q-grid crystal-header scattering-text gmsh run-config
+fuzz: deps
+	bash fuzz/run-fuzz.sh $(FUZZ_SECONDS) $(FUZZ_TARGETS)
+
 schema: $(BIN)
 	$(BIN) schema --json > data-schema/schema.json
 	$(BIN) schema --markdown > .schema-tables.md
 	$(PY3) tools/splice_tables.py data-schema/files.md .schema-tables.md && rm -f .schema-tables.md
 
 clean:
-	rm -rf .build $(RELEASE_DIR) out
+	rm -rf .build $(RELEASE_DIR) .build-fuzz out
