@@ -9,7 +9,7 @@ BIN := $(RELEASE_DIR)/release/pbte-pipeline
 DEB_PACKAGES := libhdf5-dev libnetcdf-dev libopenblas-dev pkg-config hdf5-tools netcdf-bin gmsh
 PKGCONFIG_NAMES := hdf5-serial netcdf openblas
 
-.PHONY: all deps venv build test demo bench clean schema deps-mpi build-mpi test-mpi
+.PHONY: all deps venv build test demo bench clean schema fuzz deps-mpi build-mpi test-mpi
 
 all: build
 
@@ -49,6 +49,12 @@ demo: deps venv $(BIN)
 bench: deps $(BIN)
 	$(BIN) bench
 
+# libFuzzer on every text parser, FUZZ_SECONDS each, on a copy of fuzz/corpus (docs/fuzzing.md); not part of `test`.
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS ?= d3q-grid crystal-header scattering-text gmsh run-config
+fuzz: deps
+	bash fuzz/run-fuzz.sh $(FUZZ_SECONDS) $(FUZZ_TARGETS)
+
 schema: $(BIN)
 	$(BIN) schema --json > data-schema/schema.json
 	$(BIN) schema --markdown > .schema-tables.md
@@ -79,4 +85,4 @@ test-mpi: deps venv $(BIN) $(MPI_BIN)
 	PBTE=$(abspath $(BIN)) PBTE_MPI_BIN=$(abspath $(MPI_BIN)) PY=$(abspath $(PY)) tests/mpi/test-mpi.sh
 
 clean:
-	rm -rf .build $(RELEASE_DIR) $(MPI_DIR) out
+	rm -rf .build $(RELEASE_DIR) $(MPI_DIR) .build-fuzz out

@@ -75,6 +75,10 @@ if Context.environment["PBTE_MPI"] == "1" {
         platforms: [.macOS(.v13)],
         products: [
             .executable(name: "pbte-pipeline", targets: ["pbte-pipeline"]),
+            // Libraries for packages built beside this one, such as fuzz/ (docs/fuzzing.md).
+            .library(name: "Model", targets: ["Model"]),
+            .library(name: "Ingest", targets: ["Ingest"]),
+            .library(name: "Solve", targets: ["Solve"]),
         ],
         dependencies: [
             .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),

@@ -93,7 +93,10 @@ public struct ConfigDocument: Sendable {
         return s
     }
 
-    static func parseValue(_ s: inout Substring, file: String, line: Int) throws -> ConfigValue {
+    /// Arrays nest at most this deep: the parser recurses per level, so `a = [[[[…` must not exhaust the stack.
+    static let maximumArrayDepth = 16
+
+    static func parseValue(_ s: inout Substring, file: String, line: Int, depth: Int = 0) throws -> ConfigValue {
         s = s.drop { $0 == " " || $0 == "\t" }
         guard let c = s.first else { throw ConfigError(file: file, line: line, "missing value after '='") }
         if c == "\"" {
@@ -115,12 +118,15 @@ public struct ConfigDocument: Sendable {
             throw ConfigError(file: file, line: line, "unterminated string")
         }
         if c == "[" {
+            guard depth < maximumArrayDepth else {
+                throw ConfigError(file: file, line: line, "arrays nested more than \(maximumArrayDepth) deep")
+            }
             s = s.dropFirst()
             var items: [ConfigValue] = []
             while true {
                 s = s.drop { $0 == " " || $0 == "\t" }
                 if s.first == "]" { s = s.dropFirst(); return .array(items) }
-                items.append(try parseValue(&s, file: file, line: line))
+                items.append(try parseValue(&s, file: file, line: line, depth: depth + 1))
                 s = s.drop { $0 == " " || $0 == "\t" }
                 if s.first == "," { s = s.dropFirst(); continue }
                 if s.first == "]" { s = s.dropFirst(); return .array(items) }

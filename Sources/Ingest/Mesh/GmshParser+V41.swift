@@ -21,7 +21,9 @@ extension GmshParser {
                 let physAt = dim == 0 ? 4 : 7
                 try s.requireFields(physAt + 1, "entity of dimension \(dim)", exact: false)
                 let nPhys = try s.int(physAt, "number of physical tags")
-                guard nPhys >= 0 && physAt + 1 + nPhys <= s.fields.count else {
+                // Counts are compared with what the line holds by subtraction: `physAt + 1 + nPhys` overflows for
+                // a count near Int.max (found by make fuzz).
+                guard nPhys >= 0 && nPhys <= s.fields.count - physAt - 1 else {
                     throw s.error(.syntax, "entity \(tag) declares \(nPhys) physical tags, found \(max(0, s.fields.count - physAt - 1)) fields")
                 }
                 var phys: [Int] = []
@@ -29,7 +31,7 @@ extension GmshParser {
                 if dim > 0 {
                     let boundAt = physAt + 1 + nPhys
                     let nBound = try s.int(boundAt, "number of bounding entities")
-                    guard s.fields.count == boundAt + 1 + nBound else {
+                    guard nBound == s.fields.count - boundAt - 1 else {
                         throw s.error(.syntax, "entity \(tag) declares \(nBound) bounding entities, found \(s.fields.count - boundAt - 1)")
                     }
                 } else {

@@ -3,7 +3,11 @@ import Foundation
 /// Reads the crystal header of d3q's `mat2R`/`mat3R` files (data-schema/d3q-text.md §3).
 public enum CrystalHeaderReader {
     public static func read(_ path: String) throws -> CrystalStructure {
-        let src = try TextSource.load(path)
+        try read(TextSource.load(path))
+    }
+
+    static func read(_ src: TextSource) throws -> CrystalStructure {
+        let path = src.path
         var records: [(Int, [ArraySlice<UInt8>])] = []
         src.forEachLine { n, line in if line.lineKind == .data { records.append((n, line.tokens)) } }
         var next = 0

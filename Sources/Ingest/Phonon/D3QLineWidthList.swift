@@ -11,7 +11,11 @@ public struct D3QLineWidthList: Sendable {
     public var sigma: Double?
 
     public static func read(_ path: String, branchCount nat3: Int) throws -> D3QLineWidthList {
-        let src = try TextSource.load(path)
+        try read(TextSource.load(path), branchCount: nat3)
+    }
+
+    static func read(_ src: TextSource, branchCount nat3: Int) throws -> D3QLineWidthList {
+        let path = src.path
         var out = D3QLineWidthList(q: [], weight: [], frequencies: [], groups: [], lines: [], temperature: nil, sigma: nil)
         var k: Int? = nil
         try src.forEachLine { n, line in

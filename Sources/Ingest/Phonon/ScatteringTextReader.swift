@@ -36,13 +36,21 @@ public enum ScatteringTextReader {
             }
             n = try positive("nmodes")
             let nq = try positive("nq"), nb = try positive("nbranch")
-            guard n == nq * nb else {
+            // Each count may have 18 digits, so the product is checked for overflow before it is compared.
+            let (product, overflow) = nq.multipliedReportingOverflow(by: nb)
+            guard !overflow, n == product else {
                 throw fail(.countMismatch, keys["nmodes"]!.line, "nmodes != nq*nbranch (\(n) ≠ \(nq)·\(nb))")
             }
             if let (qm, l) = keys["qmesh"] {
                 let m = qm.map { FortranNumber.integer($0) ?? 0 }
                 guard m.allSatisfy({ $0 > 0 }) else { throw fail(.invalidValue, l, "qmesh needs three positive integers") }
-                guard m.reduce(1, *) == nq else { throw fail(.countMismatch, l, "qmesh product != nq (\(m) vs \(nq))") }
+                var product = 1
+                for x in m {
+                    let (p, overflow) = product.multipliedReportingOverflow(by: x)
+                    product = overflow ? -1 : p
+                    if overflow { break }
+                }
+                guard product == nq else { throw fail(.countMismatch, l, "qmesh product != nq (\(m) vs \(nq))") }
             }
             let (t, tl) = try value("T")
             guard case .value(let temperature) = FortranNumber.parse(t[0], lenient: false), temperature > 0 else {
@@ -72,6 +80,9 @@ public enum ScatteringTextReader {
                 dense = false
                 guard let (v, l) = keys["nnz"] else { throw fail(.missingData, sl, "required key 'nnz' missing (storage sparse)") }
                 guard let x = FortranNumber.integer(v[0]) else { throw fail(.invalidValue, l, "nnz: expected an integer ≥ 0") }
+                guard n <= PhononCollisionMatrix.maximumSize, x <= n * n else {
+                    throw fail(.invalidValue, l, "nnz \(x) exceeds nmodes² = \(n)²")
+                }
                 nnz = x
             default: throw fail(.unsupported, sl, "unsupported storage '\(s[0].text)' (dense or sparse)")
             }
