@@ -24,6 +24,25 @@ struct DiffusionCorrection {
     /// thermal mode too, or a periodic or reflecting side would cut the correction off at every face it touches.
     let reflecting: [Bool]
 
+    /// Whether the correction is worth its cost: the region's thickness 2V/A_absorbing (L for a slab, 2R/3 for a
+    /// sphere) is at least a fifth of the κ-weighted mean free path. Measured: a 200 nm Si particle (ratio 0.06)
+    /// needs 12 sweeps with the correction and 8 without; the Si/Ge bilayer (0.4) 500 converged against 600 not;
+    /// a 23 µm Si slab (20) 122 against a stall.
+    static func pays(transport t: Transport) -> Bool {
+        let modes = t.modes, mesh = t.mesh
+        var num = 0.0, den = 0.0
+        for mu in 0..<modes.count where modes.tau[mu].isFinite && modes.tau[mu] > 0 {
+            let k = modes.volumeWeight[mu] * modes.heatCapacity(mu) * modes.tau[mu] * modes.velocity(mu).dot(modes.velocity(mu))
+            num += k * modes.meanFreePath(mu); den += k
+        }
+        var area = 0.0
+        for b in 0..<mesh.boundaryFaceCount {
+            if case .black = t.walls.kinds[mesh.mesh.boundaryFaces[b].tag] ?? .diffuse { area += mesh.boundaryNormal(b).norm }
+        }
+        guard den > 0, area > 0 else { return false }
+        return 2 * mesh.geometry.volume.reduce(0, +) / area >= 0.2 * (num / den)
+    }
+
     init?(transport t: Transport) {
         let modes = t.modes, mesh = t.mesh, nn = t.nodeCount
         let k = modes.kappaRTA()

@@ -14,6 +14,8 @@ public enum KrylovPreconditioner: String, Sendable, Codable, CaseIterable {
     case none
     /// Diffusion-synthetic acceleration: a P1 diffusion solve for the temperature part of each Krylov vector.
     case diffusion
+    /// Diffusion where a region is optically thick (DiffusionCorrection.pays), none elsewhere.
+    case automatic = "auto"
 }
 
 public struct EventOptions: Sendable, Codable, Equatable {
@@ -27,7 +29,7 @@ public struct EventOptions: Sendable, Codable, Equatable {
     public var krylovTolerance: Double = 1e-8
     public var krylovRestart: Int = 30
     public var maxSweeps: Int = 400
-    public var preconditioner: KrylovPreconditioner = .diffusion
+    public var preconditioner: KrylovPreconditioner = .automatic
     /// Weighted-Jacobi damping w of the recursion (1 = plain; physics.md §1.4).
     public var damping: Double = 1
     /// Inside a bulk-only event, stop sweeping wall re-emissions once their power is this fraction of the event's.
@@ -261,8 +263,10 @@ public final class EventSolver {
     /// volume part is G·τ, so the thermal mode (∂n̄/∂T)θ enters as it is.
     private func diffusionPreconditioner(unpack: @escaping ([Double]) -> ([Double], [Double])) -> ([Double]) -> [Double] {
         let t = system
-        guard options.preconditioner == .diffusion else { return { $0 } }
-        let parts = t.regions.map { DiffusionCorrection(transport: $0) }
+        guard options.preconditioner != .none else { return { $0 } }
+        let parts = t.regions.map { r in
+            options.preconditioner == .diffusion || DiffusionCorrection.pays(transport: r) ? DiffusionCorrection(transport: r) : nil
+        }
         guard parts.contains(where: { $0 != nil }) else { return { $0 } }
         return { z in
             var y = z

@@ -120,7 +120,7 @@ public struct RunConfig: Sendable {
             e.damping = try r.number("damping", default: e.damping)
             let pre = try r.string("preconditioner", default: e.preconditioner.rawValue)
             guard let pc = KrylovPreconditioner(rawValue: pre) else {
-                throw ConfigError(file: file, line: t.lines["preconditioner"], "[events] preconditioner: expected diffusion or none, found '\(pre)'")
+                throw ConfigError(file: file, line: t.lines["preconditioner"], "[events] preconditioner: expected auto, diffusion or none, found '\(pre)'")
             }
             e.preconditioner = pc
             try r.rejectUnknownKeys()
