@@ -18,8 +18,6 @@ struct DiffusionCorrection {
     /// Per mode: ρħω (energy of a unit source) and ∂n̄/∂T where τ is finite (the thermal mode), else 0.
     let energyWeight: [Double], thermal: [Double]
     let nodeVolume: [Double]
-    /// The region's κ tensor (W/m/K), row-major, kept for reports.
-    let kappa: [Double]
     /// Boundary faces that send phonons back (all but black walls and interfaces): their inflow data carry the
     /// thermal mode too, or a periodic or reflecting side would cut the correction off at every face it touches.
     let reflecting: [Bool]
@@ -35,12 +33,18 @@ struct DiffusionCorrection {
             let k = modes.volumeWeight[mu] * modes.heatCapacity(mu) * modes.tau[mu] * modes.velocity(mu).dot(modes.velocity(mu))
             num += k * modes.meanFreePath(mu); den += k
         }
-        var area = 0.0
-        for b in 0..<mesh.boundaryFaceCount {
-            if case .black = t.walls.kinds[mesh.mesh.boundaryFaces[b].tag] ?? .diffuse { area += mesh.boundaryNormal(b).norm }
-        }
+        let area = absorbing(t).reduce(0) { $0 + mesh.boundaryNormal($1).norm }
         guard den > 0, area > 0 else { return false }
         return 2 * mesh.geometry.volume.reduce(0, +) / area >= 0.2 * (num / den)
+    }
+
+    /// Boundary faces that absorb in the region's own operator: black walls, and interfaces (re-emitted by the
+    /// coupling, not by the walls).
+    static func absorbing(_ t: Transport) -> [Int] {
+        (0..<t.mesh.boundaryFaceCount).filter { b in
+            if case .black = t.walls.kinds[t.mesh.mesh.boundaryFaces[b].tag] ?? .diffuse { return true }
+            return false
+        }
     }
 
     init?(transport t: Transport) {
@@ -71,8 +75,7 @@ struct DiffusionCorrection {
         }
         var absorbing = false
         var refl = [Bool](repeating: true, count: mesh.boundaryFaceCount)
-        for b in 0..<mesh.boundaryFaceCount {
-            guard case .black = t.walls.kinds[mesh.mesh.boundaryFaces[b].tag] ?? .diffuse else { continue }
+        for b in Self.absorbing(t) {
             refl[b] = false
             let an = mesh.boundaryNormal(b)
             let area = an.norm
@@ -93,7 +96,7 @@ struct DiffusionCorrection {
         guard absorbing else { return nil }
         nodeCount = nn
         matrix = builder.build()
-        energyWeight = ew; thermal = th; nodeVolume = geo.nodeVolume; kappa = k; reflecting = refl
+        energyWeight = ew; thermal = th; nodeVolume = geo.nodeVolume; reflecting = refl
     }
 
     /// Adds the thermal mode (∂n̄/∂T)θ to a packed volume part (G·τ) and to the inflow data of reflecting faces.

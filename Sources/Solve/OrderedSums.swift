@@ -74,6 +74,13 @@ extension Transport {
         return total
     }
 
+    /// Equivalent-equilibrium ΔT = Σ ρħω ψ / Σ ρC at every node (ModeSet.temperature, node by node, summed over
+    /// every process's chunks).
+    public func nodeTemperature(_ psi: [Double]) -> [Double] {
+        let c = modes.volumetricHeatCapacity
+        return modeSum(psi, weights: modes.energyWeights).map { $0 / c }
+    }
+
     /// Σ_μ w_μ ψ_μ at every node (ψ this process's rows, w over all modes).
     public func modeSum(_ psi: [Double], weights w: [Double]) -> [Double] {
         let nn = nodeCount, lo = owned.lowerBound

@@ -28,16 +28,6 @@ public struct InvariantViolation: Error, CustomStringConvertible {
 struct InvariantChecker {
     let system: TransportSystem
     let policy: InvariantPolicy
-    /// Per region: ρħω/ΣρC per mode, so that ΔT_n = Σ_μ w_μ ψ_μn.
-    let temperatureWeight: [[Double]]
-
-    init(system: TransportSystem, policy: InvariantPolicy) {
-        self.system = system; self.policy = policy
-        temperatureWeight = system.regions.map { t in
-            let c = t.modes.volumetricHeatCapacity
-            return (0..<t.modeCount).map { t.modes.volumeWeight[$0] * t.modes.energy($0) / c }
-        }
-    }
 
     /// The first non-finite entry of a volume vector, named by region, mode and node. Vectors hold this process's
     /// modes: the lowest process that finds one names it to all, so every process stops alike.
@@ -86,7 +76,7 @@ struct InvariantChecker {
     func temperature(_ acc: [Double], after what: String) -> String? {
         var lowest = (value: Double.infinity, region: 0, node: 0), highest = -Double.infinity
         for (r, t) in system.regions.enumerated() {
-            let dt = t.modeSum(system.slice(acc, r, volume: true), weights: temperatureWeight[r])
+            let dt = t.nodeTemperature(system.slice(acc, r, volume: true))
             for n in dt.indices {
                 if dt[n] < lowest.value { lowest = (dt[n], r, n) }
                 highest = max(highest, dt[n])

@@ -78,18 +78,16 @@ public enum SolveStage {
         for (r, t) in system.regions.enumerated() {
             let psi = system.slice(summary.accumulated, r, volume: true)
             let nn = t.nodeCount
-            // ModeSet.temperature and heatFlux per node, as mode sums over every process's chunks.
+            // ModeSet.heatFlux per node, as mode sums over every process's chunks.
             let m = t.modes
-            var heatCapacity = 0.0
-            for mu in 0..<m.count { heatCapacity += m.volumeWeight[mu] * m.heatCapacity(mu) }
-            let energy = (0..<m.count).map { m.volumeWeight[$0] * m.energy($0) }
-            let num = t.modeSum(psi, weights: energy)
+            let energy = m.energyWeights
+            let dt = t.nodeTemperature(psi)
             let q = (0..<3).map { k in t.modeSum(psi, weights: (0..<m.count).map { mu in
                 let v = m.velocity(mu)
                 return energy[mu] * (k == 0 ? v.x : k == 1 ? v.y : v.z)
             }) }
             for n in 0..<nn {
-                temperature.append(num[n] / heatCapacity)
+                temperature.append(dt[n])
                 flux += [q[0][n], q[1][n], q[2][n]]
             }
         }
