@@ -7,6 +7,8 @@ import Store
 public enum AnalyzeStage {
     public static func run(runPath: String, output: String, options: AnalysisOptions,
                            commandLine: String = "", progress: ((String) -> Void)? = nil) throws {
+        try InputOutputGuard.refuseOverwrite(output: output, inputs: [runPath])
+        try InputOutputGuard.refuseOverwrite(output: XDMFWriter.sidecarPath(for: output), inputs: [runPath])
         let run = try RunFileReader(path: runPath)
         defer { run.close() }
         guard run.complete else {

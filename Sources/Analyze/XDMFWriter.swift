@@ -1,11 +1,16 @@
 import Foundation
 import Model
+import Store
 
 /// An XDMF sidecar so ParaView (and meshio) open the mesh, the steady temperature from the run file, and the
 /// per-event temperature from the NetCDF products as a series scrubbed by event index.
 enum XDMFWriter {
+    static func sidecarPath(for productsPath: String) -> String {
+        (productsPath.hasSuffix(".nc") ? String(productsPath.dropLast(3)) : productsPath) + ".xmf"
+    }
+
     static func write(runPath: String, productsPath: String, mesh: TetMesh, events: Int) throws {
-        let xmf = productsPath.replacingOccurrences(of: ".nc", with: "") + ".xmf"
+        let xmf = sidecarPath(for: productsPath)
         let dir = (xmf as NSString).deletingLastPathComponent
         func rel(_ p: String) -> String {
             let d = (p as NSString).deletingLastPathComponent
@@ -54,8 +59,13 @@ enum XDMFWriter {
         </Xdmf>
 
         """
-        let tmp = xmf + ".partial"
-        try text.write(toFile: tmp, atomically: false, encoding: .utf8)
-        guard rename(tmp, xmf) == 0 else { throw CocoaError(.fileWriteUnknown) }
+        let out = try AtomicOutput(finalPath: xmf)
+        do {
+            try Data(text.utf8).write(to: URL(fileURLWithPath: out.temporaryPath))
+            try out.commit()
+        } catch {
+            out.abandon()
+            throw StoreError(.io, file: xmf, operation: "write XDMF sidecar", message: "\(error.localizedDescription)")
+        }
     }
 }

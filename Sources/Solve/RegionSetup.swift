@@ -13,7 +13,7 @@ struct RegionSetup {
     let runRegions: [RunRegion]
 
     init(config: RunConfig, mesh: TetMesh, comm: Communicator = SerialCommunicator()) throws {
-        let interfaceTags = try Set(config.interfaces.map { try config.boundaryTag($0.boundary, in: mesh, line: $0.line, table: "[[interface]]") })
+        let interfaceTags = try config.interfaceTags(in: mesh)
         var kinds = try Self.wallKinds(config: config, mesh: mesh, skipping: interfaceTags)
         for t in interfaceTags { kinds[t] = .black(temperature: nil) }   // the coupling re-emits there
 

@@ -61,6 +61,9 @@ public struct RunConfig: Sendable {
         self.material = material; self.mesh = mesh; self.file = file; self.text = text
     }
 
+    /// Every file this run reads: the configuration itself, the mesh and the materials.
+    public var inputFiles: [String] { [file, mesh, material] + materials.map(\.file) }
+
     public static func load(path: String) throws -> RunConfig {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw ConfigError(file: path, line: nil, "cannot read the run configuration")
@@ -241,6 +244,32 @@ public struct RunConfig: Sendable {
         throw ConfigError(file: file, line: line, "\(table) boundary '\(s)' is not in the mesh (boundaries: \(known.joined(separator: ", ")))")
     }
 
+    /// The interfaces' tags: each named once, and never also given a [[wall]] condition.
+    public func interfaceTags(in mesh: TetMesh) throws -> Set<Int32> {
+        var seen: [Int32: String] = [:]
+        for i in interfaces {
+            let t = try boundaryTag(i.boundary, in: mesh, line: i.line, table: "[[interface]]")
+            if let prev = seen[t] {
+                throw ConfigError(file: file, line: i.line, "[[interface]] boundary '\(i.boundary)' is given twice (also as '\(prev)')")
+            }
+            seen[t] = i.boundary
+        }
+        for w in walls {
+            if let t = try? boundaryTag(w.boundary, in: mesh, line: w.line, table: "[[wall]]"), let name = seen[t] {
+                throw ConfigError(file: file, line: w.line, "boundary '\(w.boundary)' has both a [[wall]] and an [[interface]] ('\(name)') condition")
+            }
+        }
+        return Set(seen.keys)
+    }
+
+    /// Every check that needs the mesh and not the materials: boundaries named once, walls covering the rest.
+    public func check(against mesh: TetMesh) throws {
+        let skipping = try interfaceTags(in: mesh)
+        var reduced = mesh
+        reduced.boundaryFaces = mesh.boundaryFaces.filter { !skipping.contains($0.tag) }
+        _ = try wallKinds(for: reduced)
+    }
+
     /// Resolves wall names against the mesh's physical names; every boundary tag must be covered once.
     public func wallKinds(for mesh: TetMesh) throws -> [Int32: WallKind] {
         func tag(_ s: String, line: Int) throws -> Int32 { try boundaryTag(s, in: mesh, line: line, table: "[[wall]]") }
@@ -248,7 +277,20 @@ public struct RunConfig: Sendable {
         for w in walls {
             let t = try tag(w.boundary, line: w.line)
             guard kinds[t] == nil else { throw ConfigError(file: file, line: w.line, "[[wall]] boundary '\(w.boundary)' is given twice") }
-            if let p = w.partnerName { kinds[t] = .periodic(partner: try tag(p, line: w.line)) } else { kinds[t] = w.kind }
+            if let p = w.partnerName {
+                let pt = try tag(p, line: w.line)
+                guard pt != t else {
+                    throw ConfigError(file: file, line: w.line, "[[wall]] periodic boundary '\(w.boundary)' names itself as partner; a periodic wall needs the opposite face")
+                }
+                kinds[t] = .periodic(partner: pt)
+            } else { kinds[t] = w.kind }
+        }
+        // Periodicity is a relation between two walls: each must name the other.
+        for w in walls where w.partnerName != nil {
+            let t = try tag(w.boundary, line: w.line)
+            guard case .periodic(let pt)? = kinds[t], case .periodic(let back)? = kinds[pt], back == t else {
+                throw ConfigError(file: file, line: w.line, "[[wall]] periodic boundary '\(w.boundary)' names partner '\(w.partnerName!)', which is not periodic with '\(w.boundary)' as its partner")
+            }
         }
         for t in mesh.boundaryTags where kinds[t] == nil {
             throw ConfigError(file: file, line: nil, "boundary \(mesh.boundaryNames[t] ?? "") (tag \(t)) has no [[wall]] condition")

@@ -22,6 +22,7 @@ public enum SolveStage {
                            comm: Communicator = SerialCommunicator(),
                            progress: ((String) -> Void)? = nil, warn: ((String) -> Void)? = nil) throws -> Report {
         let start = Date()
+        try InputOutputGuard.refuseOverwrite(output: output, inputs: config.inputFiles)
         let mesh = try MeshFile.read(path: config.mesh)
         let topo = MeshTopology(mesh: mesh)
         if !topo.untaggedBoundaryFaces.isEmpty {

@@ -6,6 +6,7 @@ public struct ValidationIssue: Sendable, Equatable, CustomStringConvertible {
     public var object: String
     public var message: String
     public var description: String { "\(file): \(object): \(message)" }
+    public init(file: String, object: String, message: String) { self.file = file; self.object = object; self.message = message }
 }
 
 /// Checks an HDF5 file against its `FileSchema`: file type, schema version, every required object, element

@@ -106,6 +106,7 @@ extension Ingest {
         @Flag(help: "Accept a mesh made of several disconnected pieces.") var allowDisconnected = false
         func run() throws {
             try failing {
+                try InputOutputGuard.refuseOverwrite(output: output, inputs: [input])
                 let r = try GmshReader.read(contentsOf: URL(fileURLWithPath: input), unit: unit, allowDisconnected: allowDisconnected)
                 try MeshFile.write(r.mesh, to: output, provenance: try Provenance(inputs: [input]))
                 print(r.report.description)

@@ -15,12 +15,13 @@ struct Validate: ParsableCommand {
         var bad = 0
         for path in files {
             if path.hasSuffix(".toml") {
-                do { _ = try RunConfig.load(path: path); print("\(path): valid run configuration") } catch {
+                do { try validateConfig(path); print("\(path): valid run configuration") } catch {
                     FileHandle.standardError.write(Data("\(error)\n".utf8)); bad += 1
                 }
                 continue
             }
-            let (schema, issues) = SchemaValidator.validate(path: path)
+            var (schema, issues) = SchemaValidator.validate(path: path)
+            if issues.isEmpty, schema?.filetype == Schema.material.filetype { issues += physicalIssues(path) }
             if issues.isEmpty {
                 print("\(path): valid \(schema!.filetype) (schema version \(schema!.version))")
             } else {
@@ -29,6 +30,32 @@ struct Validate: ParsableCommand {
             }
         }
         if bad > 0 { throw ExitCode(1) }
+    }
+
+    /// A configuration is valid only with the files it names and walls that fit its mesh.
+    private func validateConfig(_ path: String) throws {
+        let cfg = try RunConfig.load(path: path)
+        for f in cfg.inputFiles.dropFirst() where !f.isEmpty && !FileManager.default.fileExists(atPath: f) {
+            throw ConfigError(file: path, line: nil, "names '\(f)', which does not exist")
+        }
+        let mesh = try MeshFile.read(path: cfg.mesh)
+        try cfg.check(against: mesh)
+    }
+
+    /// Values the schema's types allow but no crystal has (data-schema/README.md, "Plausibility bounds").
+    private func physicalIssues(_ path: String) -> [ValidationIssue] {
+        do {
+            let (material, _) = try MaterialFile.read(path: path)
+            let out = ModePlausibility.problems(material.modes).map {
+                ValidationIssue(file: path, object: "/modes", message: "implausible: \($0)")
+            }
+            if let w = ModePlausibility.kappaWarning(material.modes) {
+                FileHandle.standardError.write(Data("\(path): warning: \(w)\n".utf8))
+            }
+            return out
+        } catch {
+            return [ValidationIssue(file: path, object: "/", message: "unreadable as a material: \(error)")]
+        }
     }
 }
 

@@ -89,7 +89,7 @@ public enum D3QReader {
         let mesh = options.qMesh ?? MeshInference.mesh(reduced: qCart.map { crystal.reduced(cartesian: $0) })
         if mesh == nil { warnings.append("q-points are not on a recognisable mesh; q_mesh recorded as [\(nq), 1, 1]") }
         let unit = crystal.wavevectorUnit
-        return PhononModeTable.make(temperature: temperature, branchCount: nb, omega: omega, rate: rate,
+        return try PhononModeTable.make(temperature: temperature, branchCount: nb, omega: omega, rate: rate,
                                     vx: vx, vy: vy, vz: vz, volumeWeight: rho,
                                     q: qCart.map { $0.map { $0 * unit } }, qMesh: mesh ?? [nq, 1, 1],
                                     inputs: files.all, warnings: warnings)

@@ -78,7 +78,7 @@ public enum Phono3pyReader {
         }
         let unit = crystal.wavevectorUnit
         let q = table.qReduced.map { crystal.cartesian(reduced: $0).map { $0 * unit } }
-        return PhononModeTable.make(temperature: temps[it], branchCount: nb, omega: omega, rate: rate,
+        return try PhononModeTable.make(temperature: temps[it], branchCount: nb, omega: omega, rate: rate,
                                     vx: vx, vy: vy, vz: vz, volumeWeight: rho, q: q, qMesh: mesh,
                                     inputs: [path], warnings: warnings)
     }

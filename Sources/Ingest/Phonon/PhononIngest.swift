@@ -129,6 +129,7 @@ public enum PhononIngest {
 
     static func finish(_ table: PhononModeTable, crystal: CrystalStructure, crystalPath: String, scattering: String?,
                        output: String, sourceFormat: String, options: Options) throws -> PhononIngestSummary {
+        try InputOutputGuard.refuseOverwrite(output: output, inputs: table.inputs + [crystalPath] + (scattering.map { [$0] } ?? []))
         let matrix = try scattering.map { try PhononCollisionMatrix.read($0) }
         var (material, summary) = try material(table, crystal: crystal, matrix: matrix, options: options)
         summary.output = output
