@@ -93,13 +93,26 @@ public enum SolveStage {
             }
         }
         let maxClosure = summary.balances.map { abs($0.closure) }.max() ?? 0
-        try writer.finish(accumulated: system.split(summary.accumulated, volume: true), temperature: temperature, heatFlux: flux,
+        try guardedWrite(writer) { try $0.finish(accumulated: system.split(summary.accumulated, volume: true), temperature: temperature, heatFlux: flux,
                           warnings: summary.warnings,
                           summary: ["converged": summary.converged ? 1 : 0, "sweeps": Double(summary.sweeps),
-                                    "events": Double(summary.events), "max_balance_error": maxClosure])
+                                    "events": Double(summary.events), "max_balance_error": maxClosure]) }
         return Report(events: summary.events, converged: summary.converged, sweeps: summary.sweeps,
                       seconds: Date().timeIntervalSince(start), resumedFrom: done, maxClosure: maxClosure,
                       writeSeconds: sink.seconds)
+    }
+}
+
+/// Runs a write; if it fails the unfinished run file is deleted, since after a failed write (a full disk above all)
+/// HDF5 cannot say which buffers reached it and a resume from it could carry a torn chunk.
+func guardedWrite(_ writer: RunFileWriter, _ body: (RunFileWriter) throws -> Void) throws {
+    do { try body(writer) } catch let e as StoreError {
+        writer.discard()
+        var e = e
+        let full = e.code == ENOSPC || e.message.contains("No space left")
+        e.message += full ? " — the disk is full; the unfinished run file was removed (free space and run solve again)"
+                          : " — the unfinished run file was removed"
+        throw e
     }
 }
 
@@ -117,11 +130,11 @@ final class WriterSink: EventSink {
         let data = system.regions.indices.map { r in
             RegionEvent(psi: psiParts[r], boundaryFlux: system.regions[r].faceFlux(traceParts[r]), trace: traceParts[r])
         }
-        try writer.writeEvent(m, regions: data, injectedVolume: b.injectedVolume, injectedBoundary: b.injectedBoundary,
-                              scattered: b.scattered, leaving: b.leaving, relativeChange: b.relativeChange, sweeps: b.sweeps)
+        try guardedWrite(writer) { try $0.writeEvent(m, regions: data, injectedVolume: b.injectedVolume, injectedBoundary: b.injectedBoundary,
+                              scattered: b.scattered, leaving: b.leaving, relativeChange: b.relativeChange, sweeps: b.sweeps) }
     }
     func storeRemainder(psi: [Double], trace: [Double], residuals: [Double], sweeps: Int) throws {
-        try writer.writeRemainder(psi: system.split(psi, volume: true), residuals: residuals, sweeps: sweeps)
+        try guardedWrite(writer) { try $0.writeRemainder(psi: system.split(psi, volume: true), residuals: residuals, sweeps: sweeps) }
     }
 }
 

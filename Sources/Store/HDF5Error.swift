@@ -1,6 +1,8 @@
 import CHDF5
 
-private let hdf5Opened: Bool = { H5open() >= 0 }()
+// No HDF5 atexit handler: after a failed write (ENOSPC) its library teardown dereferences freed dataset state and
+// turns a clean error exit into SIGSEGV. Every writer here closes its files explicitly before exit.
+private let hdf5Opened: Bool = { _ = H5dont_atexit(); return H5open() >= 0 }()
 
 /// Runs `body` under the store lock with HDF5 initialized and its stderr error printing off.
 /// Debian's libhdf5 is a thread-safe build, where the auto-print setting is per thread, so

@@ -1,3 +1,4 @@
+import Foundation
 import CNetCDF
 
 /// Runs `body` under the process-wide store lock: netCDF-C is not thread-safe and shares
@@ -15,7 +16,11 @@ func ncCheck(_ status: Int32, file: String, object: String?, _ operation: String
     case NC_ENOTVAR, NC_EBADDIM, NC_ENOTATT: .notFound
     default: .netCDF
     }
-    let message = nc_strerror(status).map { String(cString: $0) } ?? "netCDF error \(status)"
+    var message = nc_strerror(status).map { String(cString: $0) } ?? "netCDF error \(status)"
+    // netCDF reports a full disk as a bare "HDF error"; say what actually happened.
+    if status == NC_EHDFERR || status == NC_EIO, let free = freeBytes(near: file), free < 1 << 20 {
+        message += " (no space left on the device: \(free) bytes free)"
+    }
     throw StoreError(kind, file: file, object: object, operation: operation, message: message, code: status)
 }
 
@@ -50,4 +55,13 @@ extension StoreTypeInfo {
         default: self.init(typeClass: .other, size: 0, isSigned: false)
         }
     }
+}
+
+
+/// Free bytes on the file system holding `path` (or its directory), nil if unknown.
+func freeBytes(near path: String) -> UInt64? {
+    var st = statvfs()
+    let dir = (path as NSString).deletingLastPathComponent
+    guard statvfs(dir.isEmpty ? "." : dir, &st) == 0 else { return nil }
+    return UInt64(st.f_bavail) * UInt64(st.f_frsize)
 }

@@ -92,8 +92,29 @@ public final class RunFileWriter {
         }
         // One process removes a stale file, before the collective create (never after another's create).
         if ParallelIO.rank == 0 { try? FileManager.default.removeItem(atPath: partial) }
-        file = try HDF5File.create(partial, overwrite: true)
+        do {
+            file = try HDF5File.create(partial, overwrite: true)
+        } catch {
+            if ParallelIO.rank == 0 { unlink(partial) }
+            lock?.release()
+            throw error
+        }
         eventsCompleted = 0
+        do { try writeHeader(h) } catch {
+            discard()
+            throw error
+        }
+    }
+
+    /// Closes and deletes the unfinished file and frees the output. After a failed write (a full disk, an I/O
+    /// error) HDF5 cannot promise which of its buffers reached the file, so nothing of it may be resumed from.
+    public func discard() {
+        try? file.close()
+        if ParallelIO.rank == 0 { unlink(partialPath) }
+        lock?.release()
+    }
+
+    private func writeHeader(_ h: Header) throws {
         try h.provenance.write(to: file, filetype: Schema.run.filetype, version: Schema.run.version)
         try file.setAttribute("config", h.config)
         try file.setAttribute("counting", h.counting)
