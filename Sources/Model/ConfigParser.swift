@@ -39,7 +39,12 @@ public struct ConfigDocument: Sendable {
         var tables = [ConfigTable(name: "", line: 0)]
         var seenTables = Set<String>()
         var lineNo = 0
-        for raw in text.split(separator: "\n", omittingEmptySubsequences: false) {
+        // "\r\n" is one Character in Swift, so a CRLF file would read as one line: split on the scalars instead.
+        let lines = text.unicodeScalars.split(omittingEmptySubsequences: false) { $0 == "\n" }
+        for scalars in lines {
+            var view = String.UnicodeScalarView(scalars)
+            if view.last == "\r" { view.removeLast() }
+            let raw = String(view)
             lineNo += 1
             let line = stripComment(String(raw)).trimmingCharacters(in: .whitespaces)
             if line.isEmpty { continue }

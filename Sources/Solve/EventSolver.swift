@@ -132,6 +132,8 @@ public final class EventSolver {
         public var g: [Double], inflow: [Double]
         public var accumulated: [Double]
         public var lastChange: Double
+        /// The stored events' balances (their sweeps included), so the summary covers the whole run.
+        public var storedBalances: [EventBalance] = []
     }
 
     /// Rebuilds the state after k stored events from their ψ^(m) and the last event's corner traces, exactly as the
@@ -170,6 +172,8 @@ public final class EventSolver {
         if let r = resume {
             g = r.g; b = r.inflow; acc = r.accumulated; m = r.nextEvent
             converged = r.lastChange <= options.tolerance
+            balances = r.storedBalances
+            sweeps = r.storedBalances.reduce(0) { $0 + $1.sweeps }
         }
         while m < options.maxEvents && !converged {
             let s = step(g, b)

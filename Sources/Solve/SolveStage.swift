@@ -18,7 +18,22 @@ public enum SolveStage {
     /// With a communicator of several processes (the MPI build, docs/mpi.md) every process calls this alike; each
     /// solves and writes its own block of modes. `warn` receives invariant violations when
     /// `[checks] on_violation = "warn"`; they are also stored in the run file.
-    public static func run(config: RunConfig, output: String, resume: Bool = true,
+    /// What the run would need on disk and in memory, without solving (`solve --dry-run`).
+    public static func estimate(config: RunConfig) throws -> RunSizeEstimate {
+        let mesh = try MeshFile.read(path: config.mesh)
+        return estimate(system: try RegionSetup(config: config, mesh: mesh).system, config: config)
+    }
+
+    static func estimate(system: TransportSystem, config: RunConfig) -> RunSizeEstimate {
+        RunSizeEstimate(regions: system.regions.map { t in
+            var dense = false
+            if case .dense = t.material.collision { dense = true }
+            return (t.modeCount, t.nodeCount, t.boundaryFaceCount, dense)
+        }, events: config.events.maxEvents, krylovRestart: config.events.krylovRestart, float32: config.float32,
+           remainder: config.events.accelerate)
+    }
+
+    public static func run(config: RunConfig, output: String, resume: Bool = true, force: Bool = false,
                            comm: Communicator = SerialCommunicator(),
                            progress: ((String) -> Void)? = nil, warn: ((String) -> Void)? = nil) throws -> Report {
         let start = Date()
@@ -60,6 +75,12 @@ public enum SolveStage {
             progress?(String(format: "interface %d: %@, Landauer conductance %.4g W m-2 K-1", i.tag, i.kernel.name, g))
             for w in i.kernel.warnings { progress?("  warning: \(w)") }
         }
+        let size = estimate(system: system, config: config)
+        progress?("needs: \(size)")
+        if !force {
+            let partial = (try? FileManager.default.attributesOfItem(atPath: output + ".partial")[.size] as? Int) ?? 0
+            try size.check(output: output, alreadyOnDisk: resume ? Double(partial ?? 0) : 0)
+        }
         let writer = try RunFileWriter(outputPath: output, header: h, resume: resume)
         let solver = EventSolver(system: system, options: config.events)
         solver.progress = progress
@@ -71,6 +92,10 @@ public enum SolveStage {
         if done > 0 {
             let events = try (0..<done).map { system.join(try writer.readPsi(event: $0), volume: true) }
             state = solver.resumeState(psi: events, lastTrace: system.join(try writer.readCheckpointTraces(), volume: false))
+            state?.storedBalances = try writer.readStoredBalances().enumerated().map { m, b in
+                EventBalance(event: m, injectedVolume: b.injectedVolume, injectedBoundary: b.injectedBoundary,
+                             scattered: b.scattered, leaving: b.leaving, relativeChange: b.relativeChange, sweeps: b.sweeps)
+            }
             progress?("resuming after \(done) stored events")
         }
         let sink = WriterSink(writer: writer, system: system)

@@ -23,6 +23,7 @@ public final class AtomicOutput: @unchecked Sendable {
     private enum State { case pending, committed, abandoned }
     private var state = State.pending
     private let lock = NSLock()
+    private var cleanupToken: Int?
 
     /// Chooses the temporary name; creates nothing. The directory must exist.
     public init(finalPath: String) throws {
@@ -39,6 +40,7 @@ public final class AtomicOutput: @unchecked Sendable {
         self.finalPath = url.path
         self.temporaryPath = url.deletingLastPathComponent()
             .appendingPathComponent(".\(name).\(getpid()).\(random)\(Self.temporarySuffix)").path
+        cleanupToken = SignalCleanup.register(path: temporaryPath)
     }
 
     /// True for names produced by `AtomicOutput` (never a finished output).
@@ -60,6 +62,7 @@ public final class AtomicOutput: @unchecked Sendable {
                 if durable { try fsyncPath(temporaryPath, directory: false) }
                 if rename(temporaryPath, finalPath) != 0 { throw ioError("rename '\(temporaryPath)'") }
                 state = .committed
+                if let t = cleanupToken { SignalCleanup.forget(t) }
                 if durable {
                     try fsyncPath(URL(fileURLWithPath: finalPath).deletingLastPathComponent().path, directory: true)
                 }
@@ -79,6 +82,7 @@ public final class AtomicOutput: @unchecked Sendable {
             guard state == .pending else { return }
             state = .abandoned
             unlink(temporaryPath)
+            if let t = cleanupToken { SignalCleanup.forget(t) }
         }
     }
 

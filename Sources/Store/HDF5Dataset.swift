@@ -40,7 +40,7 @@ public final class HDF5Dataset: HDF5Object, @unchecked Sendable {
         try locked("query creation properties") { id in
             let dcpl = try check(H5Dget_create_plist(id), "query creation properties")
             defer { H5Pclose(dcpl) }
-            var options = HDF5DatasetOptions()
+            var options = HDF5DatasetOptions(checksum: false)
             if H5Pget_layout(dcpl) == H5D_CHUNKED {
                 let space = try check(H5Dget_space(id), "query shape")
                 defer { H5Sclose(space) }
@@ -59,6 +59,7 @@ public final class HDF5Dataset: HDF5Object, @unchecked Sendable {
                 let filter = H5Pget_filter2(dcpl, index, &flags, &valueCount, &values, 0, nil, &config)
                 if filter == H5Z_FILTER_SHUFFLE { options.shuffle = true }
                 if filter == H5Z_FILTER_DEFLATE { options.deflateLevel = valueCount > 0 ? Int(values[0]) : 0 }
+                if filter == H5Z_FILTER_FLETCHER32 { options.checksum = true }
             }
             return options
         }

@@ -10,8 +10,16 @@ public struct HDF5DatasetOptions: Sendable, Equatable {
     public var shuffle: Bool
     /// Maximum extent per dimension; a nil entry is unlimited. nil means fixed shape.
     public var maxShape: [Int?]?
+    /// Fletcher32 checksum per chunk, so a flipped bit on disk fails the read with the dataset named instead of
+    /// flowing into products. Needs chunked storage: a contiguous dataset gets chunks of at most `checksumChunk`
+    /// values. Off in the MPI build, whose collective writes are kept filter-free.
+    public var checksum: Bool
+    static let checksumChunk = 1 << 18
+    public static let checksumByDefault = !ParallelIO.enabled
 
-    public init(chunk: [Int]? = nil, deflateLevel: Int? = nil, shuffle: Bool = false, maxShape: [Int?]? = nil) {
+    public init(chunk: [Int]? = nil, deflateLevel: Int? = nil, shuffle: Bool = false, maxShape: [Int?]? = nil,
+                checksum: Bool = HDF5DatasetOptions.checksumByDefault) {
+        self.checksum = checksum
         self.chunk = chunk
         self.deflateLevel = deflateLevel
         self.shuffle = shuffle
@@ -40,21 +48,37 @@ public struct HDF5DatasetOptions: Sendable, Equatable {
         }
         if let level = deflateLevel, !(0...9).contains(level) { throw invalid("deflate level must be 0...9") }
 
+        var layout = chunk
+        if checksum && layout == nil && !shape.isEmpty && !shape.contains(0) { layout = Self.checksumChunks(shape) }
         let dcpl = try h5check(H5Pcreate(pbte_h5p_dataset_create()), file: file, object: object, "create dataset")
         do {
-            if let chunk {
-                let dims = chunk.map { hsize_t($0) }
+            if let layout {
+                let dims = layout.map { hsize_t($0) }
                 try h5check(H5Pset_chunk(dcpl, Int32(dims.count), dims), file: file, object: object, "set chunk")
             }
             if shuffle { try h5check(H5Pset_shuffle(dcpl), file: file, object: object, "set shuffle") }
             if let level = deflateLevel {
                 try h5check(H5Pset_deflate(dcpl, UInt32(level)), file: file, object: object, "set deflate")
             }
+            // Last in the pipeline: the checksum covers the bytes as stored.
+            if checksum && layout != nil { try h5check(H5Pset_fletcher32(dcpl), file: file, object: object, "set fletcher32") }
         } catch {
             H5Pclose(dcpl)
             throw error
         }
         return dcpl
+    }
+
+    /// Whole trailing rows per chunk, leading dimension cut so a chunk holds at most `checksumChunk` values.
+    static func checksumChunks(_ shape: [Int]) -> [Int] {
+        var c = shape.map { max($0, 1) }
+        var i = 0
+        while c.reduce(1, *) > checksumChunk && i < c.count {
+            let rest = c.reduce(1, *) / c[i]
+            c[i] = max(1, checksumChunk / max(rest, 1))
+            i += 1
+        }
+        return c
     }
 }
 

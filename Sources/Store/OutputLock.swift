@@ -7,6 +7,7 @@ import Foundation
 public final class OutputLock {
     public let lockPath: String
     private var fd: Int32
+    private var cleanupToken: Int?
 
     public init(output: String) throws {
         let url = URL(fileURLWithPath: output)
@@ -30,6 +31,7 @@ public final class OutputLock {
                 let pid = "\(getpid())\n"
                 _ = pid.withCString { write(fd, $0, strlen($0)) }
                 self.fd = fd
+                cleanupToken = SignalCleanup.register(path: lockPath)
                 return
             }
             close(fd)
@@ -46,6 +48,7 @@ public final class OutputLock {
     /// Removes the lock file (while still holding it) and lets go.
     public func release() {
         guard fd >= 0 else { return }
+        if let t = cleanupToken { SignalCleanup.forget(t) }
         unlink(lockPath)
         close(fd)
         fd = -1

@@ -191,6 +191,23 @@ public final class RunFileWriter {
         try ds.write(values, offset: offset, count: count)
     }
 
+    /// The balance of each stored event, so a resumed run reports the totals of the whole run.
+    public func readStoredBalances() throws -> [(injectedVolume: Double, injectedBoundary: Double, scattered: Double,
+                                                 leaving: [Int32: Double], relativeChange: Double, sweeps: Int)] {
+        let n = eventsCompleted
+        guard n > 0 else { return [] }
+        func series(_ name: String) throws -> [Double] { Array(try file.readDataset("/events/balance/\(name)", as: Double.self).prefix(n)) }
+        let iv = try series("injected_volume"), ib = try series("injected_boundary"), sc = try series("scattered")
+        let rc = try series("relative_change")
+        let sw = try file.readDataset("/events/balance/sweeps", as: Int32.self)
+        let lv = try file.readDataset("/events/balance/leaving", as: Double.self)
+        return (0..<n).map { m in
+            var leaving: [Int32: Double] = [:]
+            for (k, t) in tags.enumerated() { leaving[t] = lv[m * tags.count + k] }
+            return (iv[m], ib[m], sc[m], leaving, rc[m], Int(sw[m]))
+        }
+    }
+
     /// Appends event m (which must be the next one) and marks it complete once flushed.
     public func writeEvent(_ m: Int, regions data: [RegionEvent], injectedVolume: Double, injectedBoundary: Double,
                            scattered: Double, leaving: [Int32: Double], relativeChange: Double, sweeps: Int) throws {

@@ -80,8 +80,9 @@ extension Ingest {
     }
 
     struct D3Q: ParsableCommand {
-        static let configuration = CommandConfiguration(
-            abstract: "d3q (thermal2) text outputs q./freq./vel./lw.<prefix>… (+ a scattering matrix) → material file.")
+        static let configuration = CommandConfiguration(commandName: "d3q",
+            abstract: "d3q (thermal2) text outputs q./freq./vel./lw.<prefix>… (+ a scattering matrix) → material file.",
+            aliases: ["d3-q"])
         @Option(help: "Directory holding the d3q files.") var directory: String
         @Option(help: "File prefix, e.g. si.8x8x8.") var prefix: String
         @Option(help: "Crystal header (data-schema/d3q-text.md).") var crystal: String

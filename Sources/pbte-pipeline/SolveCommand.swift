@@ -16,12 +16,24 @@ struct Solve: ParsableCommand {
     @Flag(name: .long, help: "Start afresh even if an interrupted run of the same configuration can be resumed.")
     var restart = false
 
+    @Flag(name: .long, help: "Print what the run would need on disk and in memory, and stop.")
+    var dryRun = false
+
+    @Flag(name: .long, help: "Start even when the disk or the memory looks too small for the run.")
+    var force = false
+
     @OptionGroup var progress: ProgressOptions
 
     func run() throws {
         try failing {
             let cfg = try RunConfig.load(path: config)
-            let report = try SolveStage.run(config: cfg, output: output, resume: !restart, progress: progress.reporter(),
+            if dryRun {
+                print("\(config): \(try SolveStage.estimate(config: cfg))")
+                let (disk, memory) = RunSizeEstimate.available(forOutput: output)
+                print("available: disk \(disk.map { String(format: "%.2f GB", $0 / 1e9) } ?? "unknown"), memory \(memory.map { String(format: "%.2f GB", $0 / 1e9) } ?? "unknown")")
+                return
+            }
+            let report = try SolveStage.run(config: cfg, output: output, resume: !restart, force: force, progress: progress.reporter(),
                                            warn: { FileHandle.standardError.write(Data("warning: \($0)\n".utf8)) })
             if !progress.quiet {
                 FileHandle.standardError.write(Data(String(format: "  solved: %d events%@, %d sweeps, %.1f s, converged: %@, max balance error %.1e\n",

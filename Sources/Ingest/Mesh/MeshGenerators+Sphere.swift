@@ -1,5 +1,6 @@
 import Foundation
 import Model
+import Store
 
 extension MeshGenerators {
     /// Whether a `gmsh` executable is on PATH (needed by `sphere`).
@@ -37,7 +38,8 @@ extension MeshGenerators {
         } catch {
             throw MeshIngestError(.io, file: "sphere.geo", "cannot create temporary directory \(dir.path): \(error.localizedDescription)")
         }
-        defer { try? fm.removeItem(at: dir) }
+        let token = SignalCleanup.register(path: dir.path)
+        defer { try? fm.removeItem(at: dir); SignalCleanup.forget(token) }
         let geo = dir.appendingPathComponent("sphere.geo"), msh = dir.appendingPathComponent("sphere.msh")
         do {
             try sphereGeo(radius: radius, meshSize: meshSize).write(to: geo, atomically: true, encoding: .utf8)
@@ -84,6 +86,8 @@ struct GmshRunner {
             process.standardOutput = handle
             process.standardError = handle
             try process.run()
+            let child = SignalCleanup.register(child: process.processIdentifier)
+            defer { SignalCleanup.forget(child) }
             let deadline = Date().addingTimeInterval(timeout)
             while process.isRunning && Date() < deadline { usleep(20_000) }
             if process.isRunning {
