@@ -32,3 +32,51 @@ public struct AnalysisOptions: Sendable, Equatable {
         }
     }
 }
+
+extension AnalysisOptions {
+    /// An option the products cannot be made with; `description` names the option and the value.
+    public struct Invalid: Error, CustomStringConvertible {
+        public let description: String
+    }
+
+    /// The options as the command line spells them, checked before anything is read: every count allocates bins
+    /// up front, so a count beyond these bounds is refused rather than attempted.
+    public static func parse(binning: String = "radial", bins: Int = 20, center: String? = nil, radius: String? = nil,
+                             energyBins: Int = 20, angularBins: Int = 12, tirMargin: String = "0 nm") throws -> AnalysisOptions {
+        func require(_ option: String, _ value: Int, _ range: ClosedRange<Int>) throws {
+            guard range.contains(value) else {
+                throw Invalid(description: "\(option) must lie in \(range.lowerBound)…\(range.upperBound), found \(value)")
+            }
+        }
+        func length(_ option: String, _ text: String) throws -> Double {
+            do { return try Quantity.parse(text, .length) } catch let e as Quantity.ParseError {
+                throw Invalid(description: "\(option): \(e.message)")
+            }
+        }
+        try require("--bins", bins, 1...100_000)
+        try require("--energy-bins", energyBins, 1...10_000)
+        try require("--angular-bins", angularBins, 1...1_000)
+        var o = AnalysisOptions()
+        o.energyBins = energyBins
+        o.angularBins = angularBins
+        o.tirMargin = try length("--tir-margin", tirMargin)
+        guard o.tirMargin.isFinite, o.tirMargin >= 0 else { throw Invalid(description: "--tir-margin must be finite and ≥ 0, found \"\(tirMargin)\"") }
+        switch binning {
+        case "radial":
+            var c: Vector3? = nil
+            if let s = center {
+                do { c = try Quantity.parseVector(s, .length) } catch let e as Quantity.ParseError {
+                    throw Invalid(description: "--center: \(e.message)")
+                }
+            }
+            let r = try radius.map { try length("--radius", $0) }
+            if let r, !(r > 0 && r.isFinite) { throw Invalid(description: "--radius must be finite and positive, found \"\(radius!)\"") }
+            o.binning = .radial(center: c, bins: bins, radius: r)
+        case "slab-x": o.binning = .slab(axis: 0, bins: bins)
+        case "slab-y": o.binning = .slab(axis: 1, bins: bins)
+        case "slab-z": o.binning = .slab(axis: 2, bins: bins)
+        default: throw Invalid(description: "--binning: expected radial, slab-x, slab-y or slab-z, found '\(binning)'")
+        }
+        return o
+    }
+}

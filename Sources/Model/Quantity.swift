@@ -34,7 +34,10 @@ public enum Quantity {
         }
     }
 
-    public struct ParseError: Error { public var message: String }
+    public struct ParseError: Error, CustomStringConvertible {
+        public var message: String
+        public var description: String { message }
+    }
 
     public static func parse(_ text: String, _ kind: Kind) throws -> Double {
         let s = text.trimmingCharacters(in: .whitespaces)
@@ -55,6 +58,9 @@ public enum Quantity {
         let parts = text.split(separator: " ").map(String.init)
         guard parts.count >= 4, let x = Double(parts[0]), let y = Double(parts[1]), let z = Double(parts[2]) else {
             throw ParseError(message: "expected three numbers and a unit, e.g. \"0 0 10 \(kind.example.split(separator: " ").dropFirst().joined(separator: " "))\", found \"\(text)\"")
+        }
+        guard x.isFinite, y.isFinite, z.isFinite else {
+            throw ParseError(message: "expected three finite numbers, found \"\(text)\"")
         }
         let f = try parse("1 " + parts[3...].joined(separator: " "), kind)
         return Vector3(x * f, y * f, z * f)

@@ -20,24 +20,11 @@ struct AnalyzeCommand: ParsableCommand {
 
     func run() throws {
         try failing {
-            var o = AnalysisOptions()
-            o.energyBins = energyBins
-            guard angularBins >= 1 else { throw ValidationError("--angular-bins must be ≥ 1") }
-            o.angularBins = angularBins
-            o.tirMargin = try Quantity.parse(tirMargin, .length)
-            guard bins >= 1, energyBins >= 1 else { throw ValidationError("--bins and --energy-bins must be ≥ 1") }
-            switch binning {
-            case "radial":
-                var c: Vector3? = nil
-                if let s = center {
-                    do { c = try Quantity.parseVector(s, .length) } catch let e as Quantity.ParseError { throw ValidationError("--center: \(e.message)") }
-                }
-                o.binning = .radial(center: c, bins: bins, radius: try radius.map { try Quantity.parse($0, .length) })
-            case "slab-x": o.binning = .slab(axis: 0, bins: bins)
-            case "slab-y": o.binning = .slab(axis: 1, bins: bins)
-            case "slab-z": o.binning = .slab(axis: 2, bins: bins)
-            default: throw ValidationError("--binning: expected radial, slab-x, slab-y or slab-z, found '\(binning)'")
-            }
+            let o: AnalysisOptions
+            do {
+                o = try AnalysisOptions.parse(binning: binning, bins: bins, center: center, radius: radius,
+                                              energyBins: energyBins, angularBins: angularBins, tirMargin: tirMargin)
+            } catch let e as AnalysisOptions.Invalid { throw ValidationError(e.description) }
             try AnalyzeStage.run(runPath: runFile, output: output, options: o,
                                  commandLine: CommandLine.arguments.joined(separator: " "), progress: progress.reporter())
             print(output)

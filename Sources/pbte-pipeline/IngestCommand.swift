@@ -21,10 +21,16 @@ struct Ingest: ParsableCommand {
         @Option(help: "Temperature, e.g. \"300 K\".") var temperature = "300 K"
         func run() throws {
             try failing {
+                try requireRange("--polar", polar, 1...1_000)
+                try requireRange("--azimuthal", azimuthal, 2...2_000)
                 let v = try parseQuantity(speed, ["m/s": 1, "m s-1": 1, "km/s": 1e3], "speed")
                 let l = try Quantity.parse(meanFreePath, .length)
                 let c = try parseQuantity(heatCapacity, ["J m-3 K-1": 1, "J/m3/K": 1, "MJ m-3 K-1": 1e6], "heat capacity")
                 let t = try Quantity.parse(temperature, .temperature)
+                try requirePositive("--speed", v, text: speed)
+                try requirePositive("--mean-free-path", l, text: meanFreePath)
+                try requirePositive("--heat-capacity", c, text: heatCapacity)
+                try requirePositive("--temperature", t, text: temperature)
                 let m = try SyntheticIngest.writeGray(polar: polar, azimuthal: azimuthal, speed: v, meanFreePath: l,
                                                       heatCapacity: c, temperature: t, to: output)
                 print("\(output): gray medium, \(m.modes.count) modes, κ = \(m.modes.kappaRTA()[0]) W m-1 K-1")
@@ -40,7 +46,7 @@ struct Ingest: ParsableCommand {
         @Option(help: "Edge lengths with one unit, e.g. \"100 100 500 nm\".") var lengths: String
         func run() throws {
             try failing {
-                guard cells.count == 3 else { throw ValidationError("--cells needs three counts") }
+                try requireCells(cells)
                 let m = try SyntheticIngest.writeBox(cells: (cells[0], cells[1], cells[2]), lengths: try lengthVector(lengths), to: output)
                 print("\(output): \(m.nodeCount) nodes, \(m.tetCount) tetrahedra")
             }
@@ -124,6 +130,9 @@ extension Ingest {
         func run() throws {
             try failing {
                 let r = try Quantity.parse(radius, .length), h = try Quantity.parse(meshSize, .length)
+                try requirePositive("--radius", r, text: radius)
+                try requirePositive("--mesh-size", h, text: meshSize)
+                guard r / h <= 500 else { throw ValidationError("--radius / --mesh-size must be at most 500 (about 10⁹ tetrahedra), found \(Int(r / h))") }
                 let res = try MeshGenerators.sphere(radius: r / 1e-9, meshSize: h / 1e-9, unit: "nm")
                 try MeshFile.write(res.mesh, to: output, provenance: try Provenance(inputs: [], checksums: []))
                 print(res.report.description)
@@ -141,7 +150,7 @@ extension Ingest {
         @Option(help: "Names of the lower and upper regions.") var regions = "lower,upper"
         func run() throws {
             try failing {
-                guard cells.count == 3 else { throw ValidationError("--cells needs three counts") }
+                try requireCells(cells)
                 let size = try lengthVector(lengths)
                 let names = regions.split(separator: ",").map(String.init)
                 guard names.count == 2 else { throw ValidationError("--regions needs two names separated by a comma") }
@@ -163,9 +172,20 @@ func phononSummary(_ s: PhononIngestSummary) -> String {
     return lines.joined(separator: "\n")
 }
 
-/// "--lengths" style vectors: three numbers and one unit.
+/// "--lengths" style vectors: three positive numbers and one unit.
 func lengthVector(_ s: String) throws -> Vector3 {
-    do { return try Quantity.parseVector(s, .length) } catch let e as Quantity.ParseError { throw ValidationError("--lengths: \(e.message)") }
+    let v: Vector3
+    do { v = try Quantity.parseVector(s, .length) } catch let e as Quantity.ParseError { throw ValidationError("--lengths: \(e.message)") }
+    guard v.x > 0, v.y > 0, v.z > 0 else { throw ValidationError("--lengths must be positive, found \"\(s)\"") }
+    return v
+}
+
+/// Box cell counts: three, each ≥ 1, at most 6·10⁷ tetrahedra in all (a mesh this machine can hold).
+func requireCells(_ cells: [Int]) throws {
+    guard cells.count == 3 else { throw ValidationError("--cells needs three counts") }
+    for c in cells { try requireRange("--cells", c, 1...10_000) }
+    let tets = cells.map(Double.init).reduce(6, *)
+    guard tets <= 6e7 else { throw ValidationError("--cells \(cells.map(String.init).joined(separator: " ")) makes \(Int(tets)) tetrahedra; at most 60,000,000") }
 }
 
 func parseQuantity(_ s: String, _ units: [String: Double], _ what: String) throws -> Double {

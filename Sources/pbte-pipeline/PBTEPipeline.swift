@@ -46,3 +46,15 @@ func failing(_ body: () throws -> Void) throws {
         throw ExitCode(1)
     }
 }
+
+/// Refuses a count outside the range the command can allocate and mean.
+func requireRange(_ option: String, _ value: Int, _ range: ClosedRange<Int>) throws {
+    guard range.contains(value) else {
+        throw ValidationError("\(option) must lie in \(range.lowerBound)…\(range.upperBound), found \(value)")
+    }
+}
+
+/// A physical quantity that must be finite and positive (lengths, speeds, temperatures of a generator).
+func requirePositive(_ option: String, _ value: Double, text: String) throws {
+    guard value.isFinite, value > 0 else { throw ValidationError("\(option) must be finite and positive, found \"\(text)\"") }
+}

@@ -176,6 +176,26 @@ final class HostileInputTests: XCTestCase {
         XCTAssertEqual(try CLI.run(["solve", "crlf.toml", "-o", "crlf.h5", "--quiet"], in: dir).status, 0)
     }
 
+    /// Counts and coordinates that once aborted with SIGABRT/SIGILL (or tried to allocate terabytes).
+    func testOutOfRangeOptionsAreRefusedBeforeAnyWork() throws {
+        XCTAssertEqual(try CLI.run(["solve", "slab.toml", "-o", "run.h5", "--quiet"], in: dir).status, 0)
+        let cases: [([String], String)] = [
+            (["ingest", "box", "-o", "q.h5", "--cells", "100000", "1", "1", "--lengths", "1 1 1 um"], "--cells must lie in"),
+            (["ingest", "box", "-o", "q.h5", "--cells", "2", "2", "2", "--lengths", "nan 1 1 um"], "finite numbers"),
+            (["ingest", "box", "-o", "q.h5", "--cells", "2", "2", "2", "--lengths", "0 1 1 um"], "must be positive"),
+            (["ingest", "heterostructure", "-o", "q.h5", "--cells", "2000", "2000", "2000", "--lengths", "1 1 1 um", "--split", "0.5 um"], "tetrahedra; at most"),
+            (["ingest", "gray", "-o", "q.h5", "--mean-free-path", "inf um"], "expected a number"),
+            (["ingest", "gray", "-o", "q.h5", "--mean-free-path", "1 um", "--polar", "100000000"], "--polar must lie in"),
+            (["ingest", "sphere", "-o", "q.h5", "--radius", "100 nm", "--mesh-size", "0 nm"], "--mesh-size must be finite and positive"),
+            (["analyze", "run.h5", "-o", "q.nc", "--bins", "1000000000"], "--bins must lie in"),
+            (["analyze", "run.h5", "-o", "q.nc", "--energy-bins", "0"], "--energy-bins must lie in"),
+            (["analyze", "run.h5", "-o", "q.nc", "--angular-bins", "99999999"], "--angular-bins must lie in"),
+            (["analyze", "run.h5", "-o", "q.nc", "--center", "nan 0 0 nm"], "finite numbers"),
+            (["analyze", "run.h5", "-o", "q.nc", "--center", "1e300 0 0 nm", "--radius=-1e3 nm"], "--radius must be finite and positive"),
+        ]
+        for (args, fragment) in cases { try refused(args, [fragment]) }
+    }
+
     // MARK: 7. Processes clean up after themselves
 
     /// SIGTERM to `ingest sphere` ends gmsh and removes the mesher's folder; SIGTERM to a solve frees the output's
