@@ -15,7 +15,8 @@ public struct HDF5DatasetOptions: Sendable, Equatable {
     /// values. Off in the MPI build, whose collective writes are kept filter-free.
     public var checksum: Bool
     static let checksumChunk = 1 << 18
-    public static let checksumByDefault = !ParallelIO.enabled
+    /// Set once at start-up, before any file is written (the write bench measures the filter's cost with it off).
+    nonisolated(unsafe) public static var checksumByDefault = !ParallelIO.enabled
 
     public init(chunk: [Int]? = nil, deflateLevel: Int? = nil, shuffle: Bool = false, maxShape: [Int?]? = nil,
                 checksum: Bool = HDF5DatasetOptions.checksumByDefault) {

@@ -131,8 +131,9 @@ public final class RunFileWriter {
             let nm = r.modes.count
             try createStack("\(p)/events/psi", width: r.nodes, modes: nm, deflate: h.deflate, units: "1")
             try createStack("\(p)/events/boundary_flux", width: r.faces, modes: nm, deflate: h.deflate, units: "m s-1")
+            // Read back by resume only: a WordDigest per slot instead of Fletcher32 (see WordDigest for the cost).
             try file.put("\(p)/checkpoint/boundary_trace", [Double](repeating: 0, count: 2 * nm * 3 * r.faces),
-                         shape: [2, nm, 3 * r.faces], units: "1")
+                         shape: [2, nm, 3 * r.faces], units: "1", options: HDF5DatasetOptions(checksum: false))
         }
         if !h.interfaces.isEmpty {
             try file.put("/interfaces/tag", h.interfaces.map(\.tag), shape: [h.interfaces.count], units: "1")
@@ -161,12 +162,22 @@ public final class RunFileWriter {
     /// mode of one event touches few chunks.
     private func createStack(_ path: String, width: Int, modes: Int, deflate: Int?, units: String) throws {
         let chunkModes = max(1, min(modes, (1 << 17) / max(width, 1)))
+        // No Fletcher32 here: through HDF5's filter pipeline it cut the event write to under half the rate.
+        // A WordDigest per event, in `<path>_digest`, is checked by every reader of this program instead.
         let opts = HDF5DatasetOptions(chunk: [1, chunkModes, max(width, 1)], deflateLevel: deflate,
-                                      shuffle: deflate != nil, maxShape: [nil, modes, width])
+                                      shuffle: deflate != nil, maxShape: [nil, modes, width], checksum: false)
         let ds = float32 ? try file.createDataset(path, of: Float.self, shape: [0, modes, width], options: opts)
                          : try file.createDataset(path, of: Double.self, shape: [0, modes, width], options: opts)
         try ds.setAttribute("units", units)
+        if digests {
+            _ = try file.createDataset(path + RowDigest.suffix, of: Int64.self, shape: [0],
+                                       options: HDF5DatasetOptions(chunk: [64], maxShape: [nil]))
+            try file.openDataset(path + RowDigest.suffix).setAttribute("units", "1")
+        }
     }
+
+    /// Row digests need the whole row in one process: the serial writer (the MPI build stores no checksums).
+    private var digests: Bool { HDF5DatasetOptions.checksumByDefault && !ParallelIO.enabled }
 
     /// Writes this process's rows of a modes-major array (all rows in the serial solve).
     private func writeSlab(_ ds: HDF5Dataset, _ values: [Double], offset: [Int], count: [Int]) throws {
@@ -218,11 +229,22 @@ public final class RunFileWriter {
                 let ds = try file.openDataset("\(p)/events/\(name)")
                 try ds.extend(to: [m + 1, r.modes.count, width])
                 try writeSlab(ds, values, offset: [m, owned[i].lowerBound, 0], count: [1, owned[i].count, width])
+                if digests {
+                    let stored = float32 ? values.map { Double(Float($0)) } : values
+                    try append("\(p)/events/\(name)" + RowDigest.suffix, [WordDigest.of(stored)], at: m)
+                }
             }
             // Two slots, event m in slot m % 2: a kill between this write and `events_completed` below leaves the
             // previous event's traces intact, which is what the resume after it needs.
-            try file.openDataset("\(p)/checkpoint/boundary_trace")
-                .writeShare(d.trace, offset: [m % 2, owned[i].lowerBound, 0], count: [1, owned[i].count, 3 * r.faces])
+            let checkpoint = try file.openDataset("\(p)/checkpoint/boundary_trace")
+            try checkpoint.writeShare(d.trace, offset: [m % 2, owned[i].lowerBound, 0], count: [1, owned[i].count, 3 * r.faces])
+            // The digest covers the whole slot, which only a serial writer holds (MPI files carry no checksums).
+            if HDF5DatasetOptions.checksumByDefault && owned[i].count == r.modes.count {
+                var digests = (try? checkpoint.arrayAttribute("digest", as: Int64.self)) ?? [0, 0]
+                if digests.count != 2 { digests = [0, 0] }
+                digests[m % 2] = WordDigest.of(d.trace)
+                try checkpoint.setAttribute("digest", digests)
+            }
         }
         try append("/events/balance/injected_volume", [injectedVolume], at: m)
         try append("/events/balance/injected_boundary", [injectedBoundary], at: m)
@@ -240,17 +262,32 @@ public final class RunFileWriter {
     public func readPsi(event m: Int) throws -> [[Double]] {
         try regions.indices.map { i in
             let r = regions[i]
-            return try file.openDataset("/regions/\(r.name)/events/psi").read(as: Double.self, offset: [m, owned[i].lowerBound, 0],
-                                                                             count: [1, owned[i].count, r.nodes])
+            let path = "/regions/\(r.name)/events/psi"
+            let values = try file.openDataset(path).read(as: Double.self, offset: [m, owned[i].lowerBound, 0],
+                                                         count: [1, owned[i].count, r.nodes])
+            if owned[i].count == r.modes.count { try RowDigest.verify(file, path, row: m, values) }
+            return values
         }
     }
 
     /// Corner traces of the last completed event, per region (for resuming).
+    /// A slot whose digest does not match is refused: resuming from it would carry corrupted traces into every
+    /// later event of a file that still validates.
     public func readCheckpointTraces() throws -> [[Double]] {
-        try regions.indices.map { i in
-            try file.openDataset("/regions/\(regions[i].name)/checkpoint/boundary_trace")
-                .read(as: Double.self, offset: [(eventsCompleted - 1) % 2, owned[i].lowerBound, 0],
-                      count: [1, owned[i].count, 3 * regions[i].faces])
+        let slot = (eventsCompleted - 1) % 2
+        return try regions.indices.map { i in
+            let path = "/regions/\(regions[i].name)/checkpoint/boundary_trace"
+            let ds = try file.openDataset(path)
+            let trace = try ds.read(as: Double.self, offset: [slot, owned[i].lowerBound, 0],
+                                    count: [1, owned[i].count, 3 * regions[i].faces])
+            if owned[i].count == regions[i].modes.count, try ds.hasAttribute("digest") {
+                let digests = try ds.arrayAttribute("digest", as: Int64.self)
+                if digests.count == 2, digests[slot] != WordDigest.of(trace) {
+                    throw StoreError(.io, file: partialPath, object: path, operation: "resume",
+                                     message: "checkpoint slot \(slot) does not match its digest (the file was corrupted on disk); run solve again with --restart to start afresh")
+                }
+            }
+            return trace
         }
     }
 

@@ -30,12 +30,18 @@ public final class RunFileReader {
 
     public func psi(region r: Int, event m: Int) throws -> [Double] {
         let g = regions[r]
-        return try file.openDataset("/regions/\(g.name)/events/psi").read(as: Double.self, offset: [m, 0, 0], count: [1, g.modes.count, g.nodes])
+        let path = "/regions/\(g.name)/events/psi"
+        let values = try file.openDataset(path).read(as: Double.self, offset: [m, 0, 0], count: [1, g.modes.count, g.nodes])
+        try RowDigest.verify(file, path, row: m, values)
+        return values
     }
 
     public func boundaryFlux(region r: Int, event m: Int) throws -> [Double] {
         let g = regions[r]
-        return try file.openDataset("/regions/\(g.name)/events/boundary_flux").read(as: Double.self, offset: [m, 0, 0], count: [1, g.modes.count, g.faces])
+        let path = "/regions/\(g.name)/events/boundary_flux"
+        let values = try file.openDataset(path).read(as: Double.self, offset: [m, 0, 0], count: [1, g.modes.count, g.faces])
+        try RowDigest.verify(file, path, row: m, values)
+        return values
     }
 
     /// The steady state Σψ^(m) + remainder of a region, when the run finished.

@@ -140,16 +140,21 @@ public enum SchemaValidator {
                     if u != units { fail(field.path, "expected units '\(units)', found '\(u)'") }
                 }
             }
-            if kind == .float64 || kind == .float32 { try checkValues(ds, field: field, shape: shape, fail: fail) }
+            if kind == .float64 || kind == .float32 { try checkValues(ds, field: field, shape: shape, file: file, fail: fail) }
         } catch {
             fail(field.path, "unreadable: \(error)")
         }
     }
 
     /// Reads along the first dimension in slabs of at most ~4M values, so event stacks of any length fit.
-    static func checkValues(_ ds: HDF5Dataset, field: SchemaField, shape: [Int], fail: (String, String) -> Void) throws {
+    /// Rows with a stored digest (the event stacks) are checked against it as they are read.
+    static func checkValues(_ ds: HDF5Dataset, field: SchemaField, shape: [Int], file: HDF5File,
+                            fail: (String, String) -> Void) throws {
         let total = shape.reduce(1, *)
         if total == 0 { return }
+        let digestPath = field.path + RowDigest.suffix
+        let hasDigests = try !shape.isEmpty && file.exists(digestPath)
+        let digests: [Int64]? = hasDigests ? try file.readDataset(digestPath, as: Int64.self) : nil
         let rows = shape.first ?? 1
         let perRow = shape.isEmpty ? 1 : total / max(rows, 1)
         let step = max(1, 4_000_000 / max(perRow, 1))
@@ -166,6 +171,16 @@ public enum SchemaValidator {
                 for d in shape.reversed() { index.insert(rem % d, at: 0); rem /= d }
                 fail(field.path, "\(values[i].isNaN ? "NaN" : "infinite value") at index \(index)")
                 return
+            }
+            if let digests {
+                let n = values.count / max(perRow, 1)
+                for j in 0..<n where start + j < digests.count {
+                    let d = values.withUnsafeBufferPointer { WordDigest.of(UnsafeBufferPointer(rebasing: $0[(j * perRow)..<((j + 1) * perRow)])) }
+                    if d != digests[start + j] {
+                        fail(field.path, "row \(start + j) does not match its digest in \(digestPath): the file changed after it was written (corrupted on disk, or edited)")
+                        return
+                    }
+                }
             }
             start += step
         } while start < rows && !shape.isEmpty

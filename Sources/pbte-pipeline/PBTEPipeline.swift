@@ -20,6 +20,7 @@ struct PBTEPipeline: ParsableCommand {
 
     static func main() {
         SignalCleanup.install()
+        refuseArgumentsThatAreNotUTF8()
         do {
             var command = try parseAsRoot()
             try command.run()
@@ -57,4 +58,18 @@ func requireRange(_ option: String, _ value: Int, _ range: ClosedRange<Int>) thr
 /// A physical quantity that must be finite and positive (lengths, speeds, temperatures of a generator).
 func requirePositive(_ option: String, _ value: Double, text: String) throws {
     guard value.isFinite, value > 0 else { throw ValidationError("\(option) must be finite and positive, found \"\(text)\"") }
+}
+
+/// Swift decodes the command line as UTF-8 and replaces what does not decode, so a file named with other bytes
+/// would be read or written under a different name; such names are refused instead, naming the argument.
+func refuseArgumentsThatAreNotUTF8() {
+    for i in 1..<Int(CommandLine.argc) {
+        guard let p = CommandLine.unsafeArgv[i] else { continue }
+        let bytes = Array(UnsafeBufferPointer(start: UnsafeRawPointer(p).assumingMemoryBound(to: UInt8.self), count: strlen(p)))
+        if String(validating: bytes, as: UTF8.self) == nil {
+            let shown = bytes.map { $0 < 0x80 && $0 >= 0x20 ? String(UnicodeScalar($0)) : String(format: "\\x%02x", $0) }.joined()
+            FileHandle.standardError.write(Data(("error: argument \(i) is not valid UTF-8 (\"\(shown)\"); file names and options must be UTF-8: rename the file\n").utf8))
+            exit(1)
+        }
+    }
 }

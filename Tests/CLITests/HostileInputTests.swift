@@ -196,6 +196,25 @@ final class HostileInputTests: XCTestCase {
         for (args, fragment) in cases { try refused(args, [fragment]) }
     }
 
+    /// A file name that is not UTF-8 would be decoded with U+FFFD and written under another name: refused instead.
+    func testNonUTF8FileNamesAreRefusedNamingTheBytes() throws {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/bin/sh")
+        // The shell passes the raw byte 0xff, which a Swift String argument cannot carry.
+        p.arguments = ["-c", "exec \"$0\" ingest box -o \"$(printf 'm\\377x.h5')\" --cells 1 1 1 --lengths '1 1 1 um'", CLI.executable]
+        p.currentDirectoryURL = URL(fileURLWithPath: dir)
+        let err = Pipe()
+        p.standardError = err
+        let before = Set(try FileManager.default.contentsOfDirectory(atPath: dir))
+        try p.run()
+        let message = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        p.waitUntilExit()
+        XCTAssertEqual(p.terminationReason, .exit)
+        XCTAssertEqual(p.terminationStatus, 1, message)
+        XCTAssertTrue(message.contains("argument 4 is not valid UTF-8 (\"m\\xffx.h5\")"), message)
+        XCTAssertEqual(Set(try FileManager.default.contentsOfDirectory(atPath: dir)), before)
+    }
+
     // MARK: 7. Processes clean up after themselves
 
     /// SIGTERM to `ingest sphere` ends gmsh and removes the mesher's folder; SIGTERM to a solve frees the output's
