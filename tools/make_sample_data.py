@@ -85,14 +85,14 @@ MATERIALS = {
         sw=dict(el="Si", epsilon=2.1683, sigma=2.0951, lambda1=21.0, **SW_COMMON),
         a_guess=5.431,
         a_expected=5.43095,
-        reference_kappa="Stillinger-Weber Si, formats.md section 4",
+        reference_kappa="Stillinger-Weber Si, docs/input-formats.md §4",
     ),
     "ge": dict(
         element="Ge",
         sw=dict(el="Ge", epsilon=1.93, sigma=2.181, lambda1=31.0, **SW_COMMON),
         a_guess=5.654,
         a_expected=5.65362,
-        reference_kappa="Ding-Andersen Ge, formats.md section 4",
+        reference_kappa="Ding-Andersen Ge, docs/input-formats.md §4",
     ),
 }
 
@@ -571,7 +571,7 @@ def kappa_rta_modes(freq_thz, gv_ms, inv_tau_ps, V_m3, T, ok):
 
 
 def kappa_phono3py_style(Omega, freq_thz, gv_thzA, T, cutoff, V_A3, pinv_cutoff=1e-8):
-    """formats.md section 3 recipe (phono3py's own formula), W/m/K 3x3."""
+    """docs/input-formats.md §3 recipe (phono3py's own formula), W/m/K 3x3."""
     from phonopy.physical_units import get_physical_units
 
     u = get_physical_units()

@@ -2,7 +2,7 @@ import Foundation
 import Model
 import Store
 
-/// Energy-resolved view of an interface (physics.md §2.4, issue 5): per frequency bin, the energy density the modes
+/// Energy-resolved view of an interface (docs/physics.md §5.5, issue 5): per frequency bin, the energy density the modes
 /// of that bin carry beyond their local-equilibrium share, δ_b(r) = Σ_{μ∈b} ρħωψ_μ − C_b ΔT(r), versus distance from
 /// the interface on each side, and the decay length ℓ_b of a fit δ_b(d) = A e^{−d/ℓ} + c.
 struct DecayLengths {

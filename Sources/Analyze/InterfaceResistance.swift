@@ -2,7 +2,7 @@ import Foundation
 import Model
 import Store
 
-/// Thermal interface resistance of a bilayer between hot and cold walls (physics.md §2.4): straight-line fits of
+/// Thermal interface resistance of a bilayer between hot and cold walls (docs/physics.md §7.6): straight-line fits of
 /// the temperature on each side, away from walls and the interface, extrapolated to the interface plane,
 /// R = ΔT/q, for the equivalent-equilibrium temperature and for the emitted temperature (modes moving toward the
 /// interface), with the heat flux checked for uniformity through the stack.

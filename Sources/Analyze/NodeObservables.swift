@@ -2,7 +2,7 @@ import Model
 import COpenBLAS
 
 /// Local temperature and heat flux at nodes from ψ (modes × nodes), by BLAS matrix–vector products
-/// (physics.md §2.2: ΔT = Σρħωψ / ΣρC, q = Σρħω v ψ).
+/// (docs/physics.md §5: ΔT = Σρħωψ / ΣρC, q = Σρħω v ψ).
 struct NodeObservables {
     let modes: ModeSet
     let nodeCount: Int
@@ -27,7 +27,7 @@ struct NodeObservables {
 
     func temperature(_ psi: [Double]) -> [Double] { project(psi, energyWeight) }
 
-    /// Emitted (directional) temperature along an axis: ΔT_± = Σ_{±v_a>0} ρħωψ / Σ_{±v_a>0} ρC (physics.md §2.2).
+    /// Emitted (directional) temperature along an axis: ΔT_± = Σ_{±v_a>0} ρħωψ / Σ_{±v_a>0} ρC (docs/physics.md §5.2).
     func emittedTemperature(_ psi: [Double], axis: Int, positive: Bool) -> [Double] {
         let v = [modes.vx, modes.vy, modes.vz][axis]
         var c = 0.0

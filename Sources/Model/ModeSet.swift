@@ -4,7 +4,7 @@ import Foundation
 ///
 /// Mode sums per unit volume are `Σ_μ volumeWeight[μ] · (…)`, where `volumeWeight = w_q/Ω` (q-point weight over
 /// primitive-cell volume, m⁻³), which is `1/(N_q Ω)` on a plain grid. ψ is the dimensionless occupation deviation
-/// n − n̄, so ΔT = Σ ρ ħω ψ / Σ ρ C and q = Σ ρ ħω v ψ (physics.md §2.2).
+/// n − n̄, so ΔT = Σ ρ ħω ψ / Σ ρ C and q = Σ ρ ħω v ψ (docs/physics.md §5).
 public struct ModeSet: Sendable, Equatable {
     public var temperature: Double          // K
     public var omega: [Double]              // rad/s

@@ -1,7 +1,7 @@
 import Foundation
 import Model
 
-/// Whether boundary re-emissions advance the event index (physics.md §2.7). Recorded in every run file.
+/// Whether boundary re-emissions advance the event index (docs/physics.md §4.3). Recorded in every run file.
 public enum EventCounting: String, Sendable, Codable, CaseIterable {
     /// m counts bulk scatterings only; within one event, wall re-emissions are swept until they die out.
     case bulkOnly = "bulk-only"
@@ -9,7 +9,7 @@ public enum EventCounting: String, Sendable, Codable, CaseIterable {
     case bulkAndBoundary = "bulk-and-boundary"
 }
 
-/// What preconditions the GMRES remainder (design.md: DSA for diffusive problems).
+/// What preconditions the GMRES remainder (docs/numerics.md: DSA for diffusive problems).
 public enum KrylovPreconditioner: String, Sendable, Codable, CaseIterable {
     case none
     /// Diffusion-synthetic acceleration: a P1 diffusion solve for the temperature part of each Krylov vector.
@@ -30,7 +30,7 @@ public struct EventOptions: Sendable, Codable, Equatable {
     public var krylovRestart: Int = 30
     public var maxSweeps: Int = 400
     public var preconditioner: KrylovPreconditioner = .automatic
-    /// Weighted-Jacobi damping w of the recursion (1 = plain; physics.md §1.4).
+    /// Weighted-Jacobi damping w of the recursion (1 = plain; docs/physics.md §4.2).
     public var damping: Double = 1
     /// Inside a bulk-only event, stop sweeping wall re-emissions once their power is this fraction of the event's.
     public var innerTolerance: Double = 1e-10
@@ -72,7 +72,7 @@ public struct SolveSummary: Sendable {
     public var warnings: [String] = []
 }
 
-/// The scattering-event recursion (physics.md §1): event m drifts `x_m = (G_m, inflow_m)` to ψ^(m), then
+/// The scattering-event recursion (docs/physics.md §4): event m drifts `x_m = (G_m, inflow_m)` to ψ^(m), then
 /// scatters, `G_{m+1} = M ψ^(m)`, and walls re-emit, `inflow_{m+1} = B·trace^(m)`. The steady state is
 /// Σ_m ψ^(m); the tail after the stored events solves `(I − K) x = x_N` by GMRES.
 public final class EventSolver {

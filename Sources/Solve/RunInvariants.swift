@@ -88,7 +88,7 @@ struct InvariantChecker {
             }
         }
         guard policy.drivesNonnegative, highest > 0, lowest.value < -policy.undershoot * highest else { return nil }
-        return String(format: "ΔT falls to %.4g K at %@ after %@ (maximum %.4g K) although every source and wall heats: the event series is diverging (try [events] damping, physics.md §1.4) or the mesh is too coarse for the source",
+        return String(format: "ΔT falls to %.4g K at %@ after %@ (maximum %.4g K) although every source and wall heats: the event series is diverging (try [events] damping, docs/physics.md §4.2) or the mesh is too coarse for the source",
                       lowest.value, describe(region: lowest.region, node: lowest.node), what, highest)
     }
 

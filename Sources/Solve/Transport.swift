@@ -18,7 +18,7 @@ public final class Transport: @unchecked Sendable {
     public let owned: Range<Int>
     /// Per mode: unit direction, σ = 1/Λ (1/m), 1/|v| (s/m); a zero speed marks a mode that stays where it is.
     let direction: [Vector3], sigma: [Double], inverseSpeed: [Double]
-    /// Rank-one factors of relaxation to the local temperature (physics.md §1.4; CollisionOperator).
+    /// Rank-one factors of relaxation to the local temperature (docs/physics.md §3.2; CollisionOperator).
     let relaxA: [Double], relaxB: [Double]
 
     public init(mesh: SweepMesh, material: Material, walls: [Int32: WallKind],

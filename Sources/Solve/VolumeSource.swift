@@ -1,7 +1,7 @@
 import Foundation
 import Model
 
-/// Volumetric heating Q(r) (W m⁻³) and the modes it feeds (physics.md §2.3):
+/// Volumetric heating Q(r) (W m⁻³) and the modes it feeds (docs/physics.md §6):
 /// G0_μ(r) = Q(r) w_μ / Σ_ν ρ_ν ħω_ν w_ν, so that Σ_μ ρħω G0 = Q.
 public struct VolumeSource: Sendable, Equatable, Codable {
     public enum Profile: Sendable, Equatable, Codable {

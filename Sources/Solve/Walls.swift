@@ -1,7 +1,7 @@
 import Foundation
 import Model
 
-/// What a boundary does with the phonons that reach it (physics.md §2.3, §2.5, §2.8).
+/// What a boundary does with the phonons that reach it (docs/physics.md §6).
 public enum WallKind: Sendable, Equatable, Codable {
     /// Absorbs everything; with a temperature rise ΔT (K) it also emits the equilibrium flux of that temperature.
     case black(temperature: Double?)

@@ -55,7 +55,7 @@ struct CLI {
     }
 }
 
-/// The gray slab case of physics.md §5a as a run file, as a user would write it.
+/// The gray slab case of docs/physics.md §9.1 as a run file, as a user would write it.
 func graySlabConfig(maxEvents: Int = 10, counting: String = "bulk-and-boundary", extra: String = "") -> String {
     """
     [run]

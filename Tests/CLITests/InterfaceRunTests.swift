@@ -3,7 +3,7 @@ import Foundation
 import Store
 
 /// The interface pipeline end to end from the command line: a gray bilayer joined by a diffuse sheet, solved and
-/// analyzed; the interface resistance in the NetCDF products obeys R·(Cv/4) = (1−t)/t + 0.0657 (physics.md §2.4)
+/// analyzed; the interface resistance in the NetCDF products obeys R·(Cv/4) = (1−t)/t + 0.0657 (docs/physics.md §7.6)
 /// within 2%, and with both walls at one temperature no heat flows.
 final class InterfaceRunTests: XCTestCase {
     func config(kind: String, extra: String, hot: String, cold: String) -> String {

@@ -3,7 +3,7 @@ import Model
 @testable import Solve
 
 /// A thick slab (τ0 = 20) needs ~2000 plain events; five exact events plus GMRES reach Ψ(20) within 1% in at
-/// most 100 sweeps (physics.md §5a, issue: solve).
+/// most 100 sweeps (docs/physics.md §9.1, issue: solve).
 final class AccelerationTests: XCTestCase {
     func testThickSlabConvergesInFewSweeps() throws {
         let t = try GraySetup.slab(tau0: 20, layers: 60)

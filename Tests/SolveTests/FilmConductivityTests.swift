@@ -3,7 +3,7 @@ import Model
 @testable import Solve
 
 /// In-plane conductivity of a gray film driven by a uniform temperature gradient, against Fuchs–Sondheimer
-/// (physics.md §5b) within 2%, and the bulk limit with periodic walls everywhere (exactly κ = CvΛ/3).
+/// (docs/physics.md §9.2) within 2%, and the bulk limit with periodic walls everywhere (exactly κ = CvΛ/3).
 final class FilmConductivityTests: XCTestCase {
     func filmKappa(delta: Double, walls wall: WallKind, periodicZ: Bool = false, polar: Int = 16) throws -> Double {
         let mat = GrayMedium.make(polar: polar, azimuthal: 8, speed: 1, meanFreePath: 1, heatCapacity: 1)

@@ -1,7 +1,7 @@
 import Model
 @testable import Solve
 
-/// Shared set-ups for the gray-medium validation problems of physics.md §5.
+/// Shared set-ups for the gray-medium validation problems of docs/physics.md §9.
 enum GraySetup {
     /// A slab of optical thickness τ0 along z between black walls (ΔT = 1 at zmin, 0 at zmax),
     /// one cell wide with specular side walls, which makes it laterally infinite.
@@ -18,7 +18,7 @@ enum GraySetup {
         return try Transport(mesh: SweepMesh(mesh: mesh), material: mat, walls: walls)
     }
 
-    /// Mean z-flux over the nodes, in units of (Cv/4)ΔT: the nondimensional Ψ of physics.md §5a.
+    /// Mean z-flux over the nodes, in units of (Cv/4)ΔT: the nondimensional Ψ of docs/physics.md §9.1.
     static func psiFlux(_ t: Transport, _ psi: [Double]) -> Double {
         let nn = t.nodeCount
         var q = 0.0

@@ -2,7 +2,7 @@ import XCTest
 import Model
 @testable import Solve
 
-/// Gray slab between black walls against the exact Heaslet–Warming Ψ(τ0) (physics.md §5a), tolerance 1%.
+/// Gray slab between black walls against the exact Heaslet–Warming Ψ(τ0) (docs/physics.md §9.1), tolerance 1%.
 final class GraySlabTests: XCTestCase {
     func testSlabFluxMatchesExactTable() throws {
         let table: [(Double, Double, Double)] = [(0.1, 0.91570, 0.5710), (1.0, 0.55341, 0.7582), (10, 0.11674, 0.9495)]

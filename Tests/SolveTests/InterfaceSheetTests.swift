@@ -5,7 +5,7 @@ import Ingest
 @testable import Solve
 
 /// Two identical gray media joined by a diffusely transmitting sheet of transmissivity t, both slabs 20 MFP thick
-/// between black walls: the equivalent-equilibrium resistance obeys R·(Cv/4) = (1−t)/t + 0.0657 (physics.md §2.4)
+/// between black walls: the equivalent-equilibrium resistance obeys R·(Cv/4) = (1−t)/t + 0.0657 (docs/physics.md §7.6)
 /// within 2%; the heat flux is the same through the whole stack.
 final class InterfaceSheetTests: XCTestCase {
     /// Gray diffuse sheet: energy arriving in any mode is transmitted with fraction t, Lambertian in energy.

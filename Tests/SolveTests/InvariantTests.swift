@@ -72,7 +72,7 @@ final class InvariantTests: XCTestCase {
     }
 
     /// τM with an eigenvalue −3 off the energy mode (energy still conserved): the plain series diverges and,
-    /// although the only drive is a hot wall, ΔT turns negative; damping (physics.md §1.4) cures it.
+    /// although the only drive is a hot wall, ΔT turns negative; damping (docs/physics.md §4.2) cures it.
     func testDivergingSeriesIsCaught() throws {
         let gray = GrayMedium.make(polar: 8, azimuthal: 4, speed: 1, meanFreePath: 0.2, heatCapacity: 1)
         let n = gray.modes.count, tau = gray.modes.tau[0]

@@ -4,7 +4,7 @@ import Model
 import Ingest
 @testable import Solve
 
-/// Gray sphere with a black surface (physics.md §5c, §5d): the ballistic profile of a uniform source and the
+/// Gray sphere with a black surface (docs/physics.md §9.3, §9.4): the ballistic profile of a uniform source and the
 /// diffusive profile of a Gaussian source, within 2%.
 final class SphereTests: XCTestCase {
     func sphere(meshSize: Double) throws -> TetMesh {

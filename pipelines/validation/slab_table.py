@@ -1,4 +1,4 @@
-"""Ψ = q / ((Cv/4) ΔT) of each slab run against Heaslet–Warming (physics.md §5a)."""
+"""Ψ = q / ((Cv/4) ΔT) of each slab run against Heaslet–Warming (docs/physics.md §9.1)."""
 import re
 import sys
 

@@ -1,7 +1,7 @@
 import Foundation
 import Model
 
-/// Reads phono3py's `kappa-m<mesh>.hdf5` (formats.md §3) at one temperature into a `PhononModeTable`.
+/// Reads phono3py's `kappa-m<mesh>.hdf5` (docs/input-formats.md §3) at one temperature into a `PhononModeTable`.
 ///
 /// Units: `frequency` THz (ordinary), `gamma` HWHM THz with τ = 1/(4πγ), `group_velocity` THz·Å, `qpoint` reduced
 /// (Cartesian q needs the crystal's reciprocal lattice), `weight` integers summing to the mesh size N, so

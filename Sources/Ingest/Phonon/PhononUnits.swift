@@ -1,7 +1,7 @@
 import Foundation
 import Model
 
-/// Unit factors of the d3q and phono3py outputs (data-schema/d3q-text.md, shared/docs/formats.md §1).
+/// Unit factors of the d3q and phono3py outputs (data-schema/d3q-text.md, docs/input-formats.md §1).
 public enum PhononUnits {
     /// Rydberg atomic velocity bohr·Ry/ħ (m/s); d3q prints this factor 2π too small as "ryvel_si".
     public static let rydbergVelocity = CrystalStructure.bohr / 4.8377687e-17

@@ -5,7 +5,7 @@ import Model
 ///
 /// Linearised scattering is symmetric on φ, with ψ = Dφ and D = diag(n̄(n̄+1)): dψ/dt = −Pφ with P = Pᵀ ⪰ 0, so
 /// A = P D⁻¹. Hence Ã = D^{-1/2} A D^{1/2} = D^{-1/2} P D^{-1/2} is symmetric; with S = D^{1/2}, Ã = S⁻¹AS acts on
-/// f = S⁻¹ψ (phono3py's basis). (physics.md §1.4 writes D^{1/2}AD^{-1/2}; that is symmetric only for the φ-basis
+/// f = S⁻¹ψ (phono3py's basis). (The form D^{1/2}AD^{-1/2} sometimes quoted, docs/physics.md §3.3, is symmetric only for the φ-basis
 /// operator P D⁻¹ transposed, not for A as defined here: the sample matrices are symmetric under S⁻¹AS to 1e-11 and
 /// 26 % asymmetric under SAS⁻¹.) Energy conservation ħωᵀA = 0 and A ∂n̄/∂T = 0 are both P ħω = 0, i.e. Ã u = 0
 /// with u = S ħω.

@@ -5,7 +5,7 @@ import Model
 public struct ScatteringDiagnostics: Sendable {
     /// ‖Σ_μ ħω_μ A_μν‖₂ / ‖Σ_μ |ħω_μ A_μν|‖₂ over unflagged columns (data-schema/scattering-text.md §5).
     public var energyResidual: Double
-    /// max_ν |Σ_μ ħω_μ A_μν| / max_μ ħω_μ/τ_μ (physics.md §1.4's per-column test, against the largest rate).
+    /// max_ν |Σ_μ ħω_μ A_μν| / max_μ ħω_μ/τ_μ (docs/physics.md §3.4's per-column test, against the largest rate).
     public var energyResidualMax: Double
     /// ‖A ∂n̄/∂T‖ / ‖diag(A) ∂n̄/∂T‖: how far a uniform temperature rise is from stationary.
     public var temperatureResidual: Double
@@ -13,7 +13,7 @@ public struct ScatteringDiagnostics: Sendable {
     public var asymmetry: Double
     /// Extreme eigenvalues of G = τM (M = diag(1/τ) − A, τ = 1/A_μμ) and its spectral radius; computed on the
     /// symmetric part of Ã. λ_max = 1 on the energy mode when energy is conserved; λ_min < −1 makes the plain
-    /// scattering-event series diverge (physics.md §1.4).
+    /// scattering-event series diverge (docs/physics.md §4.2).
     public var lambdaMin: Double?
     public var lambdaMax: Double?
     public var spectralRadius: Double?

@@ -1,9 +1,9 @@
 import Foundation
 import Model
 
-/// Parameters of the acoustic mismatch model (physics.md §2.6).
+/// Parameters of the acoustic mismatch model (docs/physics.md §7.4).
 public struct AcousticMismatchParameters: Sendable, Equatable {
-    /// Mass densities (kg m⁻³) that set the impedances Z = ρ c. Defaults: Si 2329, Ge 5323 (physics.md §4).
+    /// Mass densities (kg m⁻³) that set the impedances Z = ρ c. Defaults: Si 2329, Ge 5323 (docs/physics.md §8).
     public var massDensityA: Double = 2329
     public var massDensityB: Double = 5323
     /// Frequency bins (THz) inside which the kernel is elastic; nil = one bin (gray media).
@@ -27,14 +27,14 @@ public struct AcousticMismatchParameters: Sendable, Equatable {
     }
 }
 
-/// Scalar acoustic energy transmissivity t = 4 Z1 Z2 cosθ1 cosθ2 / (Z1 cosθ2 + Z2 cosθ1)² (physics.md §2.6).
+/// Scalar acoustic energy transmissivity t = 4 Z1 Z2 cosθ1 cosθ2 / (Z1 cosθ2 + Z2 cosθ1)² (docs/physics.md §7.4).
 @inlinable public func acousticTransmissivity(z1: Double, z2: Double, cos1: Double, cos2: Double) -> Double {
     let d = z1 * cos2 + z2 * cos1
     return d > 0 ? 4 * z1 * z2 * cos1 * cos2 / (d * d) : 0
 }
 
 extension InterfaceKernel {
-    /// Acoustic mismatch model, specular (physics.md §2.6): ω and q∥ conserved, refraction by Snell's law
+    /// Acoustic mismatch model, specular (docs/physics.md §7.4): ω and q∥ conserved, refraction by Snell's law
     /// (sinθ2/c2 = sinθ1/c1, through q∥ = ω sinθ/c), no mode conversion (same branch index), total reflection past the
     /// critical angle, reflection into the specular partner, energy transmissivity
     /// t = 4Z1Z2cosθ1cosθ2/(Z1cosθ2 + Z2cosθ1)² with Z = ρ_mass c.

@@ -12,7 +12,7 @@ public enum SheetOverflow: Sendable, Equatable {
 extension InterfaceKernel {
     /// Default DMM/sheet frequency-bin width (THz). On the 8³ SW sample data, bins much narrower than the q-mesh's
     /// frequency spacing leave most Si bins without Ge partners (and vice versa), so G is set by the bins, not the
-    /// physics (physics.md §2.5); 0.5 THz keeps ~10–40 modes per bin and side there. Always reported with the kernel.
+    /// physics (docs/physics.md §7.3); 0.5 THz keeps ~10–40 modes per bin and side there. Always reported with the kernel.
     public static let defaultBinWidthTHz = 0.5
 
     /// Diffuse sheet (validation kernel): in each frequency bin b, energy arriving from A is transmitted with
@@ -45,7 +45,7 @@ extension InterfaceKernel {
         return kernel
     }
 
-    /// Diffuse mismatch model with mode resolution (physics.md §2.5): per frequency bin b,
+    /// Diffuse mismatch model with mode resolution (docs/physics.md §7.3): per frequency bin b,
     /// t_AB(b) = W_B(b)/(W_A(b) + W_B(b)), t_BA = 1 − t_AB, re-emission Lambertian in energy within the bin on the
     /// receiving side. Each mode belongs to exactly one bin, which makes detailed balance exact (the smeared form is not).
     /// Above the highest frequency of one side the bins hold modes of the other side only: total reflection.

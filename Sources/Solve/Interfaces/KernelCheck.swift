@@ -112,7 +112,7 @@ extension InterfaceKernel {
 }
 
 /// Landauer (emitted-temperature) conductance G_emit = Σ_{μ∈A, v·n>0} ρ_μ C_μ |v_μ·n| Σ_ν T_AB[ν, μ]
-/// (W m⁻² K⁻¹; physics.md §2.4–2.5), for any kernel: the w-weighted column sums of transmitAB.
+/// (W m⁻² K⁻¹; docs/physics.md §7.1–7.3), for any kernel: the w-weighted column sums of transmitAB.
 public func landauerConductance(_ kernel: InterfaceKernel, modesA: ModeSet) -> Double {
     guard let n = kernel.normal else { preconditionFailure("landauerConductance needs the kernel's normal") }
     let a = KernelSide(modes: modesA, normal: n.normalized, sign: 1, binning: FrequencyBinning(width: nil))

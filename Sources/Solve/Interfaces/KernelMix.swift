@@ -2,7 +2,7 @@ import Foundation
 import Model
 
 extension InterfaceKernel {
-    /// p·K1 + (1 − p)·K2 (physics.md §2.6: partial specularity, e.g. AMM and DMM). Every property (i)–(iv) is linear
+    /// p·K1 + (1 − p)·K2 (docs/physics.md §7.4: partial specularity, e.g. AMM and DMM). Every property (i)–(iv) is linear
     /// in the kernel, so a convex combination of two kernels that satisfy them on the same mode sets does too. Both
     /// kernels must share the normal; the mix is checked per bin of the wider of the two bin widths.
     public static func mix(_ k1: InterfaceKernel, _ k2: InterfaceKernel, p: Double) throws -> InterfaceKernel {

@@ -2,7 +2,7 @@ import Foundation
 import Model
 
 /// Frequency bins shared by both sides of an interface: bin k holds ω/2π ∈ [k·width, (k+1)·width) THz. Elastic
-/// kernels only connect modes of one bin, which is what makes detailed balance exact per bin (physics.md §2.5: a
+/// kernels only connect modes of one bin, which is what makes detailed balance exact per bin (docs/physics.md §7.3: a
 /// smeared t(ω) evaluated per mode is not). A nil width puts every mode in bin 0 (gray media have one frequency).
 struct FrequencyBinning: Sendable {
     let width: Double?        // THz

@@ -1,16 +1,16 @@
 import Foundation
 import Model
 
-/// Parameters of the strain mismatch model (physics.md §3, docs/smm.md). Defaults: Si/Ge(001), full Lomer network
-/// of 90° misfit edge dislocations, from physics.md §4.
+/// Parameters of the strain mismatch model (docs/physics.md §7.5, docs/smm.md). Defaults: Si/Ge(001), full Lomer network
+/// of 90° misfit edge dislocations, from docs/physics.md §8.
 public struct StrainMismatchParameters: Sendable, Equatable {
-    /// Dislocation spacing D (m): D = N a_Si/√2 with N = a_Ge/(a_Ge − a_Si) = 24.9 for full relaxation (physics §4).
+    /// Dislocation spacing D (m): D = N a_Si/√2 with N = a_Ge/(a_Ge − a_Si) = 24.9 for full relaxation (docs/physics.md §8).
     public var spacing: Double = 9.57e-9
-    /// Burgers vector |b| (m): a_Si/√2 = 0.3840 nm (physics §4).
+    /// Burgers vector |b| (m): a_Si/√2 = 0.3840 nm (docs/physics.md §8).
     public var burgers: Double = 0.3840e-9
-    /// Poisson ratio ν for (001) biaxial strain, C12/(C11+C12) of Si = 0.278 (physics §4).
+    /// Poisson ratio ν for (001) biaxial strain, C12/(C11+C12) of Si = 0.278 (docs/physics.md §8).
     public var poisson: Double = 0.278
-    /// Grüneisen parameters of side A and side B (Slack mode averages: Si 0.56, Ge 0.76; physics §4, [U] there).
+    /// Grüneisen parameters of side A and side B (Slack mode averages: Si 0.56, Ge 0.76; docs/physics.md §8, [U] there).
     public var gruneisenA: Double = 0.56
     public var gruneisenB: Double = 0.76
     /// In-plane direction of the first array's Burgers vector (the dislocation lines are ⟂ to it); the second array is
@@ -26,7 +26,7 @@ public struct StrainMismatchParameters: Sendable, Equatable {
 
     public init() {}
 
-    /// A₀ = b(1 − 2ν)/[2D(1 − ν)] (dimensionless), the amplitude of the array's dilatation (physics §3.1): 0.0123.
+    /// A₀ = b(1 − 2ν)/[2D(1 − ν)] (dimensionless), the amplitude of the array's dilatation (docs/physics.md §7.5): 0.0123.
     public var amplitude: Double { burgers * (1 - 2 * poisson) / (2 * spacing * (1 - poisson)) }
     /// G₁ = 2π/D (1/m).
     public var firstReciprocal: Double { 2 * Double.pi / spacing }
@@ -40,14 +40,14 @@ public struct StrainMismatchParameters: Sendable, Equatable {
     }
 }
 
-/// The golden-rule diffraction probability of the misfit network (physics.md §3.2, derivation in docs/smm.md).
+/// The golden-rule diffraction probability of the misfit network (docs/physics.md §7.5, derivation in docs/smm.md).
 public enum StrainMismatch {
     /// Per-hit probability of one diffraction channel: incident state with normal wavevector component `qn` (signed
     /// along n, 1/m) and |v_z| = `vz` (m/s) at angular frequency ω; final state of the branch with speed `speed` (m/s)
     /// at in-plane wavevector |q∥ + G_n| = `qparFinal`, travelling along +n (`forward` into B) or −n. Returns 0 for a
     /// closed (evanescent) channel.
     ///   P = ω² |M|² / (|v_z||v′_z|),  |M|² = A₀² [(γ_A − γ_B)² G² + (γ_A + γ_B)² Q_z²] / (G² + Q_z²)²,
-    /// Q_z = q′_z − q_z; for γ_A = γ_B = γ this is γ²ω²[A₀ 2Q_z/(G² + Q_z²)]²/(|v_z||v′_z|) of physics §3.2 with ê·ê′ = 1.
+    /// Q_z = q′_z − q_z; for γ_A = γ_B = γ this is γ²ω²[A₀ 2Q_z/(G² + Q_z²)]²/(|v_z||v′_z|) of docs/physics.md §7.5 with ê·ê′ = 1.
     public static func channelProbability(omega: Double, qn: Double, vz: Double, G: Double, qparFinal: Double,
                                           speed: Double, intoB: Bool, gammaA: Double, gammaB: Double, amplitude: Double) -> Double {
         let k = omega / speed
@@ -63,7 +63,7 @@ public enum StrainMismatch {
 
     /// Total per-hit diffraction probability of a continuum incident state (isotropic media given by their branch
     /// speeds), summed over orders n ≥ 1, ±G_n of both arrays, all branches of both sides, forward and backward:
-    /// the quantity tabulated in physics.md §3.2. `cosTheta` is measured from n (incidence from A), `azimuth` from the
+    /// the quantity tabulated in docs/physics.md §7.5. `cosTheta` is measured from n (incidence from A), `azimuth` from the
     /// first array direction.
     public static func continuumProbability(frequency f: Double, incidentSpeed c: Double, cosTheta: Double, azimuth: Double,
                                             speedsA: [Double], speedsB: [Double], parameters p: StrainMismatchParameters) -> Double {
@@ -92,7 +92,7 @@ public enum StrainMismatch {
 }
 
 extension InterfaceKernel {
-    /// Strain mismatch model: T = (1 − P_diff)·K_AMM + Σ_n P_n (physics.md §3.2). Each arriving mode is diffracted by
+    /// Strain mismatch model: T = (1 − P_diff)·K_AMM + Σ_n P_n (docs/physics.md §7.5). Each arriving mode is diffracted by
     /// the Fourier components G_n = 2πn/D of the Lomer network's dilatation into final states with ω′ = ω and
     /// q′∥ = q∥ ± G_n ê (both arrays), every branch, forward into the other side and backward (reflected diffraction),
     /// with the golden-rule probability `StrainMismatch.channelProbability`; the undiffracted rest follows the AMM

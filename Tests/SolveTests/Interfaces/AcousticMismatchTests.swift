@@ -3,7 +3,7 @@ import Foundation
 import Model
 @testable import Solve
 
-/// AMM (physics.md §2.6): exact (i)–(iv), and the scalar impedance formula t(θ1) on gray media.
+/// AMM (docs/physics.md §7.4): exact (i)–(iv), and the scalar impedance formula t(θ1) on gray media.
 final class AcousticMismatchTests: XCTestCase {
     typealias M = KernelTestMedia
 
@@ -17,7 +17,7 @@ final class AcousticMismatchTests: XCTestCase {
         XCTAssertEqual(k.reflectA.values.reduce(0, +), 0, accuracy: 1e-12)
     }
 
-    /// Two gray media with the Si-L / Ge-L speeds and densities of physics §4, both ways (so one side sees a critical
+    /// Two gray media with the Si-L / Ge-L speeds and densities of docs/physics.md §8, both ways (so one side sees a critical
     /// angle). Per-mode transmission against t(θ1) and the hemispherical average against the quadrature of the formula.
     func testGrayMediaFollowImpedanceFormula() throws {
         let rho1 = 2329.0, rho2 = 5323.0, c1 = 8435.0, c2 = 4913.0
@@ -63,7 +63,7 @@ final class AcousticMismatchTests: XCTestCase {
             XCTAssertEqual(num / den, gamma, accuracy: 0.015, name)
         }
         print("AMM gray (Si-L/Ge-L, 32x32 directions): " + report.joined(separator: "; "))
-        // Normal incidence, physics §2.6: 4Z1Z2/(Z1+Z2)² = 0.980 for L.
+        // Normal incidence, docs/physics.md §7.4: 4Z1Z2/(Z1+Z2)² = 0.980 for L.
         XCTAssertEqual(acousticTransmissivity(z1: 1.964e7, z2: 2.615e7, cos1: 1, cos2: 1), 0.980, accuracy: 0.0005)
     }
 

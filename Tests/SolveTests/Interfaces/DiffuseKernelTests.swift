@@ -3,8 +3,8 @@ import Foundation
 import Model
 @testable import Solve
 
-/// Diffuse sheet and DMM (physics.md §2.4–2.5): exact (i)–(iv) on gray media and the 8³ SW Si/Ge data, the
-/// radiation limits Σw of physics §2.5, and the DMM Landauer conductance.
+/// Diffuse sheet and DMM (docs/physics.md §7.1–7.3): exact (i)–(iv) on gray media and the 8³ SW Si/Ge data, the
+/// radiation limits Σw of docs/physics.md §7.3, and the DMM Landauer conductance.
 final class DiffuseKernelTests: XCTestCase {
     typealias M = KernelTestMedia
 
@@ -59,7 +59,7 @@ final class DiffuseKernelTests: XCTestCase {
             let m = try KernelSampleData.modes(mat)
             let side = KernelSide(modes: m, normal: M.z, sign: 1, binning: FrequencyBinning(width: nil))
             let w = side.arriving.reduce(0) { $0 + side.w[$1] } / 1e6
-            XCTAssertEqual(w, ref, accuracy: 0.005 * ref, "\(mat) Σw (MW m^-2 K^-1), physics.md §2.5")
+            XCTAssertEqual(w, ref, accuracy: 0.005 * ref, "\(mat) Σw (MW m^-2 K^-1), docs/physics.md §7.3")
         }
     }
 

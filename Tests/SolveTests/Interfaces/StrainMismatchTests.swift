@@ -3,7 +3,7 @@ import Foundation
 import Model
 @testable import Solve
 
-/// SMM (physics.md §3): the golden-rule magnitudes of the §3.2 table, the discrete kernel's diffraction against the
+/// SMM (docs/physics.md §7.5): the golden-rule magnitudes of the §7.5 table, the discrete kernel's diffraction against the
 /// continuum, and exact (i)–(iv).
 final class StrainMismatchTests: XCTestCase {
     typealias M = KernelTestMedia
@@ -23,7 +23,7 @@ final class StrainMismatchTests: XCTestCase {
         XCTAssertEqual(p.firstReciprocal * 1e-9, 0.656, accuracy: 0.001)   // 2π/9.57 nm = 0.6566
     }
 
-    /// physics.md §3.2 magnitude table (two significant digits, so ±5% covers its rounding; the 0.5 THz LA 45° entry,
+    /// docs/physics.md §7.5 magnitude table (two significant digits, so ±5% covers its rounding; the 0.5 THz LA 45° entry,
     /// 1.0e-4, sits next to a channel opening and is given ±10%). Normal incidence: closed below the first opening.
     func testMagnitudeTable() {
         let p = Self.siLike
@@ -93,7 +93,7 @@ final class StrainMismatchTests: XCTestCase {
         let a = M.gray(speed: 8435, heatCapacity: 1e6), b = M.gray(speed: 4913, polar: 10, azimuthal: 10, heatCapacity: 1e6 * pow(8435 / 4913, 3))
         let k = try InterfaceKernel.strainMismatch(modesA: a, modesB: b, normal: M.z, parameters: p)
         _ = M.assertExact(k, a, b)
-        // A Debye pair at 3 THz with the Si/Ge speeds, densities and Grüneisen parameters of physics §4.
+        // A Debye pair at 3 THz with the Si/Ge speeds, densities and Grüneisen parameters of docs/physics.md §8.
         let si = M.debye(frequency: 3e12, speeds: [8435, 5846, 5846], polar: 16, azimuthal: 32)
         let ge = M.debye(frequency: 3e12, speeds: [4913, 3543, 3543], polar: 16, azimuthal: 32)
         let kd = try InterfaceKernel.strainMismatch(modesA: si, modesB: ge, normal: M.z, parameters: p)
