@@ -65,16 +65,15 @@ def surface_map(d, out):
 def angular_map(d, out):
     if "surface_power_angular" not in d:
         return
-    # Per steradian, so polar bins (smaller solid angle) are comparable with equatorial ones.
-    lat = np.radians(d["latitude_bounds"].values)
-    lon = np.radians(d["longitude_bounds"].values)
-    omega = np.outer(np.sin(lat[:, 1]) - np.sin(lat[:, 0]), lon[:, 1] - lon[:, 0])
+    # Stored per steradian in bins of equal solid angle (uniform in cos θ): drawn against cos θ, every cell is
+    # the same size on the page as on the sphere.
     total = d["surface_power_angular"].sum("event")
+    mu = np.cos(np.radians(d["polar_angle"].values))
     fig, ax = plt.subplots(1, 2, figsize=(11, 4), layout="constrained")
     for a, data, title in [(ax[0], d["surface_power_angular"].isel(event=0), "event 0"), (ax[1], total, "all events")]:
-        im = a.pcolormesh(d["longitude"], d["latitude"], data / omega * 1e6, shading="nearest", cmap="magma")
-        a.set_xlabel("longitude (degree)")
-        a.set_ylabel("latitude (degree)")
+        im = a.pcolormesh(d["azimuth"], mu, data * 1e6, shading="nearest", cmap="magma")
+        a.set_xlabel("azimuth φ (degree)")
+        a.set_ylabel("cos θ (polar angle from +z)")
         a.set_title(f"power reaching the surface, {title}")
         fig.colorbar(im, ax=a, label="µW sr⁻¹")
     fig.savefig(os.path.join(out, "surface_angular.png"), dpi=120)

@@ -8,7 +8,7 @@ public enum AnalyzeStage {
     public static func run(runPath: String, output: String, options: AnalysisOptions,
                            commandLine: String = "", progress: ((String) -> Void)? = nil) throws {
         try InputOutputGuard.refuseOverwrite(output: output, inputs: [runPath])
-        try InputOutputGuard.refuseOverwrite(output: XDMFWriter.sidecarPath(for: output), inputs: [runPath])
+        for sidecar in XDMFWriter.outputs(for: output) { try InputOutputGuard.refuseOverwrite(output: sidecar, inputs: [runPath]) }
         let run = try RunFileReader(path: runPath)
         defer { run.close() }
         guard run.complete else {
@@ -33,6 +33,9 @@ public enum AnalyzeStage {
         let ne = run.events, nn = mesh.nodeCount, nb = bins.count, nf = options.energyBins
         let runSum = try SHA256.file(runPath)
 
+        var eventTemperatures: [[Double]] = [], steadyFields: [XDMFWriter.Field] = []
+        var sidecarsWritten = false
+        do {
         try NetCDFFile.writeAtomically(output) { nc in
             try nc.defineDimension("event", length: ne)
             try nc.defineDimension("node", length: nn)
@@ -41,6 +44,8 @@ public enum AnalyzeStage {
             try nc.defineDimension("frequency", length: nf)
             try nc.defineDimension("boundary", length: tags.count)
             try nc.defineDimension("vector", length: 3)
+            try nc.defineDimension("tet", length: mesh.tetCount)
+            try nc.defineDimension("tet_node", length: 4)
             let cf = CFWriter(file: nc)
             try nc.setAttribute("Conventions", "CF-1.11")
             try nc.setAttribute("title", "pbte-pipeline products of \((runPath as NSString).lastPathComponent)")
@@ -58,12 +63,15 @@ public enum AnalyzeStage {
             try cf.variable("event", Int32.self, ["event"], units: "1", long: "scattering event index m", values: (0..<ne).map(Int32.init))
             try cf.variable("node", Int32.self, ["node"], units: "1", long: "mesh node index", values: (0..<nn).map(Int32.init))
             for (a, name) in ["x", "y", "z"].enumerated() {
-                try cf.variable("node_\(name)", Double.self, ["node"], units: "m", long: "node \(name) coordinate",
-                                values: (0..<nn).map { mesh.nodes[3 * $0 + a] })
+                let v = try cf.variable("node_\(name)", Double.self, ["node"], units: "m", long: "node \(name) coordinate",
+                                        values: (0..<nn).map { mesh.nodes[3 * $0 + a] }, fill: false)
+                try v.setAttribute("mesh", MeshProducts.topology)
+                try v.setAttribute("location", "node")
             }
+            try MeshProducts.write(mesh: mesh, tetVolume: geo.volume, cf: cf, nc: nc)
             let c = bins.coordinateName
             try cf.coordinate(c, units: "m", long: bins.longName, edges: bins.edges,
-                              axis: c == "r" ? nil : c.uppercased())
+                              axis: c == "r" ? nil : c.uppercased(), positive: c == "z" ? "up" : nil)
             try cf.coordinate("frequency", units: "THz", long: "phonon frequency", edges: arrivals.frequencyEdges, axis: nil)
             try cf.variable("boundary", Int32.self, ["boundary"], units: "1", long: "boundary tag", values: tags)
             try nc.variable("boundary").setAttribute("boundary_names", tags.map { mesh.boundaryNames[$0] ?? "\($0)" }.joined(separator: " "))
@@ -83,15 +91,17 @@ public enum AnalyzeStage {
                                         long: "temperature rise of events 0..m, averaged over \(c) bins", cellMethods: "\(c): mean")
             let surf = try cf.define("surface_power", ["event", "boundary", "frequency"], units: "W",
                                      long: "power reaching each boundary at event m, per frequency bin")
+            // Directions on the particle, not geographic coordinates: polar angle from +z in bins of equal cos θ
+            // and azimuth from +x, so that every bin covers the same solid angle 4π/(nθ·nφ).
             let nlat = options.angularBins, nlon = 2 * options.angularBins
-            try nc.defineDimension("latitude", length: nlat)
-            try nc.defineDimension("longitude", length: nlon)
-            try cf.coordinate("latitude", units: "degree_north", long: "latitude of the surface point seen from the centre",
-                              edges: (0...nlat).map { -90 + 180 * Double($0) / Double(nlat) }, axis: "Y")
-            try cf.coordinate("longitude", units: "degree_east", long: "longitude of the surface point seen from the centre",
-                              edges: (0...nlon).map { -180 + 360 * Double($0) / Double(nlon) }, axis: "X")
-            let angular = try cf.define("surface_power_angular", ["event", "latitude", "longitude"], units: "W",
-                                        long: "power reaching the boundary at event m, by direction of the surface point from the centre")
+            try nc.defineDimension("polar_angle", length: nlat)
+            try nc.defineDimension("azimuth", length: nlon)
+            try cf.coordinate("polar_angle", units: "degree", long: "polar angle from +z of the surface point seen from the centre (bins of equal solid angle)",
+                              edges: SurfaceArrivals.polarEdges(nlat).map { $0 * 180 / Double.pi }, axis: nil)
+            try cf.coordinate("azimuth", units: "degree", long: "azimuth from +x (toward +y) of the surface point seen from the centre",
+                              edges: (0...nlon).map { -180 + 360 * Double($0) / Double(nlon) }, axis: nil)
+            let angular = try cf.define("surface_power_angular", ["event", "polar_angle", "azimuth"], units: "W sr-1",
+                                        long: "power reaching the boundary at event m per solid angle, by direction of the surface point from the centre")
             let (blo, bhi) = mesh.bounds
             let center: Vector3 = {
                 if case .radial(let c?, _, _) = options.binning { return c }
@@ -99,6 +109,7 @@ public enum AnalyzeStage {
             }()
             var cumulative = [Double](repeating: 0, count: nn)
             var angularTotal = [Double](repeating: 0, count: nlat * nlon)
+            eventTemperatures.reserveCapacity(ne)
             for m in 0..<ne {
                 let psiM = try run.regions.indices.map { try run.psi(region: $0, event: m) }
                 let t = gather(run.regions.indices.map { observables[$0].temperature(psiM[$0]) })
@@ -109,6 +120,7 @@ public enum AnalyzeStage {
                 try qEvent.write(gather(run.regions.indices.map { observables[$0].heatFlux(psiM[$0]) }, width: 3), start: [m, 0, 0], count: [1, nn, 3])
                 for n in 0..<nn { cumulative[n] += t[n] }
                 try tEvent.write(t, start: [m, 0], count: [1, nn])
+                eventTemperatures.append(t)
                 try tBinEvent.write(bins.average(t), start: [m, 0], count: [1, nb])
                 try tBinCum.write(bins.average(cumulative), start: [m, 0], count: [1, nb])
                 var p = [Double](repeating: 0, count: tags.count * nf)
@@ -140,8 +152,8 @@ public enum AnalyzeStage {
                 try cf.variable("\(r.name)_velocity_azimuth", Double.self, [d], units: "degree", long: "\(r.name): azimuth of the group velocity from +x",
                                 values: (0..<m.count).map { speed[$0] > 0 ? atan2(m.vy[$0], m.vx[$0]) * 180 / Double.pi : .nan })
             }
-            try cf.variable("surface_power_angular_total", Double.self, ["latitude", "longitude"], units: "W",
-                            long: "power reaching the boundary summed over the stored events, by direction from the centre", values: angularTotal)
+            try cf.variable("surface_power_angular_total", Double.self, ["polar_angle", "azimuth"], units: "W sr-1",
+                            long: "power reaching the boundary per solid angle, summed over the stored events, by direction from the centre", values: angularTotal)
             try cf.variable("injected_power", Double.self, ["event"], units: "W", long: "power injected at event m (volume + walls)",
                             values: zip(try run.balance("injected_volume"), try run.balance("injected_boundary")).map { $0 + $1 })
             try cf.variable("scattered_power", Double.self, ["event"], units: "W", long: "power scattered out of event m",
@@ -153,6 +165,9 @@ public enum AnalyzeStage {
                 try cf.variable("temperature", Double.self, ["node"], units: "K",
                                 long: "steady temperature rise (all events and the remainder)", values: t)
                 try cf.variable("heat_flux", Double.self, ["node", "vector"], units: "W m-2", long: "steady heat flux", values: q)
+                steadyFields = [.init(name: "temperature", type: "Scalar", width: 1), .init(name: "heat_flux", type: "Vector", width: 3),
+                                .init(name: "temperature_emitted_plus", type: "Scalar", width: 1),
+                                .init(name: "temperature_emitted_minus", type: "Scalar", width: 1)]
                 for (sign, label) in [(true, "plus"), (false, "minus")] {
                     try cf.variable("temperature_emitted_\(label)", Double.self, ["node"], units: "K",
                                     long: "steady emitted temperature: modes moving toward \(sign ? "+" : "−")\(["x", "y", "z"][options.axis])",
@@ -174,8 +189,16 @@ public enum AnalyzeStage {
                     }
                 }
             }
+            // The sidecars are complete before the NetCDF they describe is renamed into place.
+            try XDMFWriter.write(runPath: runPath, runChecksum: runSum, productsPath: output, mesh: mesh,
+                                 steady: steadyFields + [.init(name: "node_volume", type: "Scalar", width: 1)],
+                                 eventTemperatures: eventTemperatures)
+            sidecarsWritten = true
         }
-        try XDMFWriter.write(runPath: runPath, productsPath: output, mesh: mesh, events: ne)
+        } catch {
+            if sidecarsWritten { XDMFWriter.remove(for: output) }
+            throw error
+        }
     }
 
     static func writeInterfaces(_ tir: [InterfaceResistance.Result], landauer: [Double], cf: CFWriter, nc: NetCDFFile) throws {

@@ -2,70 +2,128 @@ import Foundation
 import Model
 import Store
 
-/// An XDMF sidecar so ParaView (and meshio) open the mesh, the steady temperature from the run file, and the
-/// per-event temperature from the NetCDF products as a series scrubbed by event index.
+/// XDMF sidecars for ParaView and meshio, one per view, each a single top-level grid with plain HDF data items
+/// (meshio reads no hyperslabs and only the first top-level grid; ParaView's XDMF 3 reader wants one grid per file):
+/// - `<products>.xmf`: the steady fields of the products on the mesh;
+/// - `<products>.events.xmf`: a temporal collection scrubbed by event index, whose per-event nodal temperatures
+///   live in `<products>.events.h5` (one dataset per event; the NetCDF keeps them as one event × node variable).
+/// Paths inside are relative to the sidecar's own folder, so the files can be moved together.
 enum XDMFWriter {
-    static func sidecarPath(for productsPath: String) -> String {
-        (productsPath.hasSuffix(".nc") ? String(productsPath.dropLast(3)) : productsPath) + ".xmf"
+    static func sidecarPath(for productsPath: String) -> String { stem(productsPath) + ".xmf" }
+    static func eventsSidecarPath(for productsPath: String) -> String { stem(productsPath) + ".events.xmf" }
+    static func eventsDataPath(for productsPath: String) -> String { stem(productsPath) + ".events.h5" }
+    /// Every file analyze writes besides the NetCDF.
+    static func outputs(for productsPath: String) -> [String] {
+        [sidecarPath(for: productsPath), eventsSidecarPath(for: productsPath), eventsDataPath(for: productsPath)]
     }
 
-    static func write(runPath: String, productsPath: String, mesh: TetMesh, events: Int) throws {
-        let xmf = sidecarPath(for: productsPath)
-        let dir = (xmf as NSString).deletingLastPathComponent
-        func rel(_ p: String) -> String {
-            let d = (p as NSString).deletingLastPathComponent
-            return d == dir ? (p as NSString).lastPathComponent : (p as NSString).standardizingPath
-        }
-        let run = rel(runPath), nc = rel(productsPath)
-        let nn = mesh.nodeCount, nt = mesh.tetCount
-        let topo = """
-                <Topology TopologyType="Tetrahedron" NumberOfElements="\(nt)">
-                  <DataItem Dimensions="\(nt) 4" NumberType="Int" Precision="4" Format="HDF">\(run):/mesh/tets</DataItem>
-                </Topology>
-                <Geometry GeometryType="XYZ">
-                  <DataItem Dimensions="\(nn) 3" NumberType="Float" Precision="8" Format="HDF">\(run):/mesh/nodes</DataItem>
-                </Geometry>
-        """
-        var grids = ""
-        for m in 0..<events {
-            grids += """
-                  <Grid Name="event \(m)" GridType="Uniform">
-                    <Time Value="\(m)"/>
-            \(topo)
-                    <Attribute Name="temperature_event" AttributeType="Scalar" Center="Node">
-                      <DataItem ItemType="HyperSlab" Dimensions="1 \(nn)" Type="HyperSlab">
-                        <DataItem Dimensions="3 2" Format="XML">\(m) 0 1 1 1 \(nn)</DataItem>
-                        <DataItem Dimensions="\(events) \(nn)" NumberType="Float" Precision="8" Format="HDF">\(nc):/temperature_event</DataItem>
-                      </DataItem>
-                    </Attribute>
-                  </Grid>
+    private static func stem(_ p: String) -> String { p.hasSuffix(".nc") ? String(p.dropLast(3)) : p }
 
+    /// `path` as seen from the folder `dir` (both made absolute first).
+    static func relative(_ path: String, from dir: String) -> String {
+        func parts(_ p: String) -> [String] {
+            let abs = p.hasPrefix("/") ? p : FileManager.default.currentDirectoryPath + "/" + p
+            return (abs as NSString).standardizingPath.split(separator: "/").map(String.init)
+        }
+        let a = parts(path), b = parts(dir)
+        var i = 0
+        while i < a.count - 1 && i < b.count && a[i] == b[i] { i += 1 }
+        return (Array(repeating: "..", count: b.count - i) + a[i...]).joined(separator: "/")
+    }
+
+    /// One steady field of the products: name, XDMF attribute type, components.
+    struct Field { let name: String; let type: String; let width: Int }
+
+    static func write(runPath: String, runChecksum: String, productsPath: String, mesh: TetMesh, steady: [Field],
+                      eventTemperatures: [[Double]]) throws {
+        let xmf = sidecarPath(for: productsPath)
+        let dir = (xmf as NSString).deletingLastPathComponent.isEmpty ? "." : (xmf as NSString).deletingLastPathComponent
+        let run = relative(runPath, from: dir), nc = relative(productsPath, from: dir)
+        let eventsData = eventsDataPath(for: productsPath), events = relative(eventsData, from: dir)
+        let nn = mesh.nodeCount, nt = mesh.tetCount
+        func geometry(_ indent: String) -> String {
+            """
+            \(indent)<Topology TopologyType="Tetrahedron" NumberOfElements="\(nt)">
+            \(indent)  <DataItem Dimensions="\(nt) 4" NumberType="Int" Precision="4" Format="HDF">\(nc):/mesh_tet_nodes</DataItem>
+            \(indent)</Topology>
+            \(indent)<Geometry GeometryType="XYZ">
+            \(indent)  <DataItem Dimensions="\(nn) 3" NumberType="Float" Precision="8" Format="HDF">\(run):/mesh/nodes</DataItem>
+            \(indent)</Geometry>
             """
         }
-        let text = """
+        func attribute(_ name: String, _ type: String, _ dims: String, _ source: String, _ indent: String) -> String {
+            """
+            \(indent)<Attribute Name="\(name)" AttributeType="\(type)" Center="Node">
+            \(indent)  <DataItem Dimensions="\(dims)" NumberType="Float" Precision="8" Format="HDF">\(source)</DataItem>
+            \(indent)</Attribute>
+            """
+        }
+        let steadyText = """
         <?xml version="1.0" ?>
-        <!DOCTYPE Xdmf SYSTEM "Xdmf.dtd" []>
         <Xdmf Version="3.0">
           <Domain>
             <Grid Name="steady" GridType="Uniform">
-        \(topo)
-              <Attribute Name="temperature" AttributeType="Scalar" Center="Node">
-                <DataItem Dimensions="\(nn)" NumberType="Float" Precision="8" Format="HDF">\(run):/accumulated/temperature</DataItem>
-              </Attribute>
+        \(geometry("      "))
+        \(steady.map { attribute($0.name, $0.type, $0.width == 1 ? "\(nn)" : "\(nn) \($0.width)", "\(nc):/\($0.name)", "      ") }.joined(separator: "\n"))
             </Grid>
-            <Grid Name="events" GridType="Collection" CollectionType="Temporal">
-        \(grids)    </Grid>
           </Domain>
         </Xdmf>
 
         """
-        let out = try AtomicOutput(finalPath: xmf)
-        do {
-            try Data(text.utf8).write(to: URL(fileURLWithPath: out.temporaryPath))
-            try out.commit()
-        } catch {
-            out.abandon()
-            throw StoreError(.io, file: xmf, operation: "write XDMF sidecar", message: "\(error.localizedDescription)")
+        var grids: [String] = []
+        for m in eventTemperatures.indices {
+            let name = String(format: "temperature_event_%04d", m)
+            grids.append("""
+                  <Grid Name="event \(m)" GridType="Uniform">
+                    <Time Value="\(m)"/>
+            \(geometry("        "))
+            \(attribute("temperature_event", "Scalar", "\(nn)", "\(events):/\(name)", "        "))
+                  </Grid>
+            """)
         }
+        let eventsText = """
+        <?xml version="1.0" ?>
+        <Xdmf Version="3.0">
+          <Domain>
+            <Grid Name="events" GridType="Collection" CollectionType="Temporal">
+        \(grids.joined(separator: "\n"))
+            </Grid>
+          </Domain>
+        </Xdmf>
+
+        """
+        // All three are written under temporary names and renamed together at the end, so a failure (a full disk)
+        // leaves none of them; the caller calls this before it commits the NetCDF.
+        let data = try HDF5File.createAtomically(eventsData)
+        var texts: [AtomicOutput] = []
+        do {
+            try data.setAttribute("title", "per-event nodal temperature rise of \((productsPath as NSString).lastPathComponent), for \((eventsSidecarPath(for: productsPath) as NSString).lastPathComponent)")
+            try data.setAttribute("source", "pbte-pipeline \(Schema.programVersion)")
+            try data.setAttribute("input_files", runPath)
+            try data.setAttribute("input_sha256", runChecksum)
+            for (m, t) in eventTemperatures.enumerated() {
+                try data.put(String(format: "/temperature_event_%04d", m), t, shape: [nn], units: "K")
+            }
+            for (text, path) in [(steadyText, xmf), (eventsText, eventsSidecarPath(for: productsPath))] {
+                let out = try AtomicOutput(finalPath: path)
+                texts.append(out)
+                do { try Data(text.utf8).write(to: URL(fileURLWithPath: out.temporaryPath)) } catch {
+                    let full = (error as NSError).code == NSFileWriteOutOfSpaceError
+                    throw StoreError(.io, file: path, operation: "write XDMF sidecar",
+                                     message: full ? "no space left on the device" : error.localizedDescription)
+                }
+            }
+            try data.commit()
+            for t in texts { try t.commit() }
+        } catch {
+            data.abandon()
+            for t in texts { t.abandon() }
+            throw error
+        }
+    }
+
+    /// Removes the sidecars of `productsPath` (after the NetCDF they describe failed to appear).
+    static func remove(for productsPath: String) {
+        for p in outputs(for: productsPath) { unlink(p) }
     }
 }

@@ -4,11 +4,17 @@ import Store
 import Model
 
 struct Inspect: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Print a readable summary of a material, mesh or run file.")
+    static let configuration = CommandConfiguration(abstract: "Print a readable summary of a material, mesh or run file, or of products (.nc, .xmf).")
     @Argument(help: "File to describe.") var file: String
 
     func run() throws {
         try failing {
+            if ProductsValidator.isProducts(file) {
+                let (summary, issues) = ProductsValidator.check(path: file)
+                print(summary + (issues.isEmpty ? "" : " (\(issues.count) validation issues)"))
+                for i in issues { FileHandle.standardError.write(Data("  \(i)\n".utf8)) }
+                return
+            }
             let (schema, issues) = SchemaValidator.validate(path: file)
             guard let schema else { throw SchemaCheckError(issues: issues) }
             print("\(file): \(schema.filetype), schema version \(schema.version)\(issues.isEmpty ? "" : " (\(issues.count) validation issues)")")

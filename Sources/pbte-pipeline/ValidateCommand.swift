@@ -6,7 +6,7 @@ import Model
 
 struct Validate: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Check files against data-schema/: HDF5 material, mesh and run files, and run configurations (.toml).")
+        abstract: "Check files against data-schema/: HDF5 material, mesh and run files, run configurations (.toml), products (.nc) and their sidecars (.xmf).")
 
     @Argument(help: "Files to check.")
     var files: [String]
@@ -17,6 +17,14 @@ struct Validate: ParsableCommand {
             if path.hasSuffix(".toml") {
                 do { try validateConfig(path); print("\(path): valid run configuration") } catch {
                     FileHandle.standardError.write(Data("\(error)\n".utf8)); bad += 1
+                }
+                continue
+            }
+            if ProductsValidator.isProducts(path) {
+                let (summary, issues) = ProductsValidator.check(path: path)
+                if issues.isEmpty { print("\(path): valid \(path.hasSuffix(".xmf") ? "XDMF sidecar" : "products") (\(summary.components(separatedBy: "\n")[0].components(separatedBy: ": ").dropFirst().joined(separator: ": ")))") } else {
+                    for i in issues { FileHandle.standardError.write(Data("\(i)\n".utf8)) }
+                    bad += 1
                 }
                 continue
             }

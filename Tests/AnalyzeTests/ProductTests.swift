@@ -114,16 +114,45 @@ final class ProductTests: XCTestCase {
         } }
     }
 
-    /// The angular map redistributes the same power over directions: per event it sums to the boundary total.
+    /// The products carry the mesh (UGRID) and node volumes that make a weighted mean the volume mean: they sum to
+    /// the box's volume, and the weighted mean of a linear field (a node coordinate) is its value at the centroid.
+    func testProductsCarryTheMeshAndNodeVolumes() throws {
+        let nc = try NetCDFFile.open(Self.ncPath)
+        XCTAssertEqual(try nc.variable("mesh").attribute("topology_dimension", as: Int32.self), 3)
+        XCTAssertEqual(try nc.variable("mesh").stringAttribute("node_coordinates"), "node_x node_y node_z")
+        let tets = try nc.variable("mesh_tet_nodes").read(as: Int32.self)
+        XCTAssertEqual(tets.count, 4 * 2 * 2 * 6 * 6)
+        let v = try nc.variable("node_volume").read(as: Double.self)
+        XCTAssertEqual(v.reduce(0, +), 3e-7 * 3e-7 * 6e-7, accuracy: 1e-12 * 5.4e-20)
+        for (name, extent) in [("node_x", 3e-7), ("node_y", 3e-7), ("node_z", 6e-7)] {
+            let x = try nc.variable(name).read(as: Double.self)
+            let mean = zip(v, x).map { $0 * $1 }.reduce(0, +) / v.reduce(0, +)
+            let base = try nc.variable(name).read(as: Double.self).min()!
+            XCTAssertEqual(mean, base + extent / 2, accuracy: 1e-12 * extent, name)
+        }
+        XCTAssertEqual(try nc.variable("temperature").stringAttribute("cell_measures"), "volume: node_volume")
+        XCTAssertEqual(try nc.variable("temperature").stringAttribute("mesh"), "mesh")
+    }
+
+    /// The angular map redistributes the same power over directions: per event, W sr⁻¹ times the bins' equal solid
+    /// angle sums to the boundary total; the polar bins are of equal solid angle (uniform in cos θ).
     func testAngularMapConservesSurfacePower() throws {
         let nc = try NetCDFFile.open(Self.ncPath)
         let p = try nc.variable("surface_power").read(as: Double.self)
         let a = try nc.variable("surface_power_angular").read(as: Double.self)
         let ne = try nc.dimension("event").length
+        let nth = try nc.dimension("polar_angle").length, nph = try nc.dimension("azimuth").length
+        XCTAssertEqual(try nc.variable("surface_power_angular").stringAttribute("units"), "W sr-1")
+        let bounds = try nc.variable("polar_angle_bounds").read(as: Double.self)
+        for i in 0..<nth {
+            let omega = (cos(bounds[2 * i] * .pi / 180) - cos(bounds[2 * i + 1] * .pi / 180)) * 2 * .pi
+            XCTAssertEqual(omega, 4 * .pi / Double(nth), accuracy: 1e-12)
+        }
+        let binSolidAngle = 4 * Double.pi / Double(nth * nph)
         let perEvent = p.count / ne, perMap = a.count / ne
         for e in 0..<ne {
             let total = p[(e * perEvent)..<((e + 1) * perEvent)].reduce(0, +)
-            let ang = a[(e * perMap)..<((e + 1) * perMap)].reduce(0, +)
+            let ang = a[(e * perMap)..<((e + 1) * perMap)].reduce(0, +) * binSolidAngle
             XCTAssertEqual(ang, total, accuracy: 1e-12 * abs(total) + 1e-30)
         }
     }
