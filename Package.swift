@@ -38,7 +38,7 @@ let tests: [Target] = [
     .testTarget(name: "StoreTests", dependencies: ["Store", "Model"]),
     .testTarget(name: "IngestTests", dependencies: ["Ingest", "Store", "Model"]),
     .testTarget(name: "SolveTests", dependencies: ["Solve", "Ingest", "Store", "Model"]),
-    .testTarget(name: "AnalyzeTests", dependencies: ["Analyze", "Solve", "Store", "Model"]),
+    .testTarget(name: "AnalyzeTests", dependencies: ["Analyze", "Solve", "Ingest", "Store", "Model"]),
     .testTarget(name: "CLITests", dependencies: ["pbte-pipeline"]),
 ]
 

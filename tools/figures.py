@@ -40,7 +40,8 @@ def radial_profiles(d, out):
 def event_contributions(d, out):
     fig, ax = plt.subplots(figsize=(5, 4))
     t = d["temperature_binned_event"]
-    for k in [0, d.sizes["r"] // 2, d.sizes["r"] - 1]:
+    filled = [k for k in range(d.sizes["r"]) if np.isfinite(t.isel(r=k).values).all()]
+    for k in sorted({filled[0], filled[len(filled) // 2], filled[-1]}):
         ax.semilogy(d["event"], np.abs(t.isel(r=k)), "o-", label=f"r = {d['r'].values[k] * 1e9:.0f} nm")
     ax.set_xlabel("scattering event m")
     ax.set_ylabel("|ΔT^(m)| (K)")
@@ -51,13 +52,23 @@ def event_contributions(d, out):
 
 
 def surface_map(d, out):
+    """Absolute power per frequency and event, and each event's spectrum normalised to its own total: the second
+    panel shows how the spectrum reaching the surface shifts with the number of scattering events."""
     p = d["surface_power"].sum("boundary")
-    fig, ax = plt.subplots(figsize=(6, 4))
-    im = ax.pcolormesh(d["event"], d["frequency"], p.T * 1e6, shading="nearest", cmap="inferno")
-    ax.set_xlabel("scattering event m")
-    ax.set_ylabel("phonon frequency (THz)")
-    fig.colorbar(im, label="power reaching the surface (µW)")
-    fig.tight_layout()
+    share = p / p.sum("frequency").where(p.sum("frequency") != 0)
+    fig, ax = plt.subplots(1, 2, figsize=(11, 4), layout="constrained")
+    im = ax[0].pcolormesh(d["event"], d["frequency"], p.T * 1e6, shading="nearest", cmap="inferno")
+    fig.colorbar(im, ax=ax[0], label="power reaching the surface (µW)")
+    ax[0].set_title("absolute")
+    im = ax[1].pcolormesh(d["event"], d["frequency"], share.T, shading="nearest", cmap="inferno")
+    fig.colorbar(im, ax=ax[1], label="share of event m's power")
+    mean = (p * d["frequency"]).sum("frequency") / p.sum("frequency")
+    ax[1].plot(d["event"], mean, "w.-", lw=1, label="mean frequency")
+    ax[1].legend(loc="upper right", fontsize=8)
+    ax[1].set_title("normalised per event")
+    for a in ax:
+        a.set_xlabel("scattering event m")
+        a.set_ylabel("phonon frequency (THz)")
     fig.savefig(os.path.join(out, "surface_energy_event.png"), dpi=120)
     plt.close(fig)
 
@@ -80,12 +91,68 @@ def angular_map(d, out):
     plt.close(fig)
 
 
+def christoffel_speeds(c11, c12, c44, directions):
+    """Sound speeds (the three roots) of a cubic crystal along unit vectors, with C/ρ in m² s⁻²."""
+    out = []
+    for n in directions:
+        g = np.empty((3, 3))
+        for i in range(3):
+            for k in range(3):
+                g[i, k] = (c12 + c44) * n[i] * n[k] if i != k else c11 * n[i] ** 2 + c44 * (1 - n[i] ** 2)
+        out.append(np.sqrt(np.sort(np.linalg.eigvalsh(g))))
+    return np.array(out)
+
+
+def group_speeds(freq, v, q, branch, out):
+    """The paper's Fig. 2f: |v| of the acoustic branches versus direction in the (100) plane (q_x = 0), with the
+    long-wavelength sound speeds of cubic elasticity. C11/ρ, C44/ρ come from the slopes ω/|q| of the shortest q along
+    [001] (longitudinal, transverse) and C12/ρ from the longitudinal slope along [011]; the curves at the other angles
+    are what those three constants predict."""
+    qn = np.linalg.norm(q, axis=1)
+    plane = (np.abs(q[:, 0]) <= 1e-6 * qn.max()) & (qn > 0) & (branch < 3)
+    if plane.sum() < 3:
+        return
+    ang = np.arctan2(q[plane, 1], q[plane, 2])  # from [001] toward [010]
+    speed = np.linalg.norm(v[plane], axis=1)
+
+    def slope(direction, which):
+        d = np.asarray(direction, float) / np.linalg.norm(direction)
+        along = plane & (np.abs(q @ d - qn) <= 1e-6 * qn.max())
+        if not along.any():
+            return None
+        qmin = qn[along].min()
+        pick = along & np.isclose(qn, qmin)
+        w = np.sort(2 * np.pi * 1e12 * freq[pick])
+        return (w[which] / qmin) ** 2 if len(w) == 3 else None
+
+    l001, t001, l011 = slope([0, 0, 1], 2), slope([0, 0, 1], 0), slope([0, 1, 1], 2)
+    fig = plt.figure(figsize=(5.5, 5))
+    ax = fig.add_subplot(projection="polar")
+    ax.scatter(ang, speed / 1e3, c=branch[plane], s=10, cmap="viridis", label="modes with q in the (100) plane")
+    if None not in (l001, t001, l011):
+        c11, c44 = l001, t001
+        c12 = 2 * l011 - c11 - 2 * c44
+        phi = np.linspace(0, 2 * np.pi, 361)
+        sp = christoffel_speeds(c11, c12, c44, [(0, np.sin(a), np.cos(a)) for a in phi])
+        for k, style in enumerate(["--", "-.", "-"]):
+            ax.plot(phi, sp[:, k] / 1e3, "k" + style, lw=1, label=("elasticity: " if k == 0 else "") + ["TA₁", "TA₂", "LA"][k])
+        ax.set_title(f"group speed in the (100) plane (km/s)\nC11/ρ, C12/ρ, C44/ρ = {c11 / 1e6:.1f}, {c12 / 1e6:.1f}, {c44 / 1e6:.1f} km² s⁻²",
+                     fontsize=9)
+    ax.set_theta_zero_location("N")
+    ax.legend(loc="lower left", fontsize=7, bbox_to_anchor=(-0.15, -0.15))
+    fig.tight_layout()
+    fig.savefig(os.path.join(out, "group_speed_polar.png"), dpi=120)
+    plt.close(fig)
+
+
 def spectra(material, out):
     with h5py.File(material, "r") as f:
         freq = f["/modes/frequency"][:]
         tau = f["/modes/lifetime"][:]
         v = f["/modes/velocity"][:]
         q = f["/modes/wavevector"][:]
+        branch = f["/modes/branch"][:]
+    group_speeds(freq, v, q, branch, out)
     ok = np.isfinite(tau)
     fig, ax = plt.subplots(1, 2, figsize=(10, 4))
     ax[0].semilogy(freq[ok], tau[ok] * 1e12, ".", ms=3)

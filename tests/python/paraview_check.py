@@ -1,13 +1,14 @@
 """Opens a products sidecar with ParaView's default reader (what OpenDataFile picks) and renders the steady
 temperature; exits non-zero when the data set is empty or lacks the field.
 
-usage: pvpython paraview_check.py PRODUCTS.xmf PRODUCTS.events.xmf SCREENSHOT.png
+usage: pvpython paraview_check.py PRODUCTS.xmf PRODUCTS.events.xmf SCREENSHOT.png [--clip]
+(--clip: show the half x < 0 cut away, so the interior of a particle is seen; docs/figures/paraview_demo.png)
 """
 import os
 import sys
 
 from paraview.simple import (ColorBy, GetActiveViewOrCreate, GetDisplayProperties, OpenDataFile, ResetCamera,
-                             SaveScreenshot, Show)
+                             SaveScreenshot, Show, Clip)
 
 steady_path, events_path, shot = [os.path.abspath(p) for p in sys.argv[1:4]]
 steady = OpenDataFile(steady_path)
@@ -25,7 +26,12 @@ print(f"{type(events).__name__}: {len(times)} times, {einfo.GetNumberOfPoints()}
 ok = ok and len(times) > 0 and einfo.GetNumberOfPoints() == info.GetNumberOfPoints()
 view = GetActiveViewOrCreate("RenderView")
 view.ViewSize = [900, 700]
-display = Show(steady, view)
+shown = steady
+if "--clip" in sys.argv:
+    shown = Clip(Input=steady)
+    shown.ClipType = "Plane"
+    shown.ClipType.Normal = [1, 0, 0]
+display = Show(shown, view)
 ColorBy(display, ("POINTS", "temperature"))
 display.SetScalarBarVisibility(view, True)
 display.RescaleTransferFunctionToDataRange(True)
