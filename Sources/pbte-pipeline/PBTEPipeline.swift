@@ -36,8 +36,40 @@ struct ProgressOptions: ParsableArguments {
     var quiet = false
 
     func reporter() -> ((String) -> Void)? {
-        quiet ? nil : { line in FileHandle.standardError.write(Data(("  " + line + "\n").utf8)) }
+        if quiet { return nil }
+        if isatty(STDERR_FILENO) == 1 {
+            let bar = ProgressBar()
+            return { bar.show($0) }
+        }
+        return { line in FileHandle.standardError.write(Data(("  " + line + "\n").utf8)) }
     }
+}
+
+/// On a terminal, progress lines that count ("event 3/15 …", "analyzed event 4/20") redraw one bar in place; every
+/// other line is printed above it. A log (stderr not a terminal) gets every line as it comes.
+final class ProgressBar: @unchecked Sendable {
+    private var drawn = false
+    private let lock = NSLock()
+    private static let counter = try! NSRegularExpression(pattern: #"\b(\d+)/(\d+)\b"#)
+
+    func show(_ line: String) {
+        lock.lock(); defer { lock.unlock() }
+        let range = NSRange(line.startIndex..., in: line)
+        if let m = Self.counter.firstMatch(in: line, range: range),
+           let done = Int(line[Range(m.range(at: 1), in: line)!]), let total = Int(line[Range(m.range(at: 2), in: line)!]), total > 0 {
+            let width = 30, filled = min(width, width * min(done + 1, total) / total)
+            let bar = String(repeating: "█", count: filled) + String(repeating: "·", count: width - filled)
+            write("\r\u{1B}[2K  [\(bar)] \(line)")
+            drawn = true
+        } else {
+            write((drawn ? "\n" : "") + "  " + line + "\n")
+            drawn = false
+        }
+    }
+
+    deinit { if drawn { write("\n") } }
+
+    private func write(_ s: String) { FileHandle.standardError.write(Data(s.utf8)) }
 }
 
 /// Turns any error into one clear message on stderr and a non-zero exit.
