@@ -60,8 +60,13 @@ extension Ingest {
         @Option(help: "Temperature to take, e.g. \"300 K\" (default: the only one in the files).") var temperature: String?
         @Flag(help: "Store the scattering matrix as read, without projecting out its energy-conservation residual.")
         var keepResidual = false
+        @OptionGroup var progress: ProgressOptions
         func options() throws -> PhononIngest.Options {
             var o = PhononIngest.Options()
+            if let report = progress.reporter() {
+                let box = UncheckedSendable(report)
+                o.progress = { box.value($0) }
+            }
             o.name = name
             o.temperature = try temperature.map { try Quantity.parse($0, .temperature) }
             o.enforceEnergyConservation = !keepResidual
@@ -196,4 +201,10 @@ func parseQuantity(_ s: String, _ units: [String: Double], _ what: String) throw
         throw ValidationError("\(what): expected a number and one of the units \(units.keys.sorted().joined(separator: ", ")), found \"\(s)\"")
     }
     return x * f
+}
+
+/// The CLI's reporter, handed to a library that wants a Sendable closure; the ingest reads run on one thread.
+struct UncheckedSendable<T>: @unchecked Sendable {
+    let value: T
+    init(_ value: T) { self.value = value }
 }

@@ -27,11 +27,11 @@ public struct PhononCollisionMatrix: Sendable {
     public static let maximumSize = 20_000
 
     /// Reads either format, told apart by the HDF5 signature.
-    public static func read(_ path: String) throws -> PhononCollisionMatrix {
+    public static func read(_ path: String, progress: (@Sendable (String) -> Void)? = nil) throws -> PhononCollisionMatrix {
         if let h = FileHandleProbe.firstBytes(path, count: 8), h == [0x89, 0x48, 0x44, 0x46, 0x0D, 0x0A, 0x1A, 0x0A] {
             return try CollisionHDF5Reader.read(path)
         }
-        return try ScatteringTextReader.read(path)
+        return try ScatteringTextReader.read(path, progress: progress)
     }
 }
 

@@ -39,6 +39,8 @@ public enum PhononIngest {
         public var enforceEnergyConservation = true
         public var sparseThreshold = 0.1
         public var allowUnnormalizedWeights = false
+        /// Progress of long reads (a large scattering matrix), one line per step; nil is silent.
+        public var progress: (@Sendable (String) -> Void)?
         public init(name: String? = nil, temperature: Double? = nil, temperatureIndex: Int? = nil,
                     enforceEnergyConservation: Bool = true, sparseThreshold: Double = 0.1,
                     allowUnnormalizedWeights: Bool = false) {
@@ -130,7 +132,7 @@ public enum PhononIngest {
     static func finish(_ table: PhononModeTable, crystal: CrystalStructure, crystalPath: String, scattering: String?,
                        output: String, sourceFormat: String, options: Options) throws -> PhononIngestSummary {
         try InputOutputGuard.refuseOverwrite(output: output, inputs: table.inputs + [crystalPath] + (scattering.map { [$0] } ?? []))
-        let matrix = try scattering.map { try PhononCollisionMatrix.read($0) }
+        let matrix = try scattering.map { try PhononCollisionMatrix.read($0, progress: options.progress) }
         var (material, summary) = try material(table, crystal: crystal, matrix: matrix, options: options)
         summary.output = output
         summary.sourceFormat = sourceFormat + (matrix == nil ? "" : "+collision")

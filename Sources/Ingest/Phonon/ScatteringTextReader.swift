@@ -6,11 +6,11 @@ public enum ScatteringTextReader {
     static let arity: [String: Int] = ["nmodes": 1, "nq": 1, "nbranch": 1, "qmesh": 3, "T": 2, "unit": 1, "basis": 1,
                                        "quantity": 1, "storage": 1, "nnz": 1, "material": 1, "qfile": 1, "zero_modes": -1]
 
-    public static func read(_ path: String) throws -> PhononCollisionMatrix {
-        try parse(TextSource.load(path))
+    public static func read(_ path: String, progress: (@Sendable (String) -> Void)? = nil) throws -> PhononCollisionMatrix {
+        try parse(TextSource.load(path), progress: progress)
     }
 
-    static func parse(_ src: TextSource) throws -> PhononCollisionMatrix {
+    static func parse(_ src: TextSource, progress: (@Sendable (String) -> Void)? = nil) throws -> PhononCollisionMatrix {
         let path = src.path
         func fail(_ kind: PhononIngestError.Kind, _ line: Int?, _ message: String) -> PhononIngestError {
             PhononIngestError(kind, file: path, line: line, message)
@@ -137,6 +137,11 @@ public enum ScatteringTextReader {
             }
             if inHeader { try finishHeader(ln); inHeader = false }
             dataLines += 1
+            if let progress {
+                let expected = dense ? n : nnz
+                // Twenty steps over the data lines.
+                if expected >= 20, dataLines % (expected / 20) == 0 { progress("read scattering lines \(dataLines)/\(expected)") }
+            }
             let toks = line.tokens
             if dense {
                 guard dataLines <= n else { throw fail(.countMismatch, ln, "more than \(n) data lines, expected \(n)") }
