@@ -15,11 +15,11 @@ let cLibraries: [Target] = [
 // MARK: - Libraries: model (no I/O), store (HDF5/NetCDF), and the three stages
 
 let libraries: [Target] = [
-    .target(name: "Model", dependencies: ["COpenBLAS"]),
+    .target(name: "Model"),
     .target(name: "Store", dependencies: ["CHDF5", "CNetCDF", "Model"]),
     .target(name: "Ingest", dependencies: ["Model", "Store"]),
     .target(name: "Solve", dependencies: ["Model", "Store", "COpenBLAS"]),
-    .target(name: "Analyze", dependencies: ["Model", "Store"]),
+    .target(name: "Analyze", dependencies: ["Model", "Store", "COpenBLAS"]),
 ]
 
 // MARK: - The command-line tool
@@ -52,7 +52,7 @@ let mpiTargets: [Target] = [
                    providers: [.apt(["libhdf5-openmpi-dev"])]),
     .systemLibrary(name: "CMPI", pkgConfig: "ompi-c", providers: [.apt(["libopenmpi-dev"])]),
     .systemLibrary(name: "COpenBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
-    .target(name: "Model", dependencies: ["COpenBLAS"]),
+    .target(name: "Model"),
     .target(name: "Store", dependencies: ["CHDF5", "Model"],
             exclude: ["NetCDFAttribute.swift", "NetCDFError.swift", "NetCDFFile.swift", "NetCDFVariable.swift"],
             swiftSettings: [.define("PBTE_MPI")]),
