@@ -69,6 +69,10 @@ public enum AnalyzeStage {
                 try v.setAttribute("location", "node")
             }
             try MeshProducts.write(mesh: mesh, tetVolume: geo.volume, cf: cf, nc: nc)
+            // Labels of the vector dimension (heat fluxes): 0, 1, 2 are x, y, z (CF flags).
+            let components = try cf.variable("vector", Int32.self, ["vector"], units: "1", long: "Cartesian component of vectors", values: [0, 1, 2])
+            try components.setAttribute("flag_values", [Int32(0), 1, 2])
+            try components.setAttribute("flag_meanings", "x y z")
             let c = bins.coordinateName
             try cf.coordinate(c, units: "m", long: bins.longName, edges: bins.edges,
                               axis: c == "r" ? nil : c.uppercased(), positive: c == "z" ? "up" : nil)
