@@ -45,14 +45,28 @@ public enum CollisionHDF5Reader {
         }
         var out = PhononCollisionMatrix(size: n, values: a, path: path)
         if h.exists("zero_modes") {
+            guard try h.count("zero_modes") <= n else {
+                throw PhononIngestError(.countMismatch, file: path, dataset: "zero_modes", "\(try h.shape("zero_modes")) entries, more than the \(n) modes")
+            }
             let (z, _) = try h.ints("zero_modes", shape: [nil])
             if let bad = z.first(where: { !(0..<n).contains($0) }) {
                 throw PhononIngestError(.invalidValue, file: path, dataset: "zero_modes", "mode \(bad) outside 0..<\(n)")
             }
             out.zeroModes = z
         }
-        if h.exists("temperature") { out.temperature = try h.doubles("temperature", shape: [nil]).0.first }
+        if h.exists("temperature") {
+            guard try h.count("temperature") <= 1 else {
+                throw PhononIngestError(.countMismatch, file: path, dataset: "temperature", "\(try h.shape("temperature")) values; a collision matrix is for one temperature")
+            }
+            out.temperature = try h.doubles("temperature", shape: [nil]).0.first
+        }
         if h.exists("frequency") {
+            // Checked before the read, with an overflow-safe product: a declared shape costs nothing on disk.
+            let declared = try h.shape("frequency")
+            let product: (partialValue: Int, overflow: Bool) = declared.count == 2 ? declared[0].multipliedReportingOverflow(by: declared[1]) : (0, true)
+            guard !product.overflow, product.partialValue == n else {
+                throw PhononIngestError(.countMismatch, file: path, dataset: "frequency", "shape \(declared), expected (q-points, branches) with \(n) modes, as A is \(n) × \(n)")
+            }
             let (f, fs) = try h.doubles("frequency", shape: [nil, nil])
             guard fs[0] * fs[1] == n else {
                 throw PhononIngestError(.countMismatch, file: path, dataset: "frequency",

@@ -25,6 +25,17 @@ final class HDF5Input {
         } catch { throw PhononIngestError(.io, file: path, dataset: name, "cannot read the shape: \(error)") }
     }
 
+    /// The number of elements a dataset declares (Int.max when the product overflows), to bound a read before it.
+    func count(_ name: String) throws -> Int {
+        var n = 1
+        for d in try shape(name) {
+            let (p, o) = n.multipliedReportingOverflow(by: d)
+            if o { return Int.max }
+            n = p
+        }
+        return n
+    }
+
     /// Reads a float dataset after checking its shape (nil entries match any extent), so nothing is allocated for
     /// a dataset of the wrong size; NaN and ±∞ are errors.
     func doubles(_ name: String, shape expected: [Int?]) throws -> ([Double], [Int]) {

@@ -19,6 +19,11 @@ public enum Phono3pyReader {
         }
     }
 
+    /// Bounds of what any phono3py run writes, checked before a dataset is read.
+    static let maximumTemperatures = 100_000
+    static let maximumModes = 1 << 24
+    static let maximumMeshDivisions = 1024
+
     public static func read(_ path: String, crystal: CrystalStructure, options: Options = .init()) throws -> PhononModeTable {
         let h = try HDF5Input(path)
         let fs = try h.shape("frequency")
@@ -29,6 +34,15 @@ public enum Phono3pyReader {
         guard nb == crystal.branchCount else {
             throw PhononIngestError(.countMismatch, file: path, dataset: "frequency",
                 "\(nb) branches, but the crystal header has \(crystal.atomCount) atoms (\(crystal.branchCount) branches)")
+        }
+        // Bounded before reading: a dataset declared huge but never written is a few bytes on disk.
+        guard try h.count("temperature") <= Self.maximumTemperatures else {
+            throw PhononIngestError(.countMismatch, file: path, dataset: "temperature",
+                "\(try h.shape("temperature")) temperatures, more than any phono3py run writes (at most \(Self.maximumTemperatures))")
+        }
+        guard nir <= Self.maximumModes / max(nb, 1) else {
+            throw PhononIngestError(.countMismatch, file: path, dataset: "frequency",
+                "\(nir) q-points × \(nb) branches, more than the \(Self.maximumModes) modes this reader accepts")
         }
         let (temps, _) = try h.doubles("temperature", shape: [nil])
         let it = try temperatureIndex(temps, options: options, path: path)
@@ -44,10 +58,20 @@ public enum Phono3pyReader {
         let (qred, _) = try h.doubles("qpoint", shape: [nir, 3])
         let (weight, _) = try h.ints("weight", shape: [nir])
         let (mesh, _) = try h.ints("mesh", shape: [3])
+        // Products and sums with overflow checks: a hostile file's mesh or weights must not trap.
+        guard mesh.allSatisfy({ (1...Self.maximumMeshDivisions).contains($0) }) else {
+            throw PhononIngestError(.invalidValue, file: path, dataset: "mesh",
+                "mesh \(mesh.map(String.init).joined(separator: "×")): each division must lie in 1…\(Self.maximumMeshDivisions)")
+        }
         let nGrid = mesh.reduce(1, *)
-        guard mesh.allSatisfy({ $0 > 0 }), weight.allSatisfy({ $0 > 0 }), weight.reduce(0, +) == nGrid else {
+        var weightSum = 0, overflow = false
+        for w in weight {
+            let (sum, o) = weightSum.addingReportingOverflow(w)
+            weightSum = sum; overflow = overflow || o
+        }
+        guard weight.allSatisfy({ $0 > 0 && $0 <= nGrid }), !overflow, weightSum == nGrid else {
             throw PhononIngestError(.invalidValue, file: path, dataset: "weight",
-                "weights sum to \(weight.reduce(0, +)), expected the mesh size \(mesh.map(String.init).joined(separator: "×")) = \(nGrid)")
+                "weights sum to \(overflow ? "more than \(Int.max)" : String(weightSum)) (each must lie in 1…\(nGrid)), expected the mesh size \(mesh.map(String.init).joined(separator: "×")) = \(nGrid)")
         }
         var warnings: [String] = []
         if h.exists("heat_capacity"), let w = try? heatCapacityCheck(h, it: it, nT: nT, nir: nir, nb: nb, freq: freq, T: temps[it]) {

@@ -1,10 +1,16 @@
 /// Spreads phono3py's irreducible q-points over the full Γ-centred mesh: each mesh point k = ±C q gets the
 /// frequencies and linewidths of q and the rotated velocities ±C v (time reversal included).
 enum Phono3pyUnfolding {
+    static let maximumGrid = 1 << 24
     static func unfold(_ ir: IrreducibleModes, mesh: [Int], crystal: CrystalStructure, path: String) throws -> IrreducibleModes {
         let ops = CrystalSymmetry.rotations(crystal)
         let nir = ir.qReduced.count, nb = ir.frequency.count / max(nir, 1)
         let nGrid = mesh.reduce(1, *)
+        // One entry per mesh point is allocated before any star is checked.
+        guard nGrid <= Self.maximumGrid else {
+            throw PhononIngestError(.irreducibleMesh, file: path, dataset: "mesh",
+                "unfolding to \(mesh.map(String.init).joined(separator: "×")) = \(nGrid) points is beyond the \(Self.maximumGrid) this reader unfolds; run phono3py with --no-kappa-stars")
+        }
         var source = [(iq: Int, op: Int, sign: Double)?](repeating: nil, count: nGrid)
         for iq in 0..<nir {
             let qc = crystal.cartesian(reduced: ir.qReduced[iq])
@@ -15,7 +21,8 @@ enum Phono3pyUnfolding {
                     var address = [Int](repeating: 0, count: 3)
                     for d in 0..<3 {
                         let x = k[d] * Double(mesh[d])
-                        guard abs(x - x.rounded()) < 1e-6 else {
+                        // |x| < 2^52 also keeps Int(x.rounded()) from trapping on an absurd q-point.
+                        guard abs(x) < 4.5e15, abs(x - x.rounded()) < 1e-6 else {
                             throw PhononIngestError(.irreducibleMesh, file: path, dataset: "qpoint",
                                 "q-point \(iq) maps off the \(mesh) mesh under the crystal's symmetry; run phono3py with --no-kappa-stars")
                         }
