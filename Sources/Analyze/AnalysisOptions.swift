@@ -69,8 +69,12 @@ extension AnalysisOptions {
                     throw Invalid(description: "--center: \(e.message)")
                 }
             }
+            // Beyond a metre a nanoscale product means nothing, and squared distances would overflow.
+            if let c, [c.x, c.y, c.z].contains(where: { abs($0) > 1 }) {
+                throw Invalid(description: "--center must lie within 1 m of the origin in each coordinate, found \"\(center!)\"")
+            }
             let r = try radius.map { try length("--radius", $0) }
-            if let r, !(r > 0 && r.isFinite) { throw Invalid(description: "--radius must be finite and positive, found \"\(radius!)\"") }
+            if let r, !(r > 0 && r <= 1) { throw Invalid(description: "--radius must be positive and at most 1 m, found \"\(radius!)\"") }
             o.binning = .radial(center: c, bins: bins, radius: r)
         case "slab-x": o.binning = .slab(axis: 0, bins: bins)
         case "slab-y": o.binning = .slab(axis: 1, bins: bins)

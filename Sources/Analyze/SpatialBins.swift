@@ -66,7 +66,8 @@ struct SpatialBins {
         var lattices: [Int: [(Double, Double, Double, Double)]] = [:]
         for t in 0..<nt {
             let p = (0..<4).map { mesh.node(mesh.corner(t, $0)) }
-            let order = min(40, max(4, Int((3 * range(p) / width).rounded(.up))))
+            let spread = 3 * range(p) / width
+            let order = spread.isFinite ? Int(min(40, max(4, spread.rounded(.up)))) : 40
             if lattices[order] == nil { lattices[order] = Self.lattice(order) }
             let samples = lattices[order]!
             let per = 1.0 / Double(samples.count)
@@ -74,7 +75,9 @@ struct SpatialBins {
             for s in samples {
                 let x = coordinate(s.0 * p[0] + s.1 * p[1] + s.2 * p[2] + s.3 * p[3])
                 guard x >= lower, x <= upper else { continue }
-                let k = min(bins - 1, Int(((x - lower) / (upper - lower) * Double(bins)).rounded(.down)))
+                let position = ((x - lower) / (upper - lower) * Double(bins)).rounded(.down)
+                guard position.isFinite else { continue }
+                let k = min(bins - 1, max(0, Int(min(position, Double(bins)))))
                 let w = per * tetVolume[t]
                 let old = byBin[k] ?? (0, 0, 0, 0)
                 byBin[k] = (old.0 + w * s.0, old.1 + w * s.1, old.2 + w * s.2, old.3 + w * s.3)

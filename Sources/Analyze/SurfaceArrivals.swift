@@ -76,6 +76,7 @@ struct SurfaceArrivals {
             for (u, v, _) in samples {
                 let x = corners[0] + u * (corners[1] - corners[0]) + v * (corners[2] - corners[0])
                 let d = (x - center).normalized
+                guard d.x.isFinite, d.y.isFinite, d.z.isFinite else { continue }
                 let i = min(latitudes - 1, max(0, Int(((1 - max(-1, min(1, d.z))) / 2 * Double(latitudes)).rounded(.down))))
                 let j = min(longitudes - 1, max(0, Int(((atan2(d.y, d.x) + Double.pi) / (2 * Double.pi) * Double(longitudes)).rounded(.down))))
                 out[i * longitudes + j] += p * share * perSteradian
