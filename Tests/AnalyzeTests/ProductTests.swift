@@ -197,11 +197,13 @@ final class ProductTests: XCTestCase {
         print("ok", d.sizes["event"])
         """
         let p = Process()
-        p.executableURL = URL(fileURLWithPath: py)
-        p.arguments = ["-c", script, Self.ncPath]
+        // Under coreutils' timeout: a Python that hangs fails the test instead of CI.
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/timeout")
+        p.arguments = ["--kill-after=10", "600", py, "-c", script, Self.ncPath]
         let err = Pipe(); p.standardError = err
-        try p.run(); p.waitUntilExit()
+        try p.run()
         let msg = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        p.waitUntilExit()
         XCTAssertEqual(p.terminationStatus, 0, msg)
     }
 }

@@ -23,17 +23,33 @@ struct CLI {
     }
 
     @discardableResult
-    static func run(_ args: [String], in dir: String) throws -> Result {
+    static func run(_ args: [String], in dir: String, limit: Int = 900) throws -> Result {
+        let r = try spawn(executable, args, in: dir, limit: limit)
+        if r.timedOut { XCTFail("pbte-pipeline \(args.joined(separator: " ")) ran past \(limit) s and was killed:\n\(r.stderr)") }
+        return Result(status: r.status, stdout: r.stdout, stderr: r.stderr)
+    }
+
+    struct Spawned { var status: Int32; var stdout: String; var stderr: String; var timedOut: Bool }
+
+    /// Any program, under coreutils' `timeout` (which signals its whole process group, so an X server or an MPI
+    /// helper started by the child dies with it): a hung tool fails its test with what it printed instead of hanging
+    /// CI. Both pipes drain at once, so a child that fills one cannot block on it while the other is read.
+    static func spawn(_ program: String, _ args: [String], in dir: String, limit: Int, environment: [String: String]? = nil) throws -> Spawned {
         let p = Process()
-        p.executableURL = URL(fileURLWithPath: executable)
-        p.arguments = args
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/timeout")
+        p.arguments = ["--kill-after=10", "\(limit)", program] + args
         p.currentDirectoryURL = URL(fileURLWithPath: dir)
+        if let environment { p.environment = environment }
         let out = Pipe(), err = Pipe()
         p.standardOutput = out; p.standardError = err
+        p.standardInput = FileHandle.nullDevice
         try p.run()
-        let o = out.fileHandleForReading.readDataToEndOfFile(), e = err.fileHandleForReading.readDataToEndOfFile()
+        let e = Drain(err.fileHandleForReading)
+        let o = out.fileHandleForReading.readDataToEndOfFile()
         p.waitUntilExit()
-        return Result(status: p.terminationStatus, stdout: String(decoding: o, as: UTF8.self), stderr: String(decoding: e, as: UTF8.self))
+        let status = p.terminationStatus
+        return Spawned(status: status, stdout: String(decoding: o, as: UTF8.self), stderr: e.wait(),
+                       timedOut: p.terminationReason == .exit && (status == 124 || status == 137))
     }
 
     /// Starts the tool without waiting, for kill tests.
@@ -52,6 +68,24 @@ struct CLI {
         let dir = (NSTemporaryDirectory() as NSString).appendingPathComponent("pbte-cli-\(name)-\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         return dir
+    }
+}
+
+/// Reads a pipe to its end on its own thread.
+final class Drain: @unchecked Sendable {
+    private var data = Data()
+    private let done = DispatchSemaphore(value: 0)
+
+    init(_ handle: FileHandle) {
+        Thread.detachNewThread { [self] in
+            data = handle.readDataToEndOfFile()
+            done.signal()
+        }
+    }
+
+    func wait() -> String {
+        done.wait()
+        return String(decoding: data, as: UTF8.self)
     }
 }
 

@@ -32,12 +32,8 @@ final class ChecksumTests: XCTestCase {
             out.write(bytes([b[0] ^ 0x10]))
         """
         try script.write(toFile: (dir as NSString).appendingPathComponent("flip.py"), atomically: true, encoding: .utf8)
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: py)
-        p.arguments = ["flip.py"]
-        p.currentDirectoryURL = URL(fileURLWithPath: dir)
-        try p.run(); p.waitUntilExit()
-        XCTAssertEqual(p.terminationStatus, 0)
+        let flip = try CLI.spawn(py, ["flip.py"], in: dir, limit: 300)
+        XCTAssertEqual(flip.status, 0, flip.stderr)
         let v = try CLI.run(["validate", "flipped.h5"], in: dir)
         XCTAssertEqual(v.status, 1, v.stderr)
         XCTAssertTrue(v.stderr.contains("/regions/bulk/events/psi"), v.stderr)

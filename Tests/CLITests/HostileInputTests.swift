@@ -283,14 +283,8 @@ final class HelpSampleTests: XCTestCase {
         XCTAssertGreaterThanOrEqual(lines.count, 4, help)
         try graySlabConfig(maxEvents: 3).write(toFile: (dir as NSString).appendingPathComponent("slab.toml"), atomically: true, encoding: .utf8)
         for line in lines {
-            let p = Process()
-            p.executableURL = URL(fileURLWithPath: "/bin/bash")
-            p.arguments = ["-c", "pbte-pipeline() { \"\(CLI.executable)\" \"$@\"; }; " + line]
-            p.currentDirectoryURL = URL(fileURLWithPath: dir)
-            p.standardOutput = FileHandle.nullDevice
-            p.standardError = FileHandle.nullDevice
-            try p.run(); p.waitUntilExit()
-            XCTAssertEqual(p.terminationStatus, 0, line)
+            let r = try CLI.spawn("/bin/bash", ["-c", "pbte-pipeline() { \"\(CLI.executable)\" \"$@\"; }; " + line], in: dir, limit: 600)
+            XCTAssertEqual(r.status, 0, line + "\n" + r.stderr)
         }
     }
 }

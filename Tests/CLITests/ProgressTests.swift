@@ -17,16 +17,10 @@ final class ProgressTests: XCTestCase {
         let quiet = try CLI.run(["solve", "slab.toml", "-o", "quiet.h5", "--quiet"], in: dir)
         XCTAssertEqual(quiet.stderr, "")
         guard FileManager.default.isExecutableFile(atPath: "/usr/bin/script") else { throw XCTSkip("no script(1) for a pseudo-terminal") }
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/script")
-        p.arguments = ["-qec", "'\(CLI.executable)' solve slab.toml -o tty.h5", "/dev/null"]
-        p.currentDirectoryURL = URL(fileURLWithPath: dir)
-        let out = Pipe()
-        p.standardOutput = out; p.standardError = out
-        try p.run()
-        let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        p.waitUntilExit()
-        XCTAssertEqual(p.terminationStatus, 0, text)
+        let r = try CLI.spawn("/usr/bin/script", ["-qec", "'\(CLI.executable)' solve slab.toml -o tty.h5", "/dev/null"], in: dir, limit: 300)
+        let text = r.stdout + r.stderr
+        XCTAssertFalse(r.timedOut, "script(1) ran past 300 s: \(text)")
+        XCTAssertEqual(r.status, 0, text)
         XCTAssertTrue(text.contains("\r\u{1B}[2K  [██████████████████████████████] event 3/4"), text)
     }
 }

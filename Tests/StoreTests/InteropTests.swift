@@ -159,8 +159,9 @@ final class InteropTests: XCTestCase {
 
     private func runPython(_ mode: String, _ directory: String) throws {
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: python)
-        process.arguments = [script, mode, directory]
+        // Under coreutils' timeout: a Python that hangs fails the test instead of CI.
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/timeout")
+        process.arguments = ["--kill-after=10", "600", python, script, mode, directory]
         let stdout = Pipe(), stderr = Pipe()
         process.standardOutput = stdout
         process.standardError = stderr
