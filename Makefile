@@ -51,7 +51,7 @@ bench: deps $(BIN)
 
 # libFuzzer on every text parser, FUZZ_SECONDS each, on a copy of fuzz/corpus (docs/fuzzing.md); not part of `test`.
 FUZZ_SECONDS ?= 60
-FUZZ_TARGETS ?= d3q-grid crystal-header scattering-text gmsh run-config
+FUZZ_TARGETS ?= d3q-grid crystal-header scattering-text gmsh run-config phono3py analyze-options config-run
 fuzz: deps
 	bash fuzz/run-fuzz.sh $(FUZZ_SECONDS) $(FUZZ_TARGETS)
 

@@ -37,6 +37,11 @@ for t in "${targets[@]}"; do
     "$bin/fuzz-$t" "$work" "${dict[@]}" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
         -print_final_stats=1 -artifact_prefix="$out/$t/" >"$out/$t.log" 2>&1
     rc=$?
+    # The structure-aware targets keep their files in /dev/shm/pbte-fuzz-<target>-<pid>, removed at exit but not
+    # after a crash: drop those whose process is gone.
+    for d in /dev/shm/pbte-fuzz-"$t"-*; do
+        [ -d "$d" ] && ! kill -0 "${d##*-}" 2>/dev/null && rm -rf "$d"
+    done
     runs=$(grep -oE 'stat::number_of_executed_units: *[0-9]+' "$out/$t.log" | grep -oE '[0-9]+$' || echo "?")
     rate=$(grep -oE 'stat::average_exec_per_sec: *[0-9]+' "$out/$t.log" | grep -oE '[0-9]+$' || echo "?")
     status=ok

@@ -1,3 +1,5 @@
+import Foundation
+
 /// The bytes libFuzzer hands to `LLVMFuzzerTestOneInput` (it may pass a null pointer for the empty input).
 public func fuzzBytes(_ data: UnsafePointer<UInt8>?, _ size: Int) -> [UInt8] {
     guard let data, size > 0 else { return [] }
@@ -9,11 +11,16 @@ public func fuzzBytes(_ data: UnsafePointer<UInt8>?, _ size: Int) -> [UInt8] {
 public func expectCleanRejection(naming fileName: String, _ parse: () throws -> Void) {
     do {
         try parse()
+        if fuzzVerbose { print("accepted") }
     } catch {
         let text = String(describing: error)
+        if fuzzVerbose { print("rejected: \(text)") }
         if !text.hasPrefix(fileName) { fatalError("error does not name \(fileName): \(text)") }
     }
 }
+
+/// FUZZ_VERBOSE=1 prints each input's outcome (to see what seeds reach when replaying them one by one).
+public let fuzzVerbose = ProcessInfo.processInfo.environment["FUZZ_VERBOSE"] == "1"
 
 /// Whitespace-separated fields on the first line that is neither blank nor a `#` comment (0 when none).
 public func firstRecordWidth(_ bytes: [UInt8]) -> Int {
