@@ -79,7 +79,7 @@ extension Ingest {
             abstract: "phono3py kappa-m*.hdf5 (+ a full collision matrix) → material file.")
         @Argument(help: "kappa-m*.hdf5 written by phono3py (full mesh, or irreducible with stars).") var kappa: String
         @Option(help: "Crystal header (data-schema/d3q-text.md).") var crystal: String
-        @Option(help: "Full collision matrix: collision-m*.h5 or the scattering text format.") var collision: String?
+        @Option(help: "Full collision matrix: phono3py's own (--reducible-colmat --write-collision: a collision-m*-g*.hdf5 file of the set, their directory, or one collision-m*.hdf5), the project's collision-m*.h5, or the scattering text format.") var collision: String?
         @Option(name: .shortAndLong, help: "Output material file.") var output: String
         @OptionGroup var phonon: PhononOptions
         func run() throws {

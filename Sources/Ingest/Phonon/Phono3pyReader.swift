@@ -102,9 +102,29 @@ public enum Phono3pyReader {
         }
         let unit = crystal.wavevectorUnit
         let q = table.qReduced.map { crystal.cartesian(reduced: $0).map { $0 * unit } }
-        return try PhononModeTable.make(temperature: temps[it], branchCount: nb, omega: omega, rate: rate,
+        var out = try PhononModeTable.make(temperature: temps[it], branchCount: nb, omega: omega, rate: rate,
                                     vx: vx, vy: vy, vz: vz, volumeWeight: rho, q: q, qMesh: mesh,
                                     inputs: [path], warnings: warnings)
+        out.meshIndex = Self.meshIndices(table.qReduced, mesh: mesh)
+        if table.qReduced.count == nir, h.exists("grid_point"), try h.count("grid_point") == nir {
+            out.bzGridPoint = try h.ints("grid_point", shape: [nir]).0
+        }
+        return out
+    }
+
+    /// Each reduced q-point's index on the Γ-centred mesh (x fastest), or nil when one is not on the mesh.
+    static func meshIndices(_ q: [[Double]], mesh: [Int]) -> [Int]? {
+        var out: [Int] = []
+        for r in q {
+            var a = [0, 0, 0]
+            for d in 0..<3 {
+                let x = r[d] * Double(mesh[d])
+                guard abs(x) < 4.5e15, abs(x - x.rounded()) < 1e-6 else { return nil }
+                a[d] = ((Int(x.rounded()) % mesh[d]) + mesh[d]) % mesh[d]
+            }
+            out.append(a[0] + mesh[0] * (a[1] + mesh[1] * a[2]))
+        }
+        return out
     }
 
     static func temperatureIndex(_ temps: [Double], options: Options, path: String) throws -> Int {

@@ -11,6 +11,8 @@ public struct PhononCollisionMatrix: Sendable {
     /// Frequencies (THz) the producer stored beside the matrix, for checking the mode order.
     public var frequencyTHz: [Double]?
     public var path: String
+    /// Every file the matrix was read from (one, or a phono3py per-grid-point set), for provenance.
+    public var inputFiles: [String]
     public var warnings: [String]
 
     public init(size: Int, values: [Double], zeroModes: [Int] = [], temperature: Double? = nil, qCount: Int? = nil,
@@ -18,7 +20,7 @@ public struct PhononCollisionMatrix: Sendable {
         precondition(values.count == size * size)
         self.size = size; self.values = values; self.zeroModes = zeroModes; self.temperature = temperature
         self.qCount = qCount; self.branchCount = branchCount; self.frequencyTHz = frequencyTHz
-        self.path = path; self.warnings = warnings
+        self.path = path; self.inputFiles = [path]; self.warnings = warnings
     }
 
     @inlinable public subscript(i: Int, j: Int) -> Double { values[i * size + j] }
@@ -26,8 +28,16 @@ public struct PhononCollisionMatrix: Sendable {
     /// Largest matrix the readers will allocate (modes); 20000² doubles is 3.2 GB.
     public static let maximumSize = 20_000
 
-    /// Reads either format, told apart by the HDF5 signature.
-    public static func read(_ path: String, progress: (@Sendable (String) -> Void)? = nil) throws -> PhononCollisionMatrix {
+    /// Reads any of the formats: phono3py's own collision files (which need the mode table to convert), the
+    /// project's HDF5 or its scattering text, told apart by the HDF5 signature and the datasets.
+    public static func read(_ path: String, modes: PhononModeTable? = nil,
+                            progress: (@Sendable (String) -> Void)? = nil) throws -> PhononCollisionMatrix {
+        if Phono3pyCollisionReader.recognizes(path) {
+            guard let modes else {
+                throw PhononIngestError(.unsupported, file: path, "phono3py's collision files are converted with the modes of the same run; ingest them with `ingest phono3py KAPPA --collision`")
+            }
+            return try Phono3pyCollisionReader.read(path, modes: modes)
+        }
         if let h = FileHandleProbe.firstBytes(path, count: 8), h == [0x89, 0x48, 0x44, 0x46, 0x0D, 0x0A, 0x1A, 0x0A] {
             return try CollisionHDF5Reader.read(path)
         }

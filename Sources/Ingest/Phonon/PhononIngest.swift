@@ -132,11 +132,11 @@ public enum PhononIngest {
     static func finish(_ table: PhononModeTable, crystal: CrystalStructure, crystalPath: String, scattering: String?,
                        output: String, sourceFormat: String, options: Options) throws -> PhononIngestSummary {
         try InputOutputGuard.refuseOverwrite(output: output, inputs: table.inputs + [crystalPath] + (scattering.map { [$0] } ?? []))
-        let matrix = try scattering.map { try PhononCollisionMatrix.read($0, progress: options.progress) }
+        let matrix = try scattering.map { try PhononCollisionMatrix.read($0, modes: table, progress: options.progress) }
         var (material, summary) = try material(table, crystal: crystal, matrix: matrix, options: options)
         summary.output = output
         summary.sourceFormat = sourceFormat + (matrix == nil ? "" : "+collision")
-        let inputs = table.inputs + [crystalPath] + (scattering.map { [$0] } ?? [])
+        let inputs = table.inputs + [crystalPath] + (matrix?.inputFiles ?? [])
         let diagnostics = MaterialDiagnostics(kappaRTA: summary.kappaRTA, kappaLBTE: summary.kappaLBTE,
                                               energyResidual: summary.writtenDiagnostics?.energyResidual,
                                               spectralRadius: summary.spectralRadius)

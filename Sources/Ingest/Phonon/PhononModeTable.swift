@@ -18,6 +18,10 @@ public struct PhononModeTable: Sendable {
     public var qMesh: [Int]
     public var warnings: [String]
     public var inputs: [String]
+    /// For tables read from phono3py: each q-point's index on the Γ-centred mesh (x fastest, phono3py's GR grid)
+    /// and, when the file lists them, phono3py's BZ grid indices, which name its per-grid-point collision files.
+    public var meshIndex: [Int]?
+    public var bzGridPoint: [Int]?
 
     public var excludedCount: Int { excluded.reduce(0) { $0 + ($1 ? 1 : 0) } }
 
