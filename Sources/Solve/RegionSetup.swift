@@ -12,7 +12,7 @@ struct RegionSetup {
     let storedMesh: TetMesh
     let runRegions: [RunRegion]
 
-    init(config: RunConfig, mesh: TetMesh, comm: Communicator = SerialCommunicator()) throws {
+    init(config: RunConfig, mesh: TetMesh, comm: Communicator = SerialCommunicator(), timeShift: Double = 0) throws {
         let interfaceTags = try config.interfaceTags(in: mesh)
         var kinds = try Self.wallKinds(config: config, mesh: mesh, skipping: interfaceTags)
         for t in interfaceTags { kinds[t] = .black(temperature: nil) }   // the coupling re-emits there
@@ -46,7 +46,7 @@ struct RegionSetup {
             let m = sub?.mesh ?? mesh
             let present = Set(m.boundaryFaces.map { $0.tag })
             regions.append(try Transport(mesh: SweepMesh(mesh: m), material: materials[t]!.0, walls: kinds.filter { present.contains($0.key) },
-                                         comm: comm))
+                                         comm: comm, timeShift: timeShift))
             if let sub { subs.append(sub) }
         }
         let system = TransportSystem(regions: regions)

@@ -76,6 +76,9 @@ struct SweepKernel {
     let dots: UnsafePointer<Double>
     let corner: UnsafeMutablePointer<Double>
     let source: UnsafePointer<Double>
+    /// Optional per-corner source (4 per tet) added to the nodal one: a transient step's history, which is a DG
+    /// field and not continuous.
+    let cornerSource: UnsafePointer<Double>?
     let inflow: UnsafePointer<Double>
     let sigma: Double
     let sourceScale: Double
@@ -93,8 +96,9 @@ struct SweepKernel {
         let w = a.sum()
         let alpha = s + w
         let p = k + SIMD4<Double>(repeating: alpha) - a
-        let q = sourceScale * SIMD4<Double>(source[Int(tets[tb])], source[Int(tets[tb + 1])],
+        var q = sourceScale * SIMD4<Double>(source[Int(tets[tb])], source[Int(tets[tb + 1])],
                                             source[Int(tets[tb + 2])], source[Int(tets[tb + 3])])
+        if let c = cornerSource { q += sourceScale * SIMD4<Double>(c[tb], c[tb + 1], c[tb + 2], c[tb + 3]) }
         var r = (v / 20) * (q + SIMD4<Double>(repeating: q.sum()))
         for f in 0..<4 where dn[f] < 0 {
             var up = zero
@@ -138,9 +142,12 @@ extension SweepMesh {
     /// Sweeps one mode. `source` holds nodal Q (1/m), `inflow` holds ψ at every boundary face corner (read only
     /// where the face is inflow). On return `psi` holds nodal ψ (volume-weighted corner average) and `trace` the
     /// DG corner values at every boundary face corner (outflow faces: what leaves; inflow faces: the data).
+    /// With `cornerSource` (4 per tet) added to the source and `corners` (4 per tet) receiving the DG corner values,
+    /// the sweep carries a discontinuous field exactly (the transient solve's state).
     public func sweep(direction d: Vector3, sigma: Double, sourceScale: Double = 1,
                       source: UnsafePointer<Double>, inflow: UnsafePointer<Double>,
                       psi: UnsafeMutablePointer<Double>, trace: UnsafeMutablePointer<Double>,
+                      cornerSource: UnsafePointer<Double>? = nil, corners: UnsafeMutablePointer<Double>? = nil,
                       scratch: inout SweepScratch) -> SweepResult {
         let nt = tetCount, nn = nodeCount
         let buf = scratch.buffers
@@ -169,7 +176,8 @@ extension SweepMesh {
                 if k == 0 { queue[tail] = Int32(t); tail += 1 }
             }
             let kernel = SweepKernel(tets: tets, neighbor: nb, neighborCorner: ncB.baseAddress!, boundaryIndex: biB.baseAddress!,
-                                     volume: vol, dots: dots, corner: corner, source: source, inflow: inflow,
+                                     volume: vol, dots: dots, corner: corner, source: source,
+                                     cornerSource: cornerSource, inflow: inflow,
                                      sigma: sigma, sourceScale: sourceScale)
             var absorbed = 0.0
             @inline(__always) func deposit(_ t: Int, _ x: SIMD4<Double>) {
@@ -208,6 +216,7 @@ extension SweepMesh {
         geometry.nodeVolume.withUnsafeBufferPointer { nv in
             for n in 0..<nn { psi[n] /= nv[n] }
         }
+        if let out = corners { out.update(from: corner, count: 4 * nt) }
         mesh.boundaryFaces.withUnsafeBufferPointer { bfs in
         boundaryCorner.withUnsafeBufferPointer { bc in
             for b in 0..<bfs.count {

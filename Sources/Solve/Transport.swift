@@ -20,11 +20,16 @@ public final class Transport: @unchecked Sendable {
     let direction: [Vector3], sigma: [Double], inverseSpeed: [Double]
     /// Rank-one factors of relaxation to the local temperature (docs/physics.md §3.2; CollisionOperator).
     let relaxA: [Double], relaxB: [Double]
+    /// A rate added to every mode's 1/τ in the drift operator only (not in the collisions): 1/Δt for the implicit
+    /// time step of a transient solve, (1/Δt + 1/τ + v·∇) ψ^{n+1} = ψ^n/Δt + G (docs/transient.md). 0 when steady.
+    public let timeShift: Double
 
     public init(mesh: SweepMesh, material: Material, walls: [Int32: WallKind],
-                comm: Communicator = SerialCommunicator()) throws {
+                comm: Communicator = SerialCommunicator(), timeShift: Double = 0) throws {
+        precondition(timeShift >= 0 && timeShift.isFinite)
         self.mesh = mesh
         self.comm = comm
+        self.timeShift = timeShift
         owned = Self.modeBlock(modes: material.modes.count, comm: comm, rank: comm.rank)
         self.material = comm.size == 1 ? material : material.keepingRows(owned)
         let m = material.modes
@@ -34,7 +39,11 @@ public final class Transport: @unchecked Sendable {
         for mu in 0..<m.count {
             let v = m.velocity(mu), s = v.norm
             dir.append(s > 0 ? (1 / s) * v : .zero)
-            sig.append(s > 0 && m.tau[mu].isFinite ? 1 / (s * m.tau[mu]) : 0)
+            if timeShift == 0 {
+                sig.append(s > 0 && m.tau[mu].isFinite ? 1 / (s * m.tau[mu]) : 0)
+            } else {
+                sig.append(s > 0 ? ((m.tau[mu].isFinite ? 1 / m.tau[mu] : 0) + timeShift) / s : 0)
+            }
             inv.append(s > 0 ? 1 / s : 0)
         }
         direction = dir; sigma = sig; inverseSpeed = inv
@@ -78,9 +87,15 @@ public final class Transport: @unchecked Sendable {
                     let mu = first + l
                     let src = UnsafePointer(s.base + l * nn), out = p.base + l * nn
                     if self.inverseSpeed[mu] == 0 {
-                        // A mode that does not move relaxes in place: ψ = τG; it never reaches a wall.
+                        // A mode that does not move relaxes in place: ψ = τG (τ of the shifted rate in a transient
+                        // step); it never reaches a wall.
                         let tau = self.modes.tau[mu]
-                        for n in 0..<nn { out[n] = tau.isFinite ? tau * src[n] : 0 }
+                        if self.timeShift == 0 {
+                            for n in 0..<nn { out[n] = tau.isFinite ? tau * src[n] : 0 }
+                        } else {
+                            let rate = (tau.isFinite && tau > 0 ? 1 / tau : 0) + self.timeShift
+                            for n in 0..<nn { out[n] = src[n] / rate }
+                        }
                         for k in 0..<bs { t.base[l * bs + k] = 0 }
                         continue
                     }
