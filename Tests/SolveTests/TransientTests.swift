@@ -1,5 +1,6 @@
 import Foundation
 import Model
+import Ingest
 import XCTest
 @testable import Solve
 
@@ -195,5 +196,33 @@ final class TransientTests: XCTestCase {
             print("transient grating qΛ = \(c.q): worst |A − A_exact| = \(worst) (of A(0) = 1) at t = \(at) τ; A(end) = \(final)")
             XCTAssertLessThan(worst, 0.01, "qΛ = \(c.q)")
         }
+    }
+
+    /// Purely ballistic sphere of radius R with a black surface and a uniform, isotropic initial population: the
+    /// fraction of the energy still inside after a time t is the probability that a uniform point's chord in a
+    /// uniform direction is longer than x = vt, 1 − 3x/(4R) + x³/(16R³) for x ≤ 2R (zero after). Within 1 %.
+    func testBallisticSphereEmptiesAsTheChordLengthDistribution() throws {
+        guard MeshGenerators.gmshAvailable else { throw XCTSkip("gmsh not installed (make deps installs it)") }
+        let mesh = try MeshGenerators.sphere(radius: 1, meshSize: 0.15, unit: "m").mesh
+        let material = GrayMedium.make(polar: 4, azimuthal: 4, speed: 1, meanFreePath: 1e9, heatCapacity: 1)
+        var o = TransientOptions(timeStep: 0.02, steps: 110)
+        o.scheme = .bdf2
+        let sweepMesh = try SweepMesh(mesh: mesh)
+        let solver = try TransientSolver(options: o) {
+            TransportSystem(try Transport(mesh: sweepMesh, material: material, walls: [1: .black(temperature: nil)], timeShift: $0))
+        }
+        let tr = solver.system.regions[0]
+        var psi = [Double](repeating: 0, count: tr.volumeSize)
+        for mu in 0..<tr.modeCount { for n in 0..<tr.nodeCount { psi[mu * tr.nodeCount + n] = material.modes.dndT[mu] } }
+        let s = try solver.run(initial: [psi], sink: nil)
+        var worst = 0.0, at = 0.0
+        for (n, e) in s.energy.enumerated() {
+            let x = min(Double(n) * o.timeStep, 2)
+            let exact = 1 - 0.75 * x + x * x * x / 16
+            let d = abs(e / s.energy[0] - exact)
+            if d > worst { worst = d; at = Double(n) * o.timeStep }
+        }
+        print("transient ballistic sphere (\(mesh.tetCount) tets): worst |E/E0 − exact| = \(worst) at t = \(at) R/v; E/E0 at 2R/v = \(s.energy[100] / s.energy[0])")
+        XCTAssertLessThan(worst, 0.01)
     }
 }
