@@ -109,6 +109,18 @@ public enum Phono3pyCollisionReader {
         return (it, temps.count, temps[it])
     }
 
+    /// Most numbers one collision dataset may declare (2 GiB of float64), checked before it is read: phono3py
+    /// writes every temperature of the run into it, and a declared shape costs nothing on disk.
+    static let maximumElements = 1 << 28
+
+    static func checkSize(_ h: HDF5Input, file: String) throws {
+        let count = try h.count("collision_matrix")
+        guard count <= Self.maximumElements else {
+            throw PhononIngestError(.tooLarge, file: file, dataset: "collision_matrix",
+                "\(try h.shape("collision_matrix")) declares \(count == Int.max ? "more than \(Int.max)" : String(count)) numbers, more than the \(Self.maximumElements) this reader reads at once; write one temperature per file (phono3py --ts)")
+        }
+    }
+
     static func refuseIrreducible(_ shape: [Int], file: String) throws {
         throw PhononIngestError(.unsupported, file: file, dataset: "collision_matrix",
             "shape \(shape) is phono3py's irreducible form (Cartesian, summed over each star's rotations): it acts only on vector-like deviations and cannot give the mode-to-mode operator; rerun phono3py with --reducible-colmat")
@@ -120,6 +132,7 @@ public enum Phono3pyCollisionReader {
         let h = try HDF5Input(f)
         let shape = try h.shape("collision_matrix")
         if shape.count == 6 { try refuseIrreducible(shape, file: f) }
+        try checkSize(h, file: f)
         let (it, nT, t) = try temperatureIndex(h, file: f, temperature: temperature)
         guard shape == [nT, nb, nq, nb] else {
             throw PhononIngestError(.countMismatch, file: f, dataset: "collision_matrix",
@@ -151,6 +164,7 @@ public enum Phono3pyCollisionReader {
         let h = try HDF5Input(f)
         let shape = try h.shape("collision_matrix")
         if shape.count == 7 { try refuseIrreducible(shape, file: f) }
+        try checkSize(h, file: f)
         let (it, nT, t) = try temperatureIndex(h, file: f, temperature: temperature)
         guard shape == [nT, nq, nb, nq, nb] else {
             throw PhononIngestError(.countMismatch, file: f, dataset: "collision_matrix",

@@ -99,6 +99,47 @@ final class Phono3pyCollisionTests: XCTestCase {
         }
     }
 
+    /// The same matrix as one file, collision_matrix (T, N, nb, N, nb) and gamma (T, N, nb) on the mesh order, gives
+    /// the same operator to the last bit.
+    func testOneFileLayoutGivesTheSameOperator() throws {
+        let c = try PhononFixtures.crystal("si")
+        let table = try Phono3pyReader.read(kappaFile, crystal: c)
+        let k = try HDF5File.open(kappaFile)
+        let gps = try k.readDataset("grid_point", as: Int64.self)
+        try k.close()
+        var cm = [Double](), gamma = [Double]()
+        for gp in gps {
+            let f = try HDF5File.open(directory + "/collision-m444-g\(gp).hdf5")
+            cm += try f.readDataset("collision_matrix", as: Double.self); gamma += try f.readDataset("gamma", as: Double.self)
+            try f.close()
+        }
+        let dir = try PhononFixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let one = dir.appendingPathComponent("collision-m444.hdf5").path
+        let f = try HDF5File.create(one)
+        try f.writeDataset("collision_matrix", cm, shape: [1, 64, 6, 64, 6])
+        try f.writeDataset("gamma", gamma, shape: [1, 64, 6])
+        try f.writeDataset("temperature", [300.0], shape: [1])
+        try f.close()
+        let a = try PhononCollisionMatrix.read(one, modes: table), b = try PhononCollisionMatrix.read(directory, modes: table)
+        XCTAssertEqual(a.inputFiles, [one])
+        XCTAssertEqual(a.values, b.values)
+        // A dataset declared far larger than any run writes is refused before it is read (chunked and never
+        // written, so it costs nothing on disk).
+        let huge = dir.appendingPathComponent("big").path
+        try FileManager.default.createDirectory(atPath: huge, withIntermediateDirectories: true)
+        let bigPath = huge + "/collision-m444.hdf5"
+        let big = try HDF5File.create(bigPath)
+        try big.createDataset("collision_matrix", of: Double.self, shape: [5000, 64, 6, 64, 6],
+                              options: HDF5DatasetOptions(chunk: [1, 1, 6, 64, 6]))
+        try big.writeDataset("gamma", [Double](repeating: 0, count: 5000 * 64 * 6), shape: [5000, 64, 6])
+        try big.writeDataset("temperature", [Double](repeating: 300, count: 5000), shape: [5000])
+        try big.close()
+        assertPhononError(.tooLarge, file: bigPath, dataset: "collision_matrix", contains: ["--ts"]) {
+            _ = try PhononCollisionMatrix.read(bigPath, modes: table)
+        }
+    }
+
     func testRefusals() throws {
         let c = try PhononFixtures.crystal("si")
         let table = try Phono3pyReader.read(kappaFile, crystal: c)
