@@ -9,6 +9,9 @@ public enum AnalyzeStage {
                            commandLine: String = "", progress: ((String) -> Void)? = nil) throws {
         try InputOutputGuard.refuseOverwrite(output: output, inputs: [runPath])
         for sidecar in XDMFWriter.outputs(for: output) { try InputOutputGuard.refuseOverwrite(output: sidecar, inputs: [runPath]) }
+        if TransientRunReader.filetype(of: runPath) == Schema.transient.filetype {
+            return try TransientAnalysis.run(runPath: runPath, output: output, options: options, commandLine: commandLine, progress: progress)
+        }
         let run = try RunFileReader(path: runPath)
         defer { run.close() }
         guard run.complete else {

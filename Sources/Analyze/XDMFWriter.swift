@@ -14,7 +14,22 @@ enum XDMFWriter {
     static func eventsDataPath(for productsPath: String) -> String { stem(productsPath) + ".events.h5" }
     /// Every file analyze writes besides the NetCDF.
     static func outputs(for productsPath: String) -> [String] {
-        [sidecarPath(for: productsPath), eventsSidecarPath(for: productsPath), eventsDataPath(for: productsPath)]
+        [sidecarPath(for: productsPath)] + [Series.events, Series.time].flatMap {
+            [$0.sidecarPath(for: productsPath), $0.dataPath(for: productsPath)]
+        }
+    }
+
+    /// A temporal collection: per-event temperatures of a steady run, or the temperature at the stored times of a
+    /// transient run (ParaView's time slider shows the event index or the time in seconds).
+    struct Series {
+        var label: String
+        var field: String
+        var times: [Double]
+        var values: [[Double]]
+        static let events = Series(label: "events", field: "temperature_event", times: [], values: [])
+        static let time = Series(label: "time", field: "temperature", times: [], values: [])
+        func sidecarPath(for products: String) -> String { XDMFWriter.stem(products) + ".\(label).xmf" }
+        func dataPath(for products: String) -> String { XDMFWriter.stem(products) + ".\(label).h5" }
     }
 
     private static func stem(_ p: String) -> String { p.hasSuffix(".nc") ? String(p.dropLast(3)) : p }
@@ -36,10 +51,19 @@ enum XDMFWriter {
 
     static func write(runPath: String, runChecksum: String, productsPath: String, mesh: TetMesh, steady: [Field],
                       eventTemperatures: [[Double]]) throws {
+        var s = Series.events
+        s.values = eventTemperatures
+        s.times = eventTemperatures.indices.map(Double.init)
+        try write(runPath: runPath, runChecksum: runChecksum, productsPath: productsPath, mesh: mesh, steady: steady, series: s)
+    }
+
+    static func write(runPath: String, runChecksum: String, productsPath: String, mesh: TetMesh, steady: [Field],
+                      series: Series) throws {
         let xmf = sidecarPath(for: productsPath)
         let dir = (xmf as NSString).deletingLastPathComponent.isEmpty ? "." : (xmf as NSString).deletingLastPathComponent
         let run = relative(runPath, from: dir), nc = relative(productsPath, from: dir)
-        let eventsData = eventsDataPath(for: productsPath), events = relative(eventsData, from: dir)
+        let eventsData = series.dataPath(for: productsPath), events = relative(eventsData, from: dir)
+        let eventTemperatures = series.values
         let nn = mesh.nodeCount, nt = mesh.tetCount
         func geometry(_ indent: String) -> String {
             """
@@ -72,12 +96,12 @@ enum XDMFWriter {
         """
         var grids: [String] = []
         for m in eventTemperatures.indices {
-            let name = String(format: "temperature_event_%04d", m)
+            let name = String(format: "\(series.field)_%04d", m)
             grids.append("""
-                  <Grid Name="event \(m)" GridType="Uniform">
-                    <Time Value="\(m)"/>
+                  <Grid Name="\(series.label == "events" ? "event" : "time") \(m)" GridType="Uniform">
+                    <Time Value="\(series.label == "events" ? String(m) : String(format: "%.9g", series.times[m]))"/>
             \(geometry("        "))
-            \(attribute("temperature_event", "Scalar", "\(nn)", "\(events):/\(name)", "        "))
+            \(attribute(series.field, "Scalar", "\(nn)", "\(events):/\(name)", "        "))
                   </Grid>
             """)
         }
@@ -85,7 +109,7 @@ enum XDMFWriter {
         <?xml version="1.0" ?>
         <Xdmf Version="3.0">
           <Domain>
-            <Grid Name="events" GridType="Collection" CollectionType="Temporal">
+            <Grid Name="\(series.label)" GridType="Collection" CollectionType="Temporal">
         \(grids.joined(separator: "\n"))
             </Grid>
           </Domain>
@@ -97,14 +121,14 @@ enum XDMFWriter {
         let data = try HDF5File.createAtomically(eventsData)
         var texts: [AtomicOutput] = []
         do {
-            try data.setAttribute("title", "per-event nodal temperature rise of \((productsPath as NSString).lastPathComponent), for \((eventsSidecarPath(for: productsPath) as NSString).lastPathComponent)")
+            try data.setAttribute("title", "\(series.label == "events" ? "per-event" : "per-time") nodal temperature rise of \((productsPath as NSString).lastPathComponent), for \((series.sidecarPath(for: productsPath) as NSString).lastPathComponent)")
             try data.setAttribute("source", "pbte-pipeline \(Schema.programVersion)")
             try data.setAttribute("input_files", runPath)
             try data.setAttribute("input_sha256", runChecksum)
             for (m, t) in eventTemperatures.enumerated() {
-                try data.put(String(format: "/temperature_event_%04d", m), t, shape: [nn], units: "K")
+                try data.put(String(format: "/\(series.field)_%04d", m), t, shape: [nn], units: "K")
             }
-            for (text, path) in [(steadyText, xmf), (eventsText, eventsSidecarPath(for: productsPath))] {
+            for (text, path) in [(steadyText, xmf), (eventsText, series.sidecarPath(for: productsPath))] {
                 let out = try AtomicOutput(finalPath: path)
                 texts.append(out)
                 do { try Data(text.utf8).write(to: URL(fileURLWithPath: out.temporaryPath)) } catch {

@@ -38,6 +38,8 @@ public struct RunConfig: Sendable {
     public var deflate: Int? = nil
     /// Checks after every event (issue: reliability); `drivesNonnegative` is filled in from sources and walls.
     public var invariants = InvariantPolicy()
+    /// Present when the run is a time-dependent solve.
+    public var transient: TransientConfig? = nil
 
     /// Every source thermal with non-negative power and every wall temperature non-negative: ΔT cannot go negative.
     public var drivesNonnegative: Bool {
@@ -46,6 +48,7 @@ public struct RunConfig: Sendable {
             switch s.profile {
             case .uniform(let q): return q >= 0
             case .gaussian(let q, _, _): return q >= 0
+            case .grating: return false
             }
         }
         let wallsHeat = walls.allSatisfy { w in
@@ -76,9 +79,9 @@ public struct RunConfig: Sendable {
 
     public static func parse(_ text: String, file: String) throws -> RunConfig {
         let doc = try ConfigDocument.parse(text, file: file)
-        let known = ["", "run", "events", "output", "checks", "wall", "source", "material", "interface"]
+        let known = ["", "run", "events", "output", "checks", "transient", "wall", "source", "material", "interface"]
         for t in doc.tables where !known.contains(t.name) {
-            throw ConfigError(file: file, line: t.line, "unknown table [\(t.name)] (expected [run], [events], [output], [checks], [[wall]], [[source]], [[material]], [[interface]])")
+            throw ConfigError(file: file, line: t.line, "unknown table [\(t.name)] (expected [run], [events], [output], [checks], [transient], [[wall]], [[source]], [[material]], [[interface]])")
         }
         if let root = doc.table(""), let key = root.values.keys.sorted().first {
             throw ConfigError(file: file, line: root.lines[key], "key '\(key)' must be inside a table such as [run]")
@@ -153,6 +156,7 @@ public struct RunConfig: Sendable {
             }
             cfg.invariants = p
         }
+        if let t = doc.table("transient") { cfg.transient = try TransientConfig.parse(t, file: file) }
         if let t = doc.table("output") {
             var r = ConfigReader(file: file, table: t)
             let prec = try r.string("precision", default: "float64")
@@ -201,10 +205,18 @@ public struct RunConfig: Sendable {
             case "gaussian":
                 profile = .gaussian(peak: try r.quantity("power_density", .powerDensity),
                                     center: try r.vector("center", .length), width: try r.quantity("width", .length))
+            case "grating":
+                let axis = try r.string("axis", default: "x")
+                guard let a = ["x", "y", "z"].firstIndex(of: axis) else {
+                    throw ConfigError(file: file, line: t.lines["axis"], "[[source]] axis: expected x, y or z, found '\(axis)'")
+                }
+                let period = try r.quantity("period", .length)
+                guard period > 0 else { throw ConfigError(file: file, line: t.lines["period"], "[[source]] period must be positive") }
+                profile = .grating(amplitude: try r.quantity("power_density", .powerDensity), period: period, axis: a)
             case "gradient":
                 profile = .uniform(power: 1)
             default:
-                throw ConfigError(file: file, line: t.lines["kind"], "[[source]] kind: expected uniform, gaussian or gradient, found '\(shape)'")
+                throw ConfigError(file: file, line: t.lines["kind"], "[[source]] kind: expected uniform, gaussian, grating or gradient, found '\(shape)'")
             }
             var spectrum = VolumeSource.Spectrum.thermal
             if shape == "gradient" {
@@ -213,6 +225,7 @@ public struct RunConfig: Sendable {
                 let s = try r.string("spectrum", default: "thermal")
                 switch s {
                 case "thermal": spectrum = .thermal
+                case "equilibrium": spectrum = .equilibrium
                 case "modes":
                     guard case .array(let items)? = t.values["modes"] else {
                         throw ConfigError(file: file, line: t.line, "[[source]] spectrum = \"modes\" needs modes = [indices]")
@@ -224,7 +237,7 @@ public struct RunConfig: Sendable {
                         return Int(x)
                     })
                 default:
-                    throw ConfigError(file: file, line: t.lines["spectrum"], "[[source]] spectrum: expected thermal or modes, found '\(s)'")
+                    throw ConfigError(file: file, line: t.lines["spectrum"], "[[source]] spectrum: expected thermal, equilibrium or modes, found '\(s)'")
                 }
             }
             var rr = r

@@ -13,6 +13,8 @@ public enum SolveStage {
         public var maxClosure: Double
         /// Seconds spent storing events and the remainder (collective writes in an MPI solve).
         public var writeSeconds: Double = 0
+        /// Set for a transient run.
+        public var transient: TransientStage.Report? = nil
     }
 
     /// With a communicator of several processes (the MPI build, docs/mpi.md) every process calls this alike; each
@@ -36,6 +38,14 @@ public enum SolveStage {
     public static func run(config: RunConfig, output: String, resume: Bool = true, force: Bool = false,
                            comm: Communicator = SerialCommunicator(),
                            progress: ((String) -> Void)? = nil, warn: ((String) -> Void)? = nil) throws -> Report {
+        if config.transient != nil {
+            guard comm.size == 1 else {
+                throw ConfigError(file: config.file, line: config.transient?.line, "[transient] runs are serial: run them with pbte-pipeline solve, not under MPI")
+            }
+            let r = try TransientStage.run(config: config, output: output, resume: resume, progress: progress)
+            return Report(events: 0, converged: true, sweeps: r.sweeps, seconds: r.seconds, resumedFrom: r.resumedFrom, maxClosure: 0,
+                          transient: r)
+        }
         let start = Date()
         try InputOutputGuard.refuseOverwrite(output: output, inputs: config.inputFiles)
         let mesh = try MeshFile.read(path: config.mesh)

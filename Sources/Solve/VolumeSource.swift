@@ -8,10 +8,15 @@ public struct VolumeSource: Sendable, Equatable, Codable {
         case uniform(power: Double)
         /// Q0 exp(−|r−c|²/2s²)
         case gaussian(peak: Double, center: Vector3, width: Double)
+        /// Q0 cos(2π x_axis/period): a transient thermal grating's pump (axis 0, 1, 2 = x, y, z).
+        case grating(amplitude: Double, period: Double, axis: Int)
     }
     public enum Spectrum: Sendable, Equatable, Codable {
         /// w_μ = (∂n̄/∂T)_μ/τ_μ: what the lattice heated by ΔT emits.
         case thermal
+        /// w_μ = (∂n̄/∂T)_μ: the population of a lattice at a raised temperature; as a transient impulse it sets an
+        /// initial temperature field.
+        case equilibrium
         /// Equal w on the listed modes only (e.g. hot optical phonons).
         case modes([Int])
         /// w_μ = −(∂n̄/∂T)_μ v_μ·∇T: the drive of a uniform temperature gradient (K/m), which injects no net energy.
@@ -27,6 +32,9 @@ public struct VolumeSource: Sendable, Equatable, Codable {
         case .gaussian(let q0, let c, let s):
             let d = r - c
             return q0 * exp(-d.dot(d) / (2 * s * s))
+        case .grating(let q0, let period, let axis):
+            let x = axis == 0 ? r.x : axis == 1 ? r.y : r.z
+            return q0 * cos(2 * Double.pi * x / period)
         }
     }
 
@@ -38,6 +46,8 @@ public struct VolumeSource: Sendable, Equatable, Codable {
         switch spectrum {
         case .thermal:
             for mu in 0..<nm where modes.tau[mu].isFinite && modes.tau[mu] > 0 { w[mu] = modes.dndT[mu] / modes.tau[mu] }
+        case .equilibrium:
+            for mu in 0..<nm where modes.tau[mu].isFinite && modes.tau[mu] > 0 { w[mu] = modes.dndT[mu] }
         case .modes(let list):
             for mu in list where mu >= 0 && mu < nm { w[mu] = 1 }
         case .temperatureGradient(let grad):

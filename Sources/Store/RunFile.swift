@@ -8,6 +8,8 @@ public struct RunRegion: Sendable {
     /// Row of /mesh/nodes of each region node; row of /mesh/boundary of each region boundary face.
     public var nodeIndex: [Int32]
     public var faceIndex: [Int32]
+    /// Tetrahedra of the region: the DG corner layout of a transient resume state (0 where unused).
+    public var tets = 0
     public init(name: String, modes: ModeSet, nodeIndex: [Int32], faceIndex: [Int32]) {
         self.name = name; self.modes = modes; self.nodeIndex = nodeIndex; self.faceIndex = faceIndex
     }

@@ -145,5 +145,45 @@ public enum Schema {
             .attribute("/accumulated@warnings", "string-array", required: false, "invariant violations the run went on after ([checks] on_violation = \"warn\")"),
         ])
 
-    public static let all: [FileSchema] = [material, mesh, run]
+    public static let transient = FileSchema(
+        filetype: "pbte-transient", version: 1,
+        description: "A transient run: ψ(μ, r, t) at the stored steps of a time-dependent solve, optionally split by the number of scattering events suffered, with the energy history (written by solve from a configuration with [transient]). Region groups as in pbte-run.",
+        fields: provenance("pbte-transient") + [
+            .attribute("/@config", "string", "the run configuration (TOML text) as read"),
+            .attribute("/@counting", "string", "bulk-only or bulk-and-boundary: what advances the event label"),
+            .attribute("/@precision", "string", "float64 or float32 storage of ψ"),
+            .attribute("/@regions", "string-array", "names of the region groups, in solver order"),
+            .attribute("/@scheme", "string", "backward-euler or bdf2"),
+            .attribute("/@parts", "int64", "event-labelled parts per step: ψ_0 … ψ_{K−1} and the rest ψ_{≥K} (1: the whole population)"),
+            .attribute("/@mean_events", "int64", "1 when χ = Σ m ψ_m is stored beside ψ"),
+            .attribute("/@steps", "int64", "time steps the run was asked for"),
+            .attribute("/@steps_completed", "int64", "steps fully written"),
+            .attribute("/@checkpoint_step", "int64", "step of the resume state on disk (0: none); a resumed run continues after it"),
+            .attribute("/@checkpoint_slot", "int64", "slot of /regions/*/checkpoint/state holding it"),
+            .attribute("/@complete", "int64", "1 once every step is written"),
+        ] + meshFields("/mesh") + modeFields("/regions/*/modes") + [
+            .dataset("/regions/*/node_index", "int32", ["nodes"], "1", "mesh node (row of /mesh/nodes) of each region node"),
+            .dataset("/regions/*/face_index", "int32", ["faces"], "1", "mesh boundary face of each region boundary face"),
+            .dataset("/regions/*/transient/psi", "float64", ["stored", "parts", "modes", "nodes"], "1",
+                     "ψ (phonon occupation deviation) at the region's nodes at each stored time, per event-labelled part"),
+            .dataset("/regions/*/transient/psi_digest", "int64", ["stored"], "1", "WordDigest of each stored row (all parts)"),
+            .dataset("/regions/*/transient/mean_events_psi", "float64", ["stored", "modes", "nodes"], "1", required: false,
+                     "χ = Σ_m m ψ_m: the population weighted by the events it has suffered"),
+            .dataset("/regions/*/transient/mean_events_psi_digest", "int64", ["stored"], "1", required: false, "WordDigest of each stored χ row"),
+            .dataset("/regions/*/checkpoint/state", "float64", ["2", "levels", "carried", "modes", "corners"], "1",
+                     "DG corner values (4 per tetrahedron) of every carried population at the last one (backward Euler) or two (BDF2) steps: the exact resume state, in two slots"),
+            .dataset("/transient/time_step", "float64", [], "s", "Δt"),
+            .dataset("/transient/initial_energy", "float64", ["carried"], "J", "energy of each carried population at t = 0"),
+            .dataset("/transient/tag", "int32", ["tags"], "1", "boundary tags of the leaving columns"),
+            .dataset("/transient/time", "float64", ["stored"], "s", "time of each stored step"),
+            .dataset("/transient/step", "int32", ["stored"], "1", "index of each stored step"),
+            .dataset("/transient/history/time", "float64", ["steps"], "s", "time after every step"),
+            .dataset("/transient/history/energy", "float64", ["steps", "carried"], "J", "energy of each part (then of χ) after every step"),
+            .dataset("/transient/history/region_energy", "float64", ["steps", "regions"], "J", "energy of the whole population in each region"),
+            .dataset("/transient/history/leaving", "float64", ["steps", "tags"], "W", "net power leaving through each boundary tag (outflow − inflow)"),
+            .dataset("/transient/history/sweeps", "int32", ["steps"], "1", "drift sweeps spent in each step"),
+            .dataset("/transient/history/residual", "float64", ["steps"], "1", "largest GMRES relative residual of the step"),
+        ])
+
+    public static let all: [FileSchema] = [material, mesh, run, transient]
 }

@@ -35,6 +35,16 @@ struct Solve: ParsableCommand {
             }
             let report = try SolveStage.run(config: cfg, output: output, resume: !restart, force: force, progress: progress.reporter(),
                                            warn: { FileHandle.standardError.write(Data("warning: \($0)\n".utf8)) })
+            if let t = report.transient {
+                if !progress.quiet {
+                    let left = t.energyLeft.map { String(format: ", energy left %.4g of the initial", $0) } ?? ""
+                    FileHandle.standardError.write(Data(String(format: "  solved: %d steps%@ (%d stored), %d sweeps, %.1f s%@\n",
+                                                               t.steps, t.resumedFrom > 0 ? " (resumed after \(t.resumedFrom))" : "",
+                                                               t.stored, t.sweeps, t.seconds, left).utf8))
+                }
+                print(output)
+                return
+            }
             if !progress.quiet {
                 FileHandle.standardError.write(Data(String(format: "  solved: %d events%@, %d sweeps, %.1f s, converged: %@, max balance error %.1e\n",
                                                            report.events, report.resumedFrom > 0 ? " (resumed after \(report.resumedFrom))" : "",

@@ -2,8 +2,8 @@ import XCTest
 import Foundation
 
 /// The products as the field's tools open them (tests/python/products_check.py): the CF 1.11 compliance checker
-/// finds no high- or medium-priority failure in any product kind (slab, radial, interface; the angular map is in
-/// each), meshio reads every sidecar with the NetCDF's values, also when the products are written to another folder
+/// finds no high- or medium-priority failure in any product kind (slab, radial, interface, transient; the angular map
+/// is in each steady one), meshio reads every sidecar with the NetCDF's values, also when the products are written to another folder
 /// than the run; ParaView's default reader opens both sidecars and renders one (skipped without pvpython).
 final class ProductInteropTests: XCTestCase {
     static let bilayer = """
@@ -43,6 +43,42 @@ final class ProductInteropTests: XCTestCase {
     kind = "specular"
     """
 
+    /// A transient product: stored steps on a time axis, event-labelled parts and the mean events suffered.
+    static let transient = """
+    [run]
+    material = "gray.h5"
+    mesh = "slab.h5"
+    [transient]
+    time_step = "20 ps"
+    steps = 6
+    store_every = 2
+    events = 2
+    mean_events = true
+    [[source]]
+    kind = "gaussian"
+    power_density = "1e18 W m-3"
+    center = "0.5 0.5 0.5 um"
+    width = "0.2 um"
+    [[wall]]
+    boundary = "zmin"
+    kind = "black"
+    [[wall]]
+    boundary = "zmax"
+    kind = "black"
+    [[wall]]
+    boundary = "xmin"
+    kind = "specular"
+    [[wall]]
+    boundary = "xmax"
+    kind = "specular"
+    [[wall]]
+    boundary = "ymin"
+    kind = "specular"
+    [[wall]]
+    boundary = "ymax"
+    kind = "specular"
+    """
+
     func products(in dir: String) throws -> [String] {
         func ok(_ args: [String]) throws {
             let r = try CLI.run(args, in: dir)
@@ -59,7 +95,10 @@ final class ProductInteropTests: XCTestCase {
         try ok(["analyze", "slab.run.h5", "-o", "slab.nc", "--binning", "slab-z", "--bins", "8", "--quiet"])
         try ok(["analyze", "slab.run.h5", "-o", "elsewhere/radial.nc", "--bins", "4", "--quiet"])
         try ok(["analyze", "bilayer.run.h5", "-o", "interface.nc", "--binning", "slab-z", "--bins", "12", "--quiet"])
-        return ["slab.nc", "elsewhere/radial.nc", "interface.nc"]
+        try Self.transient.write(toFile: dir + "/transient.toml", atomically: true, encoding: .utf8)
+        try ok(["solve", "transient.toml", "-o", "transient.run.h5", "--quiet"])
+        try ok(["analyze", "transient.run.h5", "-o", "transient.nc", "--binning", "slab-z", "--bins", "8", "--quiet"])
+        return ["slab.nc", "elsewhere/radial.nc", "interface.nc", "transient.nc"]
     }
 
     func python(_ executable: String, _ args: [String], in dir: String, limit: Int = 600) throws -> (status: Int32, output: String, timedOut: Bool) {

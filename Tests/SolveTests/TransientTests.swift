@@ -7,8 +7,9 @@ import XCTest
 /// The transient solve (docs/transient.md) against exact discrete identities and exact solutions.
 final class TransientTests: XCTestCase {
     final class Keep: TransientSink {
-        var parts: [[[Double]]] = []
-        func store(step n: Int, time: Double, parts p: [[Double]]) throws { parts.append(p) }
+        var parts: [[[Double]]] = [], steps: [TransientStep] = [], states: [TransientState] = []
+        func store(_ s: TransientStep) throws { parts.append(s.parts); steps.append(s) }
+        func checkpoint(_ state: TransientState) throws { states.append(state) }
     }
 
     final class KeepEvents: EventSink {
@@ -224,5 +225,91 @@ final class TransientTests: XCTestCase {
         }
         print("transient ballistic sphere (\(mesh.tetCount) tets): worst |E/E0 − exact| = \(worst) at t = \(at) R/v; E/E0 at 2R/v = \(s.energy[100] / s.energy[0])")
         XCTAssertLessThan(worst, 0.01)
+    }
+
+    /// The stored net outflow closes each step's energy balance: with black walls, E^{n+1} − E^n = −Δt·P_out^{n+1}
+    /// under backward Euler and 3E^{n+1} − 4E^n + E^{n−1} = −2Δt·P_out^{n+1} under BDF2, to round-off; with diffuse
+    /// walls the net outflow is zero.
+    func testStoredOutflowClosesTheEnergyBalance() throws {
+        for scheme in [TimeScheme.backwardEuler, .bdf2] {
+            var o = TransientOptions(timeStep: 0.3, steps: 12)
+            o.scheme = scheme; o.events = 2; o.krylovTolerance = 1e-13
+            let solver = try TransientSolver(options: o) { TransportSystem(try self.cube(walls: .diffuse, open: true, shift: $0)) }
+            let keep = Keep()
+            let s = try solver.run(initial: [source(solver.system.regions[0])], sink: keep)
+            var worst = 0.0
+            for n in 1...o.steps {
+                let e = s.energy, out = keep.steps[n - 1].leaving
+                let black = [2, 4, 6].reduce(0.0) { $0 + out[Int32($1)]! }
+                let diffuse = [1, 3, 5].reduce(0.0) { $0 + abs(out[Int32($1)]!) }
+                let lhs = scheme == .bdf2 && n > 1 ? 3 * e[n] - 4 * e[n - 1] + e[n - 2] : e[n] - e[n - 1]
+                let rhs = (scheme == .bdf2 && n > 1 ? -2 : -1) * o.timeStep * black
+                worst = max(worst, abs(lhs - rhs) / e[0], diffuse / black)
+            }
+            print("transient \(scheme): worst energy-balance error with the stored outflow \(worst)")
+            XCTAssertLessThan(worst, 1e-10, "\(scheme)")
+            XCTAssertGreaterThan(s.energy[0] - s.energy.last!, 0.1 * s.energy[0], "energy has left")
+        }
+    }
+
+    /// χ = Σ m ψ_m carried alongside: its time integral equals Σ_m m ψ^(m) of the steady event series (black cube,
+    /// 40 events leave less than 1e-12 of the series), and its energy over ψ's starts at 0 and grows.
+    func testEventMomentIntegratesToTheSteadyMeanEventCount() throws {
+        let steady = try cube(walls: .black(temperature: 0), shift: 0)
+        let g0 = source(steady)
+        var e = EventOptions()
+        e.maxEvents = 40; e.tolerance = 0; e.accelerate = false; e.preconditioner = .none
+        let reference = KeepEvents()
+        _ = try EventSolver(transport: steady, options: e).run(source: g0, inflow: [Double](repeating: 0, count: steady.boundarySize), sink: reference)
+        var expected = [Double](repeating: 0, count: steady.volumeSize)
+        for (m, p) in reference.events.enumerated() { for i in expected.indices { expected[i] += Double(m) * p[i] } }
+        var o = TransientOptions(timeStep: 0.4, steps: 400)
+        o.scheme = .backwardEuler; o.moment = true; o.krylovTolerance = 1e-13
+        let solver = try TransientSolver(options: o) { TransportSystem(try self.cube(walls: .black(temperature: 0), shift: $0)) }
+        let keep = Keep()
+        _ = try solver.run(initial: [g0], sink: keep)
+        var integral = [Double](repeating: 0, count: steady.volumeSize)
+        for s in keep.steps { for i in integral.indices { integral[i] += o.timeStep * s.moment![i] } }
+        let d = relativeDifference(integral, expected)
+        print("transient: ∫χ dt vs Σ m ψ^(m): \(d)")
+        XCTAssertLessThan(d, 1e-9)
+        let mean = keep.steps.map { $0.energy[1] / $0.energy[0] }
+        XCTAssertGreaterThan(mean[0], 0)
+        XCTAssertGreaterThan(mean[20], mean[2], "events accumulate")
+    }
+
+    /// A run resumed from a checkpoint ends bit for bit where the uninterrupted run ends (BDF2, two event parts and χ).
+    func testResumeFromACheckpointIsExact() throws {
+        var o = TransientOptions(timeStep: 0.3, steps: 8)
+        o.scheme = .bdf2; o.events = 2; o.moment = true; o.checkpointEvery = 3
+        let make = { try TransientSolver(options: o) { TransportSystem(try self.cube(walls: .diffuse, open: true, shift: $0)) } }
+        let whole = Keep()
+        let g0 = source(try make().system.regions[0])
+        _ = try make().run(initial: [g0], sink: whole)
+        XCTAssertEqual(whole.states.map(\.step), [3, 6, 8])
+        let resumed = Keep()
+        let s = try make().run(initial: [], sink: resumed, resume: whole.states[0])
+        XCTAssertEqual(resumed.steps.map(\.step), Array(4...8))
+        XCTAssertEqual(resumed.steps.last!.parts, whole.steps.last!.parts)
+        XCTAssertEqual(resumed.steps.last!.moment, whole.steps.last!.moment)
+        XCTAssertEqual(s.energy.count, 9)
+    }
+
+    /// A constant source switched on at t = 0 settles to the steady solution of the same source.
+    func testConstantSourceSettlesToTheSteadySolve() throws {
+        let steady = try cube(walls: .diffuse, open: true, shift: 0)
+        let g0 = source(steady)
+        var e = EventOptions()
+        e.maxEvents = 3; e.tolerance = 0; e.preconditioner = .none; e.krylovTolerance = 1e-13
+        let reference = KeepEvents()
+        let summary = try EventSolver(transport: steady, options: e).run(source: g0, inflow: [Double](repeating: 0, count: steady.boundarySize), sink: reference)
+        var o = TransientOptions(timeStep: 0.5, steps: 120)
+        o.krylovTolerance = 1e-13
+        let solver = try TransientSolver(options: o) { TransportSystem(try self.cube(walls: .diffuse, open: true, shift: $0)) }
+        let keep = Keep()
+        _ = try solver.run(initial: [], source: { _ in g0 }, sink: keep)
+        let d = relativeDifference(keep.parts.last![0], summary.accumulated)
+        print("transient: constant source after 60 τ vs steady: \(d)")
+        XCTAssertLessThan(d, 1e-8)
     }
 }

@@ -1,6 +1,7 @@
 """Opens analyze's products as the field's tools do; exits non-zero naming what failed.
 
-usage: products_check.py PRODUCTS.nc...   (each with its .xmf, .events.xmf and .events.h5 beside it)
+usage: products_check.py PRODUCTS.nc...   (each with its .xmf, and .events.xmf/.events.h5 or, for a transient
+product, .time.xmf/.time.h5 beside it)
 - the IOOS compliance checker (CF 1.11): no high- or medium-priority failure;
 - meshio reads the steady sidecar (mesh and every field) and the temporal one (every event), and the values equal
   the NetCDF's;
@@ -48,6 +49,27 @@ for nc in sys.argv[1:]:
             fail(f"{stem}.xmf: {name} differs from the NetCDF's")
     if not np.allclose(steady.points[:, 0], ds.node_x.values, rtol=0, atol=0):
         fail(f"{stem}.xmf: node coordinates differ from node_x")
+    if "elapsed_time" in ds.dims:
+        # A transient product: a plain float time axis (not decoded into dates, which would lose picoseconds) and a
+        # temporal sidecar with the temperature of every stored step.
+        if ds.elapsed_time.dtype.kind != "f" or not (np.diff(ds.elapsed_time.values) > 0).all():
+            fail(f"{nc}: elapsed_time is {ds.elapsed_time.dtype}, expected increasing floats in s")
+        with meshio.xdmf.TimeSeriesReader(stem + ".time.xmf") as r:
+            r.read_points_cells()
+            if r.num_steps != ds.sizes["elapsed_time"]:
+                fail(f"{stem}.time.xmf: {r.num_steps} steps, expected {ds.sizes['elapsed_time']}")
+            for k in range(r.num_steps):
+                t, point_data, _ = r.read_data(k)
+                if not np.isclose(t, ds.elapsed_time.values[k], rtol=1e-12, atol=0):
+                    fail(f"{stem}.time.xmf: time {t} of step {k}, expected {ds.elapsed_time.values[k]}")
+                if not np.array_equal(point_data["temperature"], ds.temperature.isel(elapsed_time=k).values):
+                    fail(f"{stem}.time.xmf: step {k} differs from temperature")
+        if "temperature_part" in ds:
+            parts = ds.temperature_part.sum("part")
+            if not np.allclose(parts.values, ds.temperature.values, rtol=1e-10, atol=1e-12 * float(np.abs(ds.temperature).max())):
+                fail(f"{nc}: the parts' temperatures do not add up to temperature")
+        print(f"{nc}: meshio read {stem}.xmf and {r.num_steps} stored times")
+        continue
     with meshio.xdmf.TimeSeriesReader(stem + ".events.xmf") as r:
         r.read_points_cells()
         if r.num_steps != ds.sizes["event"]:

@@ -1,0 +1,131 @@
+import XCTest
+import Foundation
+import Store
+
+/// The transient solve end to end: a configuration with [transient] writes a valid pbte-transient file, analyze
+/// turns it into CF products on an elapsed-time axis, and a killed run resumes from its last resume state to the
+/// uninterrupted result bit for bit.
+final class TransientCommandTests: XCTestCase {
+    func config(steps: Int, storeEvery: Int, checkpointEvery: Int, extra: String = "") -> String {
+        """
+        [run]
+        material = "gray.h5"
+        mesh = "slab.h5"
+        [events]
+        counting = "bulk-and-boundary"
+        [transient]
+        time_step = "50 ps"
+        steps = \(steps)
+        scheme = "bdf2"
+        events = 2
+        mean_events = true
+        store_every = \(storeEvery)
+        checkpoint_every = \(checkpointEvery)
+        krylov_tolerance = 1e-12
+        \(extra)
+        [[wall]]
+        boundary = "zmin"
+        kind = "black"
+        [[wall]]
+        boundary = "zmax"
+        kind = "diffuse"
+        [[wall]]
+        boundary = "xmin"
+        kind = "periodic"
+        partner = "xmax"
+        [[wall]]
+        boundary = "xmax"
+        kind = "periodic"
+        partner = "xmin"
+        [[wall]]
+        boundary = "ymin"
+        kind = "specular"
+        [[wall]]
+        boundary = "ymax"
+        kind = "specular"
+        [[source]]
+        kind = "gaussian"
+        power_density = "1e15 W m-3"
+        center = "0.5 0.5 0.3 um"
+        width = "0.1 um"
+        """
+    }
+
+    func prepare(_ name: String, cells: Int) throws -> String {
+        let dir = try CLI.temporaryDirectory(name)
+        XCTAssertEqual(try CLI.run(["ingest", "gray", "-o", "gray.h5", "--mean-free-path", "0.5 um", "--polar", "8", "--azimuthal", "4"], in: dir).status, 0)
+        XCTAssertEqual(try CLI.run(["ingest", "box", "-o", "slab.h5", "--cells", "1", "1", "\(cells)", "--lengths", "1 1 1 um"], in: dir).status, 0)
+        return dir
+    }
+
+    func testTransientRunValidatesAndAnalyzes() throws {
+        let dir = try prepare("transient", cells: 10)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try config(steps: 12, storeEvery: 4, checkpointEvery: 5).write(toFile: dir + "/t.toml", atomically: true, encoding: .utf8)
+        let r = try CLI.run(["solve", "t.toml", "-o", "t.h5"], in: dir)
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertTrue(r.stderr.contains("step 12/12"), "progress on stderr")
+        XCTAssertEqual(try CLI.run(["solve", "t.toml", "-o", "q.h5", "--quiet"], in: dir).stderr, "", "--quiet")
+        XCTAssertEqual(try CLI.run(["validate", "t.h5"], in: dir).status, 0)
+        let f = try HDF5File.open(dir + "/t.h5")
+        XCTAssertEqual(try f.readDataset("/transient/step", as: Int32.self), [4, 8, 12])
+        XCTAssertEqual(try f.attribute("checkpoint_step", as: Int64.self), 12)
+        try f.close()
+        let a = try CLI.run(["analyze", "t.h5", "-o", "t.nc", "--binning", "slab-z", "--bins", "5"], in: dir)
+        XCTAssertEqual(a.status, 0, a.stderr)
+        for side in ["t.xmf", "t.time.xmf", "t.time.h5"] { XCTAssertTrue(FileManager.default.fileExists(atPath: dir + "/" + side), side) }
+        let nc = try NetCDFFile.open(dir + "/t.nc")
+        XCTAssertEqual(try nc.variable("elapsed_time").read(as: Double.self).map { ($0 * 1e12).rounded() }, [200, 400, 600])
+        let fraction = try nc.variable("energy_fraction").read(as: Double.self)
+        XCTAssertEqual(fraction.count, 12)
+        XCTAssertLessThan(fraction.last!, fraction.first!, "energy leaves through the black wall")
+        let mean = try nc.variable("mean_events").read(as: Double.self)
+        XCTAssertGreaterThan(mean.last!, mean.first!)
+        // Energy per step: E_{n} from the history against the time integral of the power leaving (BDF2 rule).
+        let leaving = try nc.variable("power_leaving").read(as: Double.self), energy = try nc.variable("energy").read(as: Double.self)
+        let tags = try nc.variable("boundary").read(as: Int32.self)
+        let black = tags.firstIndex(of: 5)!
+        let e0 = energy[0] / fraction[0]
+        let lhs = 3 * energy[5] - 4 * energy[4] + energy[3], rhs = -2 * 50e-12 * leaving[5 * tags.count + black]
+        XCTAssertEqual(lhs, rhs, accuracy: 1e-9 * e0, "stored leaving power closes the BDF2 balance")
+        try nc.close()
+        // A wrong key in [transient] names the file and line.
+        try config(steps: 0, storeEvery: 1, checkpointEvery: 1).write(toFile: dir + "/bad.toml", atomically: true, encoding: .utf8)
+        let bad = try CLI.run(["solve", "bad.toml", "-o", "bad.h5"], in: dir)
+        XCTAssertNotEqual(bad.status, 0)
+        XCTAssertTrue(bad.stderr.contains("bad.toml:8") && bad.stderr.contains("steps"), bad.stderr)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: dir + "/bad.h5"))
+    }
+
+    func testKilledTransientResumesBitForBit() throws {
+        let dir = try prepare("transient-kill", cells: 60)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try config(steps: 100, storeEvery: 10, checkpointEvery: 7).write(toFile: dir + "/t.toml", atomically: true, encoding: .utf8)
+        let t0 = Date()
+        XCTAssertEqual(try CLI.run(["solve", "t.toml", "-o", "reference.h5", "--quiet"], in: dir).status, 0)
+        let whole = Date().timeIntervalSince(t0)
+        let out = dir + "/run.h5"
+        var killed = false
+        let delays = [0.4, 0.5, 0.6].map { $0 * whole } + [Double.random(in: 0.1...0.9) * whole]
+        print("transient run \(String(format: "%.2f", whole)) s; kill delays (s): \(delays.map { String(format: "%.2f", $0) }.joined(separator: " "))")
+        for delay in delays {
+            let p = try CLI.start(["solve", "t.toml", "-o", "run.h5", "--quiet"], in: dir)
+            Thread.sleep(forTimeInterval: delay)
+            kill(p.processIdentifier, SIGKILL)
+            p.waitUntilExit()
+            if p.terminationReason == .uncaughtSignal {
+                XCTAssertFalse(FileManager.default.fileExists(atPath: out), "a killed solve must not leave run.h5")
+                killed = true
+            } else { try? FileManager.default.removeItem(atPath: out) }
+        }
+        XCTAssertTrue(killed, "the solve finished before any kill")
+        let r = try CLI.run(["solve", "t.toml", "-o", "run.h5"], in: dir)
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertTrue(r.stderr.contains("resuming after step"), r.stderr)
+        let a = try HDF5File.open(dir + "/reference.h5"), b = try HDF5File.open(out)
+        for path in ["/regions/bulk/transient/psi", "/regions/bulk/transient/mean_events_psi", "/transient/history/energy",
+                     "/transient/history/leaving", "/transient/time"] {
+            XCTAssertEqual(try a.readDataset(path, as: Double.self), try b.readDataset(path, as: Double.self), path)
+        }
+    }
+}
