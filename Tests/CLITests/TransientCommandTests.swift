@@ -97,6 +97,66 @@ final class TransientCommandTests: XCTestCase {
         XCTAssertFalse(FileManager.default.fileExists(atPath: dir + "/bad.h5"))
     }
 
+    /// A pump pulse in a closed box (diffuse and specular walls, nothing leaves): backward Euler evaluates the drive
+    /// at the end of each step, so the energy after n steps is Δt Σ_k Q V exp(−(t_k − t0)²/2σ²) to round-off, and the
+    /// pulse is deposited at the right times.
+    func testPulseDriveDepositsItsTimeIntegralAtTheRightTimes() throws {
+        let dir = try prepare("transient-pulse", cells: 4)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let toml = """
+        [run]
+        material = "gray.h5"
+        mesh = "slab.h5"
+        [transient]
+        time_step = "20 ps"
+        steps = 30
+        scheme = "backward-euler"
+        drive = "pulse"
+        pulse_center = "300 ps"
+        pulse_width = "80 ps"
+        checkpoint_every = 0
+        krylov_tolerance = 1e-12
+        [[wall]]
+        boundary = "zmin"
+        kind = "diffuse"
+        [[wall]]
+        boundary = "zmax"
+        kind = "diffuse"
+        [[wall]]
+        boundary = "xmin"
+        kind = "specular"
+        [[wall]]
+        boundary = "xmax"
+        kind = "specular"
+        [[wall]]
+        boundary = "ymin"
+        kind = "specular"
+        [[wall]]
+        boundary = "ymax"
+        kind = "specular"
+        [[source]]
+        kind = "uniform"
+        power_density = "1e15 W m-3"
+        """
+        try toml.write(toFile: dir + "/p.toml", atomically: true, encoding: .utf8)
+        let r = try CLI.run(["solve", "p.toml", "-o", "p.h5", "--quiet"], in: dir)
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertEqual(try CLI.run(["analyze", "p.h5", "-o", "p.nc", "--quiet"], in: dir).status, 0)
+        let nc = try NetCDFFile.open(dir + "/p.nc")
+        let energy = try nc.variable("energy").read(as: Double.self), time = try nc.variable("history_time").read(as: Double.self)
+        try nc.close()
+        XCTAssertEqual(energy.count, 30)
+        let power = 1e15 * 1e-18, dt = 20e-12
+        var expected = 0.0, worst = 0.0
+        for (n, t) in time.enumerated() {
+            expected += dt * power * exp(-(t - 300e-12) * (t - 300e-12) / (2 * 80e-12 * 80e-12))
+            worst = max(worst, abs(energy[n] - expected))
+        }
+        XCTAssertEqual(time.last!, 600e-12, accuracy: 1e-21)
+        XCTAssertLessThan(worst, 1e-9 * expected, "energy \(energy.last!) J against the deposited \(expected) J")
+        XCTAssertEqual(expected, power * 80e-12 * (2 * Double.pi).squareRoot(), accuracy: 0.01 * expected, "the whole pulse is deposited")
+    }
+
     func testKilledTransientResumesBitForBit() throws {
         let dir = try prepare("transient-kill", cells: 60)
         defer { try? FileManager.default.removeItem(atPath: dir) }
