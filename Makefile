@@ -46,8 +46,13 @@ test: deps venv
 demo: deps venv $(BIN)
 	$(MAKE) -C pipelines/si-nanoparticle PBTE=$(abspath $(BIN)) PY=$(abspath $(PY))
 
+# The bench keeps its report beside the build and compares it with the stored table of docs/performance.md
+# (exit 3 when a figure regressed beyond its noise); BENCH_OPTIONS=--quick for the one-minute set.
+BENCH_BIN := $(RELEASE_DIR)/release/pbte-bench
+BENCH_REFERENCE ?= docs/bench/reference$(if $(findstring --quick,$(BENCH_OPTIONS)),-quick,).json
 bench: deps $(BIN)
-	$(BIN) bench
+	$(SWIFT) build -c release --scratch-path $(RELEASE_DIR) --product pbte-bench
+	$(BENCH_BIN) $(BENCH_OPTIONS) --json $(RELEASE_DIR)/bench-latest.json $(if $(wildcard $(BENCH_REFERENCE)),--compare $(BENCH_REFERENCE),)
 
 # libFuzzer on every text parser, FUZZ_SECONDS each, on a copy of fuzz/corpus (docs/fuzzing.md); not part of `test`.
 FUZZ_SECONDS ?= 60

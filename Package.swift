@@ -29,6 +29,11 @@ let executables: [Target] = [
         "Model", "Store", "Ingest", "Solve", "Analyze",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
     ]),
+    // `make bench` (docs/performance.md): timing lives outside the stages and the product CLI.
+    .executableTarget(name: "pbte-bench", dependencies: [
+        "Model", "Store", "Ingest", "Solve", "COpenBLAS",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+    ]),
 ]
 
 // MARK: - Tests mirror the modules
@@ -39,7 +44,7 @@ let tests: [Target] = [
     .testTarget(name: "IngestTests", dependencies: ["Ingest", "Store", "Model"]),
     .testTarget(name: "SolveTests", dependencies: ["Solve", "Ingest", "Store", "Model"]),
     .testTarget(name: "AnalyzeTests", dependencies: ["Analyze", "Solve", "Ingest", "Store", "Model"]),
-    .testTarget(name: "CLITests", dependencies: ["pbte-pipeline"]),
+    .testTarget(name: "CLITests", dependencies: ["pbte-pipeline", "pbte-bench"]),
 ]
 
 // MARK: - The opt-in MPI build (docs/mpi.md): PBTE_MPI=1 swift build --scratch-path .build-mpi
@@ -75,6 +80,7 @@ if Context.environment["PBTE_MPI"] == "1" {
         platforms: [.macOS(.v13)],
         products: [
             .executable(name: "pbte-pipeline", targets: ["pbte-pipeline"]),
+            .executable(name: "pbte-bench", targets: ["pbte-bench"]),
             // Libraries for packages built beside this one, such as fuzz/ (docs/fuzzing.md).
             .library(name: "Model", targets: ["Model"]),
             .library(name: "Ingest", targets: ["Ingest"]),

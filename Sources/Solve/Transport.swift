@@ -17,7 +17,7 @@ public final class Transport: @unchecked Sendable {
     /// The modes whose ψ this process computes and stores.
     public let owned: Range<Int>
     /// Per mode: unit direction, σ = 1/Λ (1/m), 1/|v| (s/m); a zero speed marks a mode that stays where it is.
-    let direction: [Vector3], sigma: [Double], inverseSpeed: [Double]
+    public let direction: [Vector3], sigma: [Double], inverseSpeed: [Double]
     /// Rank-one factors of relaxation to the local temperature (docs/physics.md §3.2; CollisionOperator).
     let relaxA: [Double], relaxB: [Double]
     /// A rate added to every mode's 1/τ in the drift operator only (not in the collisions): 1/Δt for the implicit

@@ -108,6 +108,16 @@ public final class RunFileWriter {
         }
     }
 
+    /// Flushes HDF5's buffers and fsyncs the unfinished file: the events written so far are on the disk, not only
+    /// in the page cache (what a write-rate measurement must include).
+    public func synchronize() throws {
+        try file.flush()
+        let fd = open(partialPath, O_RDONLY)
+        guard fd >= 0 else { throw StoreError(.io, file: partialPath, object: nil, operation: "fsync", message: String(cString: strerror(errno))) }
+        defer { close(fd) }
+        guard fsync(fd) == 0 else { throw StoreError(.io, file: partialPath, object: nil, operation: "fsync", message: String(cString: strerror(errno))) }
+    }
+
     /// Closes and deletes the unfinished file and frees the output. After a failed write (a full disk, an I/O
     /// error) HDF5 cannot promise which of its buffers reached the file, so nothing of it may be resumed from.
     public func discard() {

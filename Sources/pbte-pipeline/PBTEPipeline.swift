@@ -16,7 +16,7 @@ struct PBTEPipeline: ParsableCommand {
           pbte-pipeline validate slab.run.h5
         """,
         version: Schema.programVersion,
-        subcommands: [Ingest.self, Solve.self, AnalyzeCommand.self, Inspect.self, Validate.self, SchemaCommand.self, Bench.self])
+        subcommands: [Ingest.self, Solve.self, AnalyzeCommand.self, Inspect.self, Validate.self, SchemaCommand.self])
 
     static func main() {
         SignalCleanup.install()

@@ -252,9 +252,12 @@ final class HostileInputTests: XCTestCase {
         }
         XCTAssertEqual(try CLI.run(["ingest", "box", "-o", "long.h5", "--cells", "1", "1", "300", "--lengths", "1 1 1 um"], in: dir).status, 0)
         try write("long.toml", graySlabConfig(maxEvents: 30).replacingOccurrences(of: "slab.h5", with: "long.h5"))
+        let t0 = Date()
         XCTAssertEqual(try CLI.run(["solve", "long.toml", "-o", "reference.h5", "--quiet"], in: dir).status, 0)
+        // Halfway through by this machine's own clock: a fixed delay lands after the rename on a fast machine.
+        let whole = Date().timeIntervalSince(t0)
         let p = try CLI.start(["solve", "long.toml", "-o", "run.h5", "--quiet"], in: dir)
-        Thread.sleep(forTimeInterval: 0.6)
+        Thread.sleep(forTimeInterval: 0.5 * whole)
         kill(p.processIdentifier, SIGTERM)
         p.waitUntilExit()
         if p.terminationReason == .uncaughtSignal {

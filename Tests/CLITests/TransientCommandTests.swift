@@ -166,7 +166,9 @@ final class TransientCommandTests: XCTestCase {
         let whole = Date().timeIntervalSince(t0)
         let out = dir + "/run.h5"
         var killed = false
-        let delays = [0.4, 0.5, 0.6].map { $0 * whole } + [Double.random(in: 0.1...0.9) * whole]
+        // Each killed solve resumes from the last checkpoint of the one before, so the delays must add up to less
+        // than one whole run (here at most 0.85 of it) or the run finishes before the last kill.
+        let delays = [0.15, 0.2, 0.25].map { $0 * whole } + [Double.random(in: 0.05...0.25) * whole]
         print("transient run \(String(format: "%.2f", whole)) s; kill delays (s): \(delays.map { String(format: "%.2f", $0) }.joined(separator: " "))")
         for delay in delays {
             let p = try CLI.start(["solve", "t.toml", "-o", "run.h5", "--quiet"], in: dir)
