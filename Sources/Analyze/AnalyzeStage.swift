@@ -50,38 +50,14 @@ public enum AnalyzeStage {
             try nc.defineDimension("tet", length: mesh.tetCount)
             try nc.defineDimension("tet_node", length: 4)
             let cf = CFWriter(file: nc)
-            try nc.setAttribute("Conventions", "CF-1.11")
-            try nc.setAttribute("title", "pbte-pipeline products of \((runPath as NSString).lastPathComponent)")
-            try nc.setAttribute("source", "pbte-pipeline \(Schema.programVersion)")
-            try nc.setAttribute("history", "\(ISO8601DateFormatter().string(from: Date())): \(commandLine.isEmpty ? "pbte-pipeline analyze \(runPath)" : commandLine)")
-            try nc.setAttribute("references", "Varnavides et al., Phys. Rev. B 100, 115402 (2019); data-schema/analysis.md")
-            try nc.setAttribute("input_files", runPath)
-            try nc.setAttribute("input_sha256", runSum)
-            try nc.setAttribute("run_input_files", run.inputFiles.joined(separator: " "))
-            try nc.setAttribute("run_input_sha256", run.inputChecksums.joined(separator: " "))
-            try nc.setAttribute("run_config", run.config)
-            try nc.setAttribute("event_counting", run.counting)
-            try nc.setAttribute("analysis_options", options.summary)
+            try ProductHeader.writeProvenance(nc, title: "pbte-pipeline products", source: .init(
+                runPath: runPath, runChecksum: runSum, inputFiles: run.inputFiles, inputChecksums: run.inputChecksums,
+                config: run.config, counting: run.counting), options: options, commandLine: commandLine)
 
             try cf.variable("event", Int32.self, ["event"], units: "1", long: "scattering event index m", values: (0..<ne).map(Int32.init))
-            try cf.variable("node", Int32.self, ["node"], units: "1", long: "mesh node index", values: (0..<nn).map(Int32.init))
-            for (a, name) in ["x", "y", "z"].enumerated() {
-                let v = try cf.variable("node_\(name)", Double.self, ["node"], units: "m", long: "node \(name) coordinate",
-                                        values: (0..<nn).map { mesh.nodes[3 * $0 + a] }, fill: false)
-                try v.setAttribute("mesh", MeshProducts.topology)
-                try v.setAttribute("location", "node")
-            }
-            try MeshProducts.write(mesh: mesh, tetVolume: geo.volume, cf: cf, nc: nc)
-            // Labels of the vector dimension (heat fluxes): 0, 1, 2 are x, y, z (CF flags).
-            let components = try cf.variable("vector", Int32.self, ["vector"], units: "1", long: "Cartesian component of vectors", values: [0, 1, 2])
-            try components.setAttribute("flag_values", [Int32(0), 1, 2])
-            try components.setAttribute("flag_meanings", "x y z")
+            try ProductHeader.writeMesh(cf, nc, mesh: mesh, tetVolume: geo.volume, bins: bins, tags: tags)
             let c = bins.coordinateName
-            try cf.coordinate(c, units: "m", long: bins.longName, edges: bins.edges,
-                              axis: c == "r" ? nil : c.uppercased(), positive: c == "z" ? "up" : nil)
             try cf.coordinate("frequency", units: "THz", long: "phonon frequency", edges: arrivals.frequencyEdges, axis: nil)
-            try cf.variable("boundary", Int32.self, ["boundary"], units: "1", long: "boundary tag", values: tags)
-            try nc.variable("boundary").setAttribute("boundary_names", tags.map { mesh.boundaryNames[$0] ?? "\($0)" }.joined(separator: " "))
 
             let tEvent = try cf.define("temperature_event", ["event", "node"], units: "K",
                                        long: "temperature rise carried by event m (equivalent-equilibrium definition)", chunk: [1, nn])

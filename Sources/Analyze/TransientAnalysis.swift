@@ -39,41 +39,19 @@ enum TransientAnalysis {
                 try nc.defineDimension(name, length: n)
             }
             let cf = CFWriter(file: nc)
-            try nc.setAttribute("Conventions", "CF-1.11")
-            try nc.setAttribute("title", "pbte-pipeline transient products of \((runPath as NSString).lastPathComponent)")
-            try nc.setAttribute("source", "pbte-pipeline \(Schema.programVersion)")
-            try nc.setAttribute("history", "\(ISO8601DateFormatter().string(from: Date())): \(commandLine.isEmpty ? "pbte-pipeline analyze \(runPath)" : commandLine)")
-            try nc.setAttribute("references", "Varnavides et al., Phys. Rev. B 100, 115402 (2019); data-schema/analysis.md")
-            try nc.setAttribute("comment", "elapsed_time is time after the start of the run in seconds; it carries no reference date, since decoding one into calendar times would lose the picosecond steps")
-            try nc.setAttribute("input_files", runPath)
-            try nc.setAttribute("input_sha256", runSum)
-            try nc.setAttribute("run_input_files", run.inputFiles.joined(separator: " "))
-            try nc.setAttribute("run_input_sha256", run.inputChecksums.joined(separator: " "))
-            try nc.setAttribute("run_config", run.config)
-            try nc.setAttribute("event_counting", run.counting)
-            try nc.setAttribute("time_scheme", run.scheme)
-            try nc.setAttribute("analysis_options", options.summary)
+            try ProductHeader.writeProvenance(nc, title: "pbte-pipeline transient products", source: .init(
+                runPath: runPath, runChecksum: runSum, inputFiles: run.inputFiles, inputChecksums: run.inputChecksums,
+                config: run.config, counting: run.counting), options: options, commandLine: commandLine, extra: [
+                ("comment", "elapsed_time is time after the start of the run in seconds; it carries no reference date, since decoding one into calendar times would lose the picosecond steps"),
+                ("time_scheme", run.scheme)])
             try cf.variable("elapsed_time", Double.self, ["elapsed_time"], units: "s", long: "time after the start of the run (stored steps)",
                             values: run.times, fill: false)
             try cf.variable("history_time", Double.self, ["history_time"], units: "s", long: "time after the start of the run (every step)",
                             values: run.historyTimes, fill: false)
-            try cf.variable("node", Int32.self, ["node"], units: "1", long: "mesh node index", values: (0..<nn).map(Int32.init))
-            for (a, name) in ["x", "y", "z"].enumerated() {
-                let v = try cf.variable("node_\(name)", Double.self, ["node"], units: "m", long: "node \(name) coordinate",
-                                        values: (0..<nn).map { mesh.nodes[3 * $0 + a] }, fill: false)
-                try v.setAttribute("mesh", MeshProducts.topology)
-                try v.setAttribute("location", "node")
-            }
-            try MeshProducts.write(mesh: mesh, tetVolume: geo.volume, cf: cf, nc: nc)
-            let components = try cf.variable("vector", Int32.self, ["vector"], units: "1", long: "Cartesian component of vectors", values: [0, 1, 2])
-            try components.setAttribute("flag_values", [Int32(0), 1, 2])
-            try components.setAttribute("flag_meanings", "x y z")
-            try cf.coordinate(c, units: "m", long: bins.longName, edges: bins.edges, axis: c == "r" ? nil : c.uppercased(), positive: c == "z" ? "up" : nil)
+            try ProductHeader.writeMesh(cf, nc, mesh: mesh, tetVolume: geo.volume, bins: bins, tags: tags)
             let part = try cf.variable("part", Int32.self, ["part"], units: "1",
                                        long: "events suffered: m for the labelled parts, the last part holds every later event", values: (0..<np).map(Int32.init))
             try part.setAttribute("comment", "part \(np - 1) is the rest (events ≥ \(np - 1))")
-            try cf.variable("boundary", Int32.self, ["boundary"], units: "1", long: "boundary tag", values: tags)
-            try nc.variable("boundary").setAttribute("boundary_names", tags.map { mesh.boundaryNames[$0] ?? "\($0)" }.joined(separator: " "))
             try cf.variable("region", Int32.self, ["region"], units: "1", long: "material region (solver order)", values: (0..<run.regions.count).map(Int32.init))
             try nc.variable("region").setAttribute("region_names", run.regions.map(\.name).joined(separator: " "))
 
