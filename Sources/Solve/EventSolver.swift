@@ -144,7 +144,8 @@ public final class EventSolver {
         var acc = [Double](repeating: 0, count: t.volumeSize)
         for e in events { for i in 0..<acc.count { acc[i] += e[i] } }
         var g = [Double]()
-        t.scatter(psi: last, into: &g)
+        // With the BLAS threads of `run`: the rebuilt source must be the uninterrupted run's to the bit.
+        t.withBLASThreadsForCollisions { t.scatter(psi: last, into: &g) }
         var b = [Double](repeating: 0, count: t.boundarySize)
         if options.counting == .bulkAndBoundary { reemit(lastTrace, &b) }
         let change = t.norm2(last) / max(t.norm2(acc), 1e-300)
@@ -152,6 +153,10 @@ public final class EventSolver {
     }
 
     public func run(source g0: [Double], inflow b0: [Double], sink: EventSink?, resume: ResumeState? = nil) throws -> SolveSummary {
+        try system.withBLASThreadsForCollisions { try solve(source: g0, inflow: b0, sink: sink, resume: resume) }
+    }
+
+    private func solve(source g0: [Double], inflow b0: [Double], sink: EventSink?, resume: ResumeState?) throws -> SolveSummary {
         let t = system
         let w = options.damping
         var g = g0.map { w * $0 }, b = b0.map { w * $0 }
@@ -251,9 +256,13 @@ public final class EventSolver {
             let (gx, bx) = unpack(x)
             let s = step(gx, bx)
             sweeps += 1
-            let kx = pack(s.nextG, s.nextInflow)
+            var out = pack(s.nextG, s.nextInflow)
             if let p = progress, sweeps % 10 == 0 { p("krylov sweep \(sweeps)") }
-            return (0..<x.count).map { x[$0] - kx[$0] }
+            // (I − K)x in the packed vector itself: one whole-vector allocation less per sweep.
+            x.withUnsafeBufferPointer { xp in out.withUnsafeMutableBufferPointer { op in
+                for i in 0..<op.count { op[i] = xp[i] - op[i] }
+            } }
+            return out
         }
         let y = preconditioned(z)
         options.counting = savedCounting

@@ -48,7 +48,7 @@ public func gmres(rhs b: [Double], restart: Int = 30, tolerance: Double, maxIter
             iterations += 1
             history.append(abs(g[k + 1]) / bnorm)
             let converged = abs(g[k + 1]) / bnorm <= tolerance
-            if hk1 != 0 && !converged { v.append(w.map { $0 / hk1 }) }
+            if hk1 != 0 && !converged { divide(&w, by: hk1); v.append(w) }
             k += 1
             if converged || hk1 == 0 { break }
         }
@@ -75,12 +75,33 @@ public func gmres(rhs b: [Double], restart: Int = 30, tolerance: Double, maxIter
     } }
 }
 
-/// y += a·x
+/// y += a·x, in blocks on all cores (each entry on its own, so the result does not depend on the threads).
 @inline(__always) func axpy(_ a: Double, _ x: [Double], _ y: inout [Double]) {
     precondition(x.count == y.count)
+    let n = x.count, block = 1 << 16
+    if n < 4 * block {
+        x.withUnsafeBufferPointer { p in y.withUnsafeMutableBufferPointer { q in
+            for i in 0..<n { q[i] += a * p[i] }
+        } }
+        return
+    }
     x.withUnsafeBufferPointer { p in y.withUnsafeMutableBufferPointer { q in
-        cblas_daxpy(Int32(x.count), a, p.baseAddress, 1, q.baseAddress, 1)
+        let src = SharedPointer(base: UnsafeMutablePointer(mutating: p.baseAddress!)), dst = SharedPointer(base: q.baseAddress!)
+        DispatchQueue.concurrentPerform(iterations: (n + block - 1) / block) { b in
+            for i in (b * block)..<min(n, (b + 1) * block) { dst.base[i] += a * src.base[i] }
+        }
     } }
+}
+
+/// x /= a in place, in blocks on all cores.
+@inline(__always) func divide(_ x: inout [Double], by a: Double) {
+    let n = x.count, block = 1 << 16
+    x.withUnsafeMutableBufferPointer { q in
+        let dst = SharedPointer(base: q.baseAddress!)
+        DispatchQueue.concurrentPerform(iterations: (n + block - 1) / block) { b in
+            for i in (b * block)..<min(n, (b + 1) * block) { dst.base[i] /= a }
+        }
+    }
 }
 
 @inline(__always) func norm2(_ a: [Double]) -> Double { dot(a, a).squareRoot() }

@@ -98,33 +98,61 @@ extension TransportSystem {
     /// vectors), summed chunk by chunk in a fixed order.
     public func dot(_ a: [Double], _ b: [Double]) -> Double {
         precondition(a.count == b.count)
-        var parts = [[Double]](), counts = [[Int]]()
-        var o = 0
+        // Every owned chunk of every region and part (volume, boundary) is one task; the tasks run on all cores and
+        // each writes its own slot, so the partials, and their sum in chunk order, do not depend on the threads.
+        struct Task { var from: Int; var count: Int; var slot: Int }
+        var tasks: [Task] = [], counts = [[Int]](), segmentStart = [Int]()
+        var o = 0, slots = 0
         let withVolume = a.count == volumeSize || a.count == volumeSize + boundarySize
         let withBoundary = a.count != volumeSize
         for (volume, on) in [(true, withVolume), (false, withBoundary)] where on {
             for t in regions {
                 let width = volume ? t.nodeCount : 3 * t.boundaryFaceCount
-                let base = o
-                parts.append(t.partials(width: 1) { modes, p in
-                    let from = base + (modes.lowerBound - t.owned.lowerBound) * width
-                    // Unchecked pointers: these are the Krylov solver's inner products over millions of entries.
-                    a.withUnsafeBufferPointer { pa in b.withUnsafeBufferPointer { pb in
-                        var acc = 0.0
-                        for i in from..<(from + modes.count * width) { acc += pa[i] * pb[i] }
-                        p[0] += acc
-                    } }
-                })
+                segmentStart.append(slots)
+                for c in t.ownedChunks {
+                    tasks.append(Task(from: o + (c.lowerBound - t.owned.lowerBound) * width, count: c.count * width, slot: slots))
+                    slots += 1
+                }
                 counts.append(t.chunkCounts(width: 1))
                 o += t.owned.count * width
             }
         }
         precondition(o == a.count, "not a system vector")
-        var s = 0.0
-        for seg in comm.gatherSegments(parts, counts: counts) { for x in seg { s += x } }
-        return s
+        var partial = [Double](repeating: 0, count: slots)
+        a.withUnsafeBufferPointer { pa in b.withUnsafeBufferPointer { pb in partial.withUnsafeMutableBufferPointer { pp in
+            let out = SharedPointer(base: pp.baseAddress!)
+            let x = SharedPointer(base: UnsafeMutablePointer(mutating: pa.baseAddress!))
+            let y = SharedPointer(base: UnsafeMutablePointer(mutating: pb.baseAddress!))
+            let list = tasks
+            DispatchQueue.concurrentPerform(iterations: list.count) { k in
+                let task = list[k]
+                out.base[task.slot] = orderedDot(x.base + task.from, y.base + task.from, task.count)
+            }
+        } } }
+        let parts = segmentStart.indices.map { s in
+            Array(partial[segmentStart[s]..<(s + 1 < segmentStart.count ? segmentStart[s + 1] : slots)])
+        }
+        var sum = 0.0
+        for seg in comm.gatherSegments(parts, counts: counts) { for x in seg { sum += x } }
+        return sum
     }
 
     /// ‖x‖₂ of a system vector.
     public func norm2(_ x: [Double]) -> Double { dot(x, x).squareRoot() }
+}
+
+/// Σ a_i b_i over n entries in a fixed order that does not depend on where the entries start: four independent
+/// running sums (lane k takes i ≡ k mod 4), added pairwise at the end, then the tail. One running sum is one
+/// dependent add per entry; these are the Krylov solver's inner products over millions of entries, and the fixed
+/// order keeps a chunk's partial the same for any process count.
+@inline(__always) func orderedDot(_ a: UnsafePointer<Double>, _ b: UnsafePointer<Double>, _ n: Int) -> Double {
+    var s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0
+    var i = 0
+    while i + 4 <= n {
+        s0 += a[i] * b[i]; s1 += a[i + 1] * b[i + 1]; s2 += a[i + 2] * b[i + 2]; s3 += a[i + 3] * b[i + 3]
+        i += 4
+    }
+    var s = (s0 + s1) + (s2 + s3)
+    while i < n { s += a[i] * b[i]; i += 1 }
+    return s
 }

@@ -169,6 +169,11 @@ public final class TransientSolver {
     /// `resume`. The state is carried as DG corner values; the sink and the summary see their nodal averages.
     public func run(initial: [[Double]], source: ((Double) -> [Double]?)? = nil, sink: TransientSink?,
                     resume: TransientState? = nil) throws -> TransientSummary {
+        try system.withBLASThreadsForCollisions { try integrate(initial: initial, source: source, sink: sink, resume: resume) }
+    }
+
+    private func integrate(initial: [[Double]], source: ((Double) -> [Double]?)?, sink: TransientSink?,
+                           resume: TransientState?) throws -> TransientSummary {
         let k = options.events, dt = options.timeStep
         let t0 = system
         let nv = t0.volumeSize, nc = t0.cornerSize

@@ -74,9 +74,9 @@ func markdown(head: [String], rows: [[String]]) -> String {
         + rows.map(line).joined()
 }
 
-/// `--compare FILE`: each figure against the same figure of a stored report. A figure has regressed when its
-/// normalised value moved the wrong way by more than the noise: 3× the larger spread of the two runs' repeats,
-/// and at least 5% (10% for figures measured once). Raw changes are shown too; where only they move, the machine or its load changed.
+/// `--compare FILE`: each figure against the same figure of a stored report. A figure has regressed when both its
+/// raw and its normalised value moved the wrong way by more than the noise: 3× the larger spread of the two runs'
+/// repeats, and at least 5% (10% for figures measured once). Raw changes are shown too; where only they move, the machine or its load changed.
 enum Comparison {
     struct Line { var key: String; var verdict: String; var row: [String] }
 
@@ -92,13 +92,16 @@ enum Comparison {
             // A figure measured once has no spread of its own; it gets a wider floor than repeated ones.
             let floor = f.spread == nil || p.spread == nil ? 10.0 : 5.0
             let noise = max(floor, 300 * max(f.spread ?? 0, p.spread ?? 0))
-            let change = normChange ?? raw
             var verdict = "—"
             if f.better != .neither {
-                let worse = f.better == .lower ? change > noise : change < -noise
-                let better = f.better == .lower ? change < -noise : change > noise
-                verdict = worse ? "REGRESSION" : better ? "improved" : "within noise"
-                if worse { regressions += 1 }
+                // A change counts only when the raw figure and the figure over the reference both moved beyond
+                // the noise the same way: a slower machine moves the raw figure alone, a reference that itself
+                // jumped (a VM's memory bandwidth varies by 20% from run to run here) moves the ratio alone.
+                func worse(_ c: Double) -> Bool { f.better == .lower ? c > noise : c < -noise }
+                func better(_ c: Double) -> Bool { f.better == .lower ? c < -noise : c > noise }
+                let w = worse(raw) && (normChange.map(worse) ?? true), b = better(raw) && (normChange.map(better) ?? true)
+                verdict = w ? "REGRESSION" : b ? "improved" : "within noise"
+                if w { regressions += 1 }
             }
             rows.append([f.key, p.display, f.display, String(format: "%+.1f%%", raw),
                          normChange.map { String(format: "%+.1f%%", $0) } ?? "", String(format: "±%.0f%%", noise), verdict])

@@ -130,7 +130,7 @@ extension BenchRun {
             let g0 = source(t)
             let inflow = [Double](repeating: 0, count: t.boundarySize)
             var psi = [Double](), trace = [Double](), g = [Double]()
-            return Clock.time(repeats: 1) {
+            return Clock.time(repeats: 3) {
                 t.drift(source: g0, inflow: inflow, psi: &psi, trace: &trace)
                 t.scatter(psi: psi, into: &g)
             }.best

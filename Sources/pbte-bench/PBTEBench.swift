@@ -25,7 +25,7 @@ struct PBTEBench: ParsableCommand {
     @Option(help: "Scratch directory for meshes, materials and run files (default: a fresh temporary directory).")
     var workdir: String?
 
-    @Option(parsing: .upToNextOption, help: "Sections to run: drift collisions storage e2e scaling (default: all).")
+    @Option(parsing: .upToNextOption, help: "Sections to run: drift krylov collisions storage e2e scaling (default: all).")
     var only: [String] = []
 
     @Option(help: "Write the report (figures, reference, machine, load) as JSON to this file.")
@@ -40,7 +40,7 @@ struct PBTEBench: ParsableCommand {
     @Option(help: .hidden) var solveChild: String?
     @Option(help: .hidden) var childOutput: String?
 
-    static let sections = ["drift", "collisions", "storage", "e2e", "scaling"]
+    static let sections = ["drift", "krylov", "collisions", "storage", "e2e", "scaling"]
 
     func run() throws {
         if let toml = solveChild {
@@ -94,6 +94,7 @@ struct PBTEBench: ParsableCommand {
         // Everything below runs OpenBLAS one thread at a time unless a figure says otherwise; the solver's own
         // choice is what the end-to-end row measures.
         if sections.contains("drift") { try run.drift() }
+        if sections.contains("krylov") { try run.krylov() }
         if sections.contains("collisions") { try run.collisions() }
         if sections.contains("storage") { try run.storage() }
         if sections.contains("e2e") { try run.endToEnd() }
