@@ -291,3 +291,32 @@ final class HelpSampleTests: XCTestCase {
         }
     }
 }
+
+/// The README's sample runs, executed verbatim in a fresh folder, with `B` the built executable and slab.toml the
+/// "Example: gray slab" of data-schema/run-config.md as the README points to; every line must succeed.
+final class ReadmeSampleTests: XCTestCase {
+    static func block(after heading: String, fence: String, in text: String) -> [String]? {
+        guard let h = text.range(of: heading), let open = text.range(of: fence, range: h.upperBound..<text.endIndex) else { return nil }
+        let body = text[open.upperBound...]
+        guard let close = body.range(of: "\n```") else { return nil }
+        return body[..<close.lowerBound].components(separatedBy: "\n").filter { !$0.isEmpty }
+    }
+
+    func testReadmeSampleRunsWorkVerbatim() throws {
+        let dir = try CLI.temporaryDirectory("readme")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let root = CLI.repositoryRoot
+        let readme = try String(contentsOfFile: root + "/README.md", encoding: .utf8)
+        let config = try String(contentsOfFile: root + "/data-schema/run-config.md", encoding: .utf8)
+        let lines = try XCTUnwrap(Self.block(after: "## Sample runs", fence: "```\n", in: readme), "README has a Sample runs block")
+        let toml = try XCTUnwrap(Self.block(after: "## Example: gray slab", fence: "```toml\n", in: config), "run-config.md has the slab example")
+        try (toml.joined(separator: "\n") + "\n").write(toFile: dir + "/slab.toml", atomically: true, encoding: .utf8)
+        XCTAssertTrue(lines.first?.hasPrefix("B=") ?? false, "the block starts by naming the executable: \(lines)")
+        for line in lines.dropFirst() {
+            // `set -e -o pipefail` with stderr kept: a line that hides a failure behind 2>/dev/null still fails.
+            let script = "set -e -o pipefail; B=\"\(CLI.executable)\"; " + line
+            let r = try CLI.spawn("/bin/bash", ["-c", script], in: dir, limit: 600)
+            XCTAssertEqual(r.status, 0, "README line failed: \(line)\n\(r.stdout)\n\(r.stderr)")
+        }
+    }
+}
