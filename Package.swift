@@ -59,7 +59,7 @@ let mpiTargets: [Target] = [
     .systemLibrary(name: "COpenBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
     .target(name: "Model"),
     .target(name: "Store", dependencies: ["CHDF5", "Model"],
-            exclude: ["NetCDFAttribute.swift", "NetCDFError.swift", "NetCDFFile.swift", "NetCDFVariable.swift"],
+            exclude: ["NetCDFAttribute.swift", "NetCDFError.swift", "NetCDFFile.swift", "NetCDFVariable.swift", "ProductsValidator.swift"],
             swiftSettings: [.define("PBTE_MPI")]),
     .target(name: "Solve", dependencies: ["Model", "Store", "COpenBLAS"]),
     .executableTarget(name: "pbte-solve-mpi", dependencies: ["CMPI", "Solve", "Store", "Model"],

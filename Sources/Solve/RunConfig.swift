@@ -130,13 +130,15 @@ public struct RunConfig: Sendable {
             }
             e.preconditioner = pc
             try r.rejectUnknownKeys()
-            guard e.maxEvents >= 1, e.tolerance > 0, e.krylovTolerance > 0, e.krylovRestart >= 1, e.maxSweeps >= 1,
-                  e.damping > 0, e.damping < 2 else {
-                throw ConfigError(file: file, line: t.line, "[events]: max_events ≥ 1, tolerances > 0, krylov_restart ≥ 1, 0 < damping < 2 are required")
-            }
-            // GMRES allocates (restart + 1)·restart numbers up front: a typo such as 1e6 must not reach it.
-            guard e.krylovRestart <= 1000 else {
-                throw ConfigError(file: file, line: t.lines["krylov_restart"], "[events] krylov_restart: at most 1000, found \(e.krylovRestart)")
+            // Each bound names its own key and line, with what was found. GMRES allocates (restart + 1)·restart
+            // numbers up front: a typo such as 1e6 must not reach it.
+            for (key, ok, expected, found) in [
+                ("max_events", e.maxEvents >= 1, "≥ 1", "\(e.maxEvents)"), ("tolerance", e.tolerance > 0, "> 0", "\(e.tolerance)"),
+                ("krylov_tolerance", e.krylovTolerance > 0, "> 0", "\(e.krylovTolerance)"),
+                ("krylov_restart", (1...1000).contains(e.krylovRestart), "1 … 1000", "\(e.krylovRestart)"),
+                ("max_sweeps", e.maxSweeps >= 1, "≥ 1", "\(e.maxSweeps)"),
+                ("damping", e.damping > 0 && e.damping < 2, "0 < damping < 2", "\(e.damping)")] where !ok {
+                throw ConfigError(file: file, line: t.lines[key] ?? t.line, "[events] \(key): expected \(expected), found \(found)")
             }
             cfg.events = e
         }
