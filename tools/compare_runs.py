@@ -33,11 +33,16 @@ def main():
     problems, worst = [], {}
     with h5py.File(ref_path, "r") as a, h5py.File(other_path, "r") as b:
         oa, ob = walk(a), walk(b)
+        # Integrity digests need a whole row in one process, so the MPI writer stores none (docs/reliability.md):
+        # their absence from the other file is expected, not a difference of results.
         for name in sorted(set(oa) ^ set(ob)):
+            if name.endswith("_digest") and name in oa:
+                print(f"  {name}: only in reference (digests are written by the serial solve only)")
+                continue
             problems.append(f"{name}: only in {'reference' if name in oa else 'other'}")
         for name in sorted(set(oa) & set(ob)):
             x, y = oa[name], ob[name]
-            if set(x.attrs) != set(y.attrs):
+            if set(x.attrs) - {"digest"} != set(y.attrs) - {"digest"}:
                 problems.append(f"{name}: attributes {sorted(x.attrs)} vs {sorted(y.attrs)}")
             for k in set(x.attrs) & set(y.attrs):
                 if k in SKIP_ATTRS:

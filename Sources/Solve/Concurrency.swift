@@ -15,13 +15,11 @@ func parallelChunks(_ count: Int, chunk: Int = 8, _ body: @Sendable (Range<Int>)
 }
 
 extension TransportSystem {
-    /// Runs `body` with OpenBLAS on one thread unless a region's collisions are a dense matrix (whose product is
-    /// compute-bound and wants every core). Everything else OpenBLAS does in a solve (level-1 and small level-2
-    /// products) is memory-bound, and after every threaded call OpenBLAS's idle workers spin on sched_yield for a
-    /// while, taking the cores from the sweep threads: 15–20% of a GMRES sweep on 2 cores (perf, 2026-12-04).
+    /// Runs `body` with OpenBLAS on one thread. What OpenBLAS does in a solve is either memory-bound (level-1 and
+    /// small level-2 products), where after every threaded call its idle workers spin on sched_yield for a while and
+    /// take the cores from the sweep threads (15–20% of a GMRES sweep on 2 cores, perf, 2026-12-04), or the dense
+    /// collision product, which runs its fixed tiles on all cores itself (`Transport.scatter`).
     func withBLASThreadsForCollisions<T>(_ body: () throws -> T) rethrows -> T {
-        let dense = regions.contains { if case .dense = $0.material.collision { return true } else { return false } }
-        if dense { return try body() }
         let saved = Int(openblas_get_num_threads())
         openblas_set_num_threads(1)
         defer { openblas_set_num_threads(Int32(saved)) }

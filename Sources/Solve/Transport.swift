@@ -113,6 +113,9 @@ public final class Transport: @unchecked Sendable {
 
     // MARK: - Collisions
 
+    /// Nodes per tile of the dense collision product.
+    static let nodeTile = 256
+
     /// G = M ψ over all nodes at once (this process's rows of G).
     public func scatter(psi: [Double], into g: inout [Double]) {
         let nm = modeCount, nn = nodeCount, nl = owned.count
@@ -126,12 +129,31 @@ public final class Transport: @unchecked Sendable {
                 for n in 0..<nn { g[l * nn + n] = a * t[n] }
             }
         case .dense(let m):
-            // Own rows of M times every mode's ψ, one block of nodes at a time (see `gatherModes`).
+            // Own rows of M times every mode's ψ, one block of nodes at a time (see `gatherModes`), in tiles of
+            // `Self.nodeTile` nodes at absolute offsets, each a one-thread dgemm, the tiles on all cores. OpenBLAS's
+            // bits for an entry depend on the columns of the call and on its own threads (AMD VM, 2026-12-04: 3e-10
+            // between 1 and 2 threads), not on the rows: fixed column tiles give the same bits for any number of
+            // processes or cores (make test-mpi, dense case, 0.000e+00).
+            let chunks = [owned]
+            let threads = openblas_get_num_threads()
+            openblas_set_num_threads(1)
+            defer { openblas_set_num_threads(threads) }
             forEachNodeBlock(psi) { nodes, column in
+                let width = nodes.count
+                let firstTile = nodes.lowerBound / Self.nodeTile
+                let tiles = (firstTile..<((nodes.upperBound + Self.nodeTile - 1) / Self.nodeTile)).map {
+                    max($0 * Self.nodeTile, nodes.lowerBound)..<min(($0 + 1) * Self.nodeTile, nodes.upperBound)
+                }
+                let lo = owned.lowerBound
                 column.withUnsafeBufferPointer { ps in m.values.withUnsafeBufferPointer { mm in g.withUnsafeMutableBufferPointer { gg in
-                    cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(nl), Int32(nodes.count), Int32(nm), 1,
-                                mm.baseAddress, Int32(nm), ps.baseAddress, Int32(nodes.count), 0,
-                                gg.baseAddress! + nodes.lowerBound, Int32(nn))
+                    let a = SharedPointer(base: UnsafeMutablePointer(mutating: mm.baseAddress!))
+                    let b = SharedPointer(base: UnsafeMutablePointer(mutating: ps.baseAddress!)), c = SharedPointer(base: gg.baseAddress!)
+                    DispatchQueue.concurrentPerform(iterations: chunks.count * tiles.count) { k in
+                        let rows = chunks[k / tiles.count], cols = tiles[k % tiles.count]
+                        cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(rows.count), Int32(cols.count), Int32(nm), 1,
+                                    a.base + (rows.lowerBound - lo) * nm, Int32(nm), b.base + (cols.lowerBound - nodes.lowerBound), Int32(width), 0,
+                                    c.base + (rows.lowerBound - lo) * nn + cols.lowerBound, Int32(nn))
+                    }
                 } } }
             }
         case .sparse(let m):
@@ -162,8 +184,11 @@ public final class Transport: @unchecked Sendable {
         let nn = nodeCount
         if comm.size == 1 { body(0..<nn, psi); return }
         let counts = (0..<comm.size).map { ownedModes(rank: $0).count }
+        // Blocks of whole node tiles, so that the dense product's tiles are the same for any number of processes.
+        let tileCount = (nn + Self.nodeTile - 1) / Self.nodeTile
         for b in 0..<comm.size {
-            let nodes = comm.block(of: nn, rank: b)
+            let tiles = comm.block(of: tileCount, rank: b)
+            let nodes = min(tiles.lowerBound * Self.nodeTile, nn)..<min(tiles.upperBound * Self.nodeTile, nn)
             var mine = [Double](repeating: 0, count: owned.count * nodes.count)
             for l in 0..<owned.count {
                 for (j, n) in nodes.enumerated() { mine[l * nodes.count + j] = psi[l * nn + n] }
