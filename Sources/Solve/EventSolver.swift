@@ -95,10 +95,7 @@ public final class EventSolver {
     /// traces of this event (with bulk-only counting, wall passes are folded in until they die out).
     func step(_ g: [Double], _ inflow: [Double]) -> (psi: [Double], trace: [Double], nextG: [Double], nextInflow: [Double], sweeps: Int) {
         let t = system
-        // Buffers handed back by `recycle`: drift and scatter overwrite every entry, so a reused buffer is as
-        // good as a fresh one and saves the page faults of a new whole vector.
         var psi = [Double](), trace = [Double]()
-        swap(&psi, &spare.psi); swap(&trace, &spare.trace)
         t.drift(source: g, inflow: inflow, psi: &psi, trace: &trace)
         var sweeps = 1
         var next = [Double](repeating: 0, count: t.boundarySize)
@@ -119,16 +116,8 @@ public final class EventSolver {
             for i in 0..<next.count { next[i] = 0 }
         }
         var g2 = [Double]()
-        swap(&g2, &spare.g)
         t.scatter(psi: psi, into: &g2)
         return (psi, trace, g2, next, sweeps)
-    }
-
-    private var spare = (psi: [Double](), trace: [Double](), g: [Double]())
-
-    /// Takes back the buffers of a step whose results are no longer needed (the GMRES operator's, once packed).
-    private func recycle(psi: inout [Double], trace: inout [Double], g: inout [Double]) {
-        swap(&psi, &spare.psi); swap(&trace, &spare.trace); swap(&g, &spare.g)
     }
 
     private func reemit(_ trace: [Double], _ into: inout [Double]) {
@@ -265,10 +254,9 @@ public final class EventSolver {
                              maxIterations: options.maxSweeps, dot: t.dot) { z in
             let x = preconditioned(z)
             let (gx, bx) = unpack(x)
-            var s = step(gx, bx)
+            let s = step(gx, bx)
             sweeps += 1
             var out = pack(s.nextG, s.nextInflow)
-            recycle(psi: &s.psi, trace: &s.trace, g: &s.nextG)
             if let p = progress, sweeps % 10 == 0 { p("krylov sweep \(sweeps)") }
             // (I − K)x in the packed vector itself: one whole-vector allocation less per sweep.
             x.withUnsafeBufferPointer { xp in out.withUnsafeMutableBufferPointer { op in
