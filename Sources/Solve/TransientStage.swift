@@ -67,37 +67,43 @@ public enum TransientStage {
             timeStep: tc.timeStep, steps: tc.steps, parts: tc.events + 1, meanEvents: tc.meanEvents,
             levels: tc.scheme == .bdf2 ? 2 : 1, initialEnergy: initialEnergy)
         let writer = try TransientRunWriter(outputPath: output, header: header, resume: resume)
-        var state: TransientState? = nil
-        if writer.checkpointStep > 0 {
-            state = try resumeState(writer.readCheckpoint(), system: system, step: writer.checkpointStep, carried: carried,
-                                    levels: header.levels, energy: [initialEnergy.prefix(tc.events + 1).reduce(0, +)]
-                                        + writer.readEnergyHistory().map { $0.prefix(tc.events + 1).reduce(0, +) })
-            progress?("resuming after step \(writer.checkpointStep)")
-        }
-        let sink = TransientWriterSink(writer: writer, system: system, config: tc)
-        let source: ((Double) -> [Double]?)? = tc.drive == .impulse ? nil : { t in
-            let f = tc.sourceFactor(at: t)
-            return g0.map { $0 * f }
-        }
-        let summary: TransientSummary
+        // After a failed write HDF5 cannot promise which of its buffers reached the file: it goes, and with it the
+        // output's lock. Any other failure keeps the file for a resume and frees the output.
         do {
-            summary = try solver.run(initial: initial, source: source, sink: sink, resume: state)
+            var state: TransientState? = nil
+            if writer.checkpointStep > 0 {
+                state = try resumeState(writer.readCheckpoint(), system: system, step: writer.checkpointStep, carried: carried,
+                                        levels: header.levels, energy: [initialEnergy.prefix(tc.events + 1).reduce(0, +)]
+                                            + writer.readEnergyHistory().map { $0.prefix(tc.events + 1).reduce(0, +) })
+                progress?("resuming after step \(writer.checkpointStep)")
+            }
+            let sink = TransientWriterSink(writer: writer, system: system, config: tc)
+            let source: ((Double) -> [Double]?)? = tc.drive == .impulse ? nil : { t in
+                let f = tc.sourceFactor(at: t)
+                return g0.map { $0 * f }
+            }
+            let summary = try solver.run(initial: initial, source: source, sink: sink, resume: state)
+            let e0 = summary.energy.first ?? 0, e1 = summary.energy.last ?? 0
+            // A fraction of the initial energy means nothing when the initial population has no net energy (a grating's
+            // cos profile, or no initial population at all): it is left out rather than printed as a huge number.
+            let scale = initial.isEmpty ? 0 : system.volumePower(initial[0].map(abs))
+            let fraction: Double? = abs(e0) > 1e-9 * scale && e0 != 0 ? e1 / e0 : nil
+            var stored = ["sweeps": Double(summary.sweeps), "steps": Double(summary.steps)]
+            if let fraction { stored["energy_left"] = fraction }
+            try writer.finish(summary: stored)
+            return Report(steps: summary.steps, stored: tc.storedCount, sweeps: summary.sweeps,
+                          seconds: Date().timeIntervalSince(start), resumedFrom: state?.step ?? 0, energyLeft: fraction)
         } catch let e as StoreError {
             writer.discard()
             var e = e
-            e.message += " — the unfinished run file was removed"
+            let full = e.code == ENOSPC || e.message.contains("No space left")
+            e.message += full ? " — the disk is full; the unfinished run file was removed (free space and run solve again)"
+                              : " — the unfinished run file was removed"
             throw e
+        } catch {
+            writer.abandon()
+            throw error
         }
-        let e0 = summary.energy.first ?? 0, e1 = summary.energy.last ?? 0
-        // A fraction of the initial energy means nothing when the initial population has no net energy (a grating's
-        // cos profile, or no initial population at all): it is left out rather than printed as a huge number.
-        let scale = initial.isEmpty ? 0 : system.volumePower(initial[0].map(abs))
-        let fraction: Double? = abs(e0) > 1e-9 * scale && e0 != 0 ? e1 / e0 : nil
-        var stored = ["sweeps": Double(summary.sweeps), "steps": Double(summary.steps)]
-        if let fraction { stored["energy_left"] = fraction }
-        try writer.finish(summary: stored)
-        return Report(steps: summary.steps, stored: tc.storedCount, sweeps: summary.sweeps,
-                      seconds: Date().timeIntervalSince(start), resumedFrom: state?.step ?? 0, energyLeft: fraction)
     }
 
     /// The solver's state from the stored per-region layout (levels × carried × modes × corners).

@@ -61,17 +61,24 @@ public final class TransientRunWriter {
             // Everything after the resume state is redone: history rows and stored steps beyond it go.
             checkpointStep = Int(k)
             stepsCompleted = checkpointStep
-            let times = try f.readDataset("/transient/step", as: Int32.self)
-            storedRows = times.prefix { Int($0) <= checkpointStep }.count
-            for p in Self.historyPaths { try Self.shrink(f, "/transient/history/\(p)", to: stepsCompleted) }
-            for p in ["/transient/time", "/transient/step"] { try Self.shrink(f, p, to: storedRows) }
-            for r in header.regions {
-                for p in ["psi", "psi_digest"] + (header.meanEvents ? ["mean_events_psi", "mean_events_psi_digest"] : []) {
-                    try Self.shrink(f, "/regions/\(r.name)/transient/\(p)", to: storedRows)
+            // A resume that cannot trim the file frees the output again (the file stays for a later try).
+            do {
+                let times = try f.readDataset("/transient/step", as: Int32.self)
+                storedRows = times.prefix { Int($0) <= checkpointStep }.count
+                for p in Self.historyPaths { try Self.shrink(f, "/transient/history/\(p)", to: stepsCompleted) }
+                for p in ["/transient/time", "/transient/step"] { try Self.shrink(f, p, to: storedRows) }
+                for r in header.regions {
+                    for p in ["psi", "psi_digest"] + (header.meanEvents ? ["mean_events_psi", "mean_events_psi_digest"] : []) {
+                        try Self.shrink(f, "/regions/\(r.name)/transient/\(p)", to: storedRows)
+                    }
                 }
+                try f.setAttribute("steps_completed", Int64(stepsCompleted))
+                try f.flush()
+            } catch {
+                try? f.close()
+                lock.release()
+                throw error
             }
-            try f.setAttribute("steps_completed", Int64(stepsCompleted))
-            try f.flush()
             return
         }
         try? FileManager.default.removeItem(atPath: partial)
@@ -88,6 +95,13 @@ public final class TransientRunWriter {
     public func discard() {
         try? file.close()
         unlink(partialPath)
+        lock.release()
+    }
+
+    /// Closes the unfinished file, keeping it for a resume, and frees the output: what a failure that is not the
+    /// file's own (the solver stopped) leaves.
+    public func abandon() {
+        try? file.close()
         lock.release()
     }
 

@@ -157,6 +157,45 @@ final class TransientCommandTests: XCTestCase {
         XCTAssertEqual(expected, power * 80e-12 * (2 * Double.pi).squareRoot(), accuracy: 0.01 * expected, "the whole pulse is deposited")
     }
 
+    /// A transient solve and its analysis into a full disk: exit 1 naming the cause, nothing left behind, and the
+    /// same command succeeds once there is room (tmpfs mounts need root; skipped otherwise).
+    func testFullDiskIsAnErrorAndLeavesNothing() throws {
+        let dir = try prepare("transient-full", cells: 20)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try config(steps: 12, storeEvery: 2, checkpointEvery: 4).write(toFile: dir + "/t.toml", atomically: true, encoding: .utf8)
+        XCTAssertEqual(try CLI.run(["solve", "t.toml", "-o", "reference.h5", "--quiet"], in: dir).status, 0)
+        let size = (try FileManager.default.attributesOfItem(atPath: dir + "/reference.h5")[.size] as? Int) ?? 0
+        let mnt = dir + "/full"
+        try FileManager.default.createDirectory(atPath: mnt, withIntermediateDirectories: true)
+        func tool(_ path: String, _ args: [String]) throws -> Int32 {
+            let p = Process()
+            p.executableURL = URL(fileURLWithPath: path)
+            p.arguments = args
+            p.standardError = FileHandle.nullDevice
+            try p.run(); p.waitUntilExit()
+            return p.terminationStatus
+        }
+        guard try tool("/bin/mount", ["-t", "tmpfs", "-o", "size=64k", "tmpfs", mnt]) == 0 else {
+            throw XCTSkip("cannot mount a tmpfs here (needs root): full-disk test skipped")
+        }
+        _ = try tool("/bin/umount", [mnt])
+        for fraction in [0.1, 0.5, 0.9] {
+            XCTAssertEqual(try tool("/bin/mount", ["-t", "tmpfs", "-o", "size=\(max(8, Int(Double(size) * fraction) / 1024))k", "tmpfs", mnt]), 0)
+            defer { _ = try? tool("/bin/umount", [mnt]) }
+            let r = try CLI.run(["solve", "t.toml", "-o", "full/run.h5", "--quiet"], in: dir)
+            XCTAssertEqual(r.status, 1, "fraction \(fraction): \(r.stderr)")
+            XCTAssertTrue(r.stderr.lowercased().contains("no space left"), r.stderr)
+            XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: mnt), [], "fraction \(fraction): files left")
+            let a = try CLI.run(["analyze", "reference.h5", "-o", "full/t.nc", "--quiet"], in: dir)
+            if a.status != 0 {
+                XCTAssertEqual(a.status, 1, a.stderr)
+                XCTAssertTrue(a.stderr.lowercased().contains("no space left"), a.stderr)
+                XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: mnt), [], "analyze left files")
+            }
+        }
+        XCTAssertEqual(try CLI.run(["solve", "t.toml", "-o", "again.h5", "--quiet"], in: dir).status, 0)
+    }
+
     func testKilledTransientResumesBitForBit() throws {
         let dir = try prepare("transient-kill", cells: 60)
         defer { try? FileManager.default.removeItem(atPath: dir) }
