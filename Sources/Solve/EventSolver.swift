@@ -145,7 +145,7 @@ public final class EventSolver {
         for e in events { for i in 0..<acc.count { acc[i] += e[i] } }
         var g = [Double]()
         // With the BLAS threads of `run`: the rebuilt source must be the uninterrupted run's to the bit.
-        t.withBLASThreadsForCollisions { t.scatter(psi: last, into: &g) }
+        withSingleThreadedBLAS { t.scatter(psi: last, into: &g) }
         var b = [Double](repeating: 0, count: t.boundarySize)
         if options.counting == .bulkAndBoundary { reemit(lastTrace, &b) }
         let change = t.norm2(last) / max(t.norm2(acc), 1e-300)
@@ -153,7 +153,7 @@ public final class EventSolver {
     }
 
     public func run(source g0: [Double], inflow b0: [Double], sink: EventSink?, resume: ResumeState? = nil) throws -> SolveSummary {
-        try system.withBLASThreadsForCollisions { try solve(source: g0, inflow: b0, sink: sink, resume: resume) }
+        try withSingleThreadedBLAS { try solve(source: g0, inflow: b0, sink: sink, resume: resume) }
     }
 
     private func solve(source g0: [Double], inflow b0: [Double], sink: EventSink?, resume: ResumeState?) throws -> SolveSummary {

@@ -76,31 +76,19 @@ public func gmres(rhs b: [Double], restart: Int = 30, tolerance: Double, maxIter
 }
 
 /// y += a·x, in blocks on all cores (each entry on its own, so the result does not depend on the threads).
-@inline(__always) func axpy(_ a: Double, _ x: [Double], _ y: inout [Double]) {
+func axpy(_ a: Double, _ x: [Double], _ y: inout [Double]) {
     precondition(x.count == y.count)
-    let n = x.count, block = 1 << 16
-    if n < 4 * block {
-        x.withUnsafeBufferPointer { p in y.withUnsafeMutableBufferPointer { q in
-            for i in 0..<n { q[i] += a * p[i] }
-        } }
-        return
-    }
     x.withUnsafeBufferPointer { p in y.withUnsafeMutableBufferPointer { q in
         let src = SharedPointer(base: UnsafeMutablePointer(mutating: p.baseAddress!)), dst = SharedPointer(base: q.baseAddress!)
-        DispatchQueue.concurrentPerform(iterations: (n + block - 1) / block) { b in
-            for i in (b * block)..<min(n, (b + 1) * block) { dst.base[i] += a * src.base[i] }
-        }
+        parallelChunks(x.count, chunk: 1 << 16) { r in for i in r { dst.base[i] += a * src.base[i] } }
     } }
 }
 
 /// x /= a in place, in blocks on all cores.
-@inline(__always) func divide(_ x: inout [Double], by a: Double) {
-    let n = x.count, block = 1 << 16
+func divide(_ x: inout [Double], by a: Double) {
     x.withUnsafeMutableBufferPointer { q in
         let dst = SharedPointer(base: q.baseAddress!)
-        DispatchQueue.concurrentPerform(iterations: (n + block - 1) / block) { b in
-            for i in (b * block)..<min(n, (b + 1) * block) { dst.base[i] /= a }
-        }
+        parallelChunks(q.count, chunk: 1 << 16) { r in for i in r { dst.base[i] /= a } }
     }
 }
 

@@ -169,7 +169,7 @@ public final class TransientSolver {
     /// `resume`. The state is carried as DG corner values; the sink and the summary see their nodal averages.
     public func run(initial: [[Double]], source: ((Double) -> [Double]?)? = nil, sink: TransientSink?,
                     resume: TransientState? = nil) throws -> TransientSummary {
-        try system.withBLASThreadsForCollisions { try integrate(initial: initial, source: source, sink: sink, resume: resume) }
+        try withSingleThreadedBLAS { try integrate(initial: initial, source: source, sink: sink, resume: resume) }
     }
 
     private func integrate(initial: [[Double]], source: ((Double) -> [Double]?)?, sink: TransientSink?,

@@ -134,27 +134,23 @@ public final class Transport: @unchecked Sendable {
             // bits for an entry depend on the columns of the call and on its own threads (AMD VM, 2026-12-04: 3e-10
             // between 1 and 2 threads), not on the rows: fixed column tiles give the same bits for any number of
             // processes or cores (make test-mpi, dense case, 0.000e+00).
-            let chunks = [owned]
-            let threads = openblas_get_num_threads()
-            openblas_set_num_threads(1)
-            defer { openblas_set_num_threads(threads) }
-            forEachNodeBlock(psi) { nodes, column in
-                let width = nodes.count
-                let firstTile = nodes.lowerBound / Self.nodeTile
-                let tiles = (firstTile..<((nodes.upperBound + Self.nodeTile - 1) / Self.nodeTile)).map {
-                    max($0 * Self.nodeTile, nodes.lowerBound)..<min(($0 + 1) * Self.nodeTile, nodes.upperBound)
-                }
-                let lo = owned.lowerBound
-                column.withUnsafeBufferPointer { ps in m.values.withUnsafeBufferPointer { mm in g.withUnsafeMutableBufferPointer { gg in
-                    let a = SharedPointer(base: UnsafeMutablePointer(mutating: mm.baseAddress!))
-                    let b = SharedPointer(base: UnsafeMutablePointer(mutating: ps.baseAddress!)), c = SharedPointer(base: gg.baseAddress!)
-                    DispatchQueue.concurrentPerform(iterations: chunks.count * tiles.count) { k in
-                        let rows = chunks[k / tiles.count], cols = tiles[k % tiles.count]
-                        cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(rows.count), Int32(cols.count), Int32(nm), 1,
-                                    a.base + (rows.lowerBound - lo) * nm, Int32(nm), b.base + (cols.lowerBound - nodes.lowerBound), Int32(width), 0,
-                                    c.base + (rows.lowerBound - lo) * nn + cols.lowerBound, Int32(nn))
+            withSingleThreadedBLAS {
+                forEachNodeBlock(psi) { nodes, column in
+                    let width = nodes.count
+                    let tiles = ((nodes.lowerBound / Self.nodeTile)..<((nodes.upperBound + Self.nodeTile - 1) / Self.nodeTile)).map {
+                        max($0 * Self.nodeTile, nodes.lowerBound)..<min(($0 + 1) * Self.nodeTile, nodes.upperBound)
                     }
-                } } }
+                    column.withUnsafeBufferPointer { ps in m.values.withUnsafeBufferPointer { mm in g.withUnsafeMutableBufferPointer { gg in
+                        let a = SharedPointer(base: UnsafeMutablePointer(mutating: mm.baseAddress!))
+                        let b = SharedPointer(base: UnsafeMutablePointer(mutating: ps.baseAddress!)), c = SharedPointer(base: gg.baseAddress!)
+                        DispatchQueue.concurrentPerform(iterations: tiles.count) { k in
+                            let cols = tiles[k]
+                            cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(nl), Int32(cols.count), Int32(nm), 1,
+                                        a.base, Int32(nm), b.base + (cols.lowerBound - nodes.lowerBound), Int32(width), 0,
+                                        c.base + cols.lowerBound, Int32(nn))
+                        }
+                    } } }
+                }
             }
         case .sparse(let m):
             forEachNodeBlock(psi) { nodes, column in

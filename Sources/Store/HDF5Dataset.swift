@@ -153,6 +153,16 @@ public final class HDF5Dataset: HDF5Object, @unchecked Sendable {
     }
 
     /// Grows (or shrinks) a chunked dataset within its maximum extent.
+    /// Grows the first dimension to `row + 1` and writes `values` as row `row` (a time or event series).
+    public func writeRow<T: HDF5Scalar>(_ values: [T], at row: Int) throws {
+        var s = try shape()
+        s[0] = row + 1
+        try extend(to: s)
+        var offset = s.map { _ in 0 }; offset[0] = row
+        var count = s; count[0] = 1
+        try write(values, offset: offset, count: count)
+    }
+
     public func extend(to shape: [Int]) throws {
         try locked("extend dataset") { id in
             guard shape.count == (try extentLocked(id).shape.count), shape.allSatisfy({ $0 >= 0 }) else {

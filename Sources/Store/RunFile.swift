@@ -205,13 +205,7 @@ public final class RunFileWriter {
     }
 
     private func append<T: HDF5Scalar>(_ path: String, _ values: [T], at m: Int) throws {
-        let ds = try file.openDataset(path)
-        var s = try ds.shape()
-        s[0] = m + 1
-        try ds.extend(to: s)
-        var offset = s.map { _ in 0 }; offset[0] = m
-        var count = s; count[0] = 1
-        try ds.write(values, offset: offset, count: count)
+        try file.openDataset(path).writeRow(values, at: m)
     }
 
     /// The balance of each stored event, so a resumed run reports the totals of the whole run.

@@ -164,13 +164,7 @@ public final class TransientRunWriter {
     }
 
     private func append<T: HDF5Scalar>(_ path: String, _ values: [T], at row: Int) throws {
-        let ds = try file.openDataset(path)
-        var s = try ds.shape()
-        s[0] = row + 1
-        try ds.extend(to: s)
-        var offset = s.map { _ in 0 }; offset[0] = row
-        var count = s; count[0] = 1
-        try ds.write(values, offset: offset, count: count)
+        try file.openDataset(path).writeRow(values, at: row)
     }
 
     private func appendField(_ path: String, _ values: [Double], count: [Int]) throws {
