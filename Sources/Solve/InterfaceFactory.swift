@@ -5,7 +5,9 @@ import Model
 enum InterfaceFactory {
     static let kinds = ["diffuse-sheet", "dmm", "amm", "smm", "amm-dmm"]
 
-    static func builder(for spec: RunConfig.Interface, file: String) throws -> (ModeSet, ModeSet, Vector3) throws -> InterfaceKernel {
+    /// `harmonics`: the force-constant data of the materials of side A and side B (for the SMM's fc3 coupling).
+    static func builder(for spec: RunConfig.Interface, file: String,
+                        harmonics: (ModeHarmonics?, ModeHarmonics?) = (nil, nil)) throws -> (ModeSet, ModeSet, Vector3) throws -> InterfaceKernel {
         var r = ConfigReader(file: file, table: spec.table)
         _ = try r.string("boundary"); _ = try r.string("kind")
         func binWidth() throws -> Double? {
@@ -49,7 +51,28 @@ enum InterfaceFactory {
             p.gruneisenB = try r.number("gruneisen_b", default: p.gruneisenB)
             p.specular = try acoustic()
             if r.has("max_order") { p.maxOrder = try r.integer("max_order") }
-            build = { a, b, n in try InterfaceKernel.strainMismatch(modesA: a, modesB: b, normal: n, parameters: p) }
+            let coupling = try r.string("coupling", default: p.coupling.rawValue)
+            guard let c = StrainMismatchParameters.Coupling(rawValue: coupling) else {
+                throw ConfigError(file: file, line: spec.table.lines["coupling"],
+                                  "[[interface]] coupling: expected gruneisen or force-constants, found '\(coupling)'")
+            }
+            p.coupling = c
+            if c == .forceConstants {
+                guard harmonics.0?.forceConstants.fc3 != nil, harmonics.1?.forceConstants.fc3 != nil else {
+                    throw ConfigError(file: file, line: spec.table.lines["coupling"],
+                                      "[[interface]] coupling = \"force-constants\" needs both regions' material files ingested with --fc2, --fc3 and --structure (pbte-pipeline ingest phono3py --help)")
+                }
+                for key in ["gruneisen_a", "gruneisen_b"] where r.has(key) {
+                    throw ConfigError(file: file, line: spec.table.lines[key], "[[interface]] \(key) has no meaning with coupling = \"force-constants\" (γ comes from fc3)")
+                }
+            }
+            let limit = try r.string("born_limit", default: c == .forceConstants ? "exponential" : "cap")
+            guard let l = StrainMismatchParameters.BornLimit(rawValue: limit) else {
+                throw ConfigError(file: file, line: spec.table.lines["born_limit"], "[[interface]] born_limit: expected cap or exponential, found '\(limit)'")
+            }
+            p.bornLimit = l
+            let (ha, hb) = harmonics
+            build = { a, b, n in try InterfaceKernel.strainMismatch(modesA: a, modesB: b, normal: n, parameters: p, harmonicsA: ha, harmonicsB: hb) }
         default:
             throw ConfigError(file: file, line: spec.table.lines["kind"], "[[interface]] kind: expected one of \(kinds.joined(separator: ", ")), found '\(spec.kind)'")
         }

@@ -7,6 +7,15 @@ import Store
 struct RegionSetup {
     let system: TransportSystem
     let materialFiles: [String]
+    /// Material files without a single finite lifetime (`ingest harmonic`): fine for interface kernels, not for a solve.
+    let harmonicOnly: [String]
+
+    func refuseHarmonicOnly(_ config: RunConfig) throws {
+        if let f = harmonicOnly.first {
+            throw ConfigError(file: config.file, line: nil,
+                "material \(f) has no lifetimes (made by ingest harmonic): it serves solve --dry-run's interface kernels, not a solve; ingest phono3py or d3q data with linewidths")
+        }
+    }
     /// What the run file stores as /mesh and /modes: for one region the mesh and modes themselves; for several, the
     /// regions' sub-meshes laid end to end (nodes renumbered in region order) and the first region's modes.
     let storedMesh: TetMesh
@@ -56,11 +65,16 @@ struct RegionSetup {
             guard sides.count == 2 else {
                 throw ConfigError(file: config.file, line: spec.line, "[[interface]] '\(spec.boundary)' must separate two regions; it touches \(sides.count)")
             }
-            let build = try InterfaceFactory.builder(for: spec, file: config.file)
+            let build = try InterfaceFactory.builder(for: spec, file: config.file,
+                                                     harmonics: (materials[regionTags[sides[0]]]!.0.harmonics, materials[regionTags[sides[1]]]!.0.harmonics))
             system.interfaces.append(try InterfaceCoupling(regions: regions, regionA: sides[0], regionB: sides[1], tag: tag, kernel: build))
         }
         self.system = system
         materialFiles = regionTags.map { materials[$0]!.1 }
+        harmonicOnly = regionTags.compactMap { t in
+            let m = materials[t]!.0.modes
+            return m.count > 0 && m.tau.allSatisfy({ !$0.isFinite }) ? materials[t]!.1 : nil
+        }
         func name(_ t: Int32) -> String {
             let n = mesh.regionNames[t] ?? "region\(t)"
             return n.isEmpty || n.contains("/") ? "region\(t)" : n

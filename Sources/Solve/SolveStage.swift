@@ -26,6 +26,29 @@ public enum SolveStage {
         return estimate(system: try RegionSetup(config: config, mesh: mesh).system, config: config)
     }
 
+    /// One interface as `solve --dry-run` reports it: the kernel built exactly as the solve would build it.
+    public struct InterfaceSummary: Sendable {
+        public var tag: Int32
+        public var name: String
+        public var description: String
+        /// Landauer conductance from the kernel alone (W m⁻² K⁻¹): Σ over the arriving modes of side A of ρCv·n·T.
+        public var landauerConductance: Double
+        public var warnings: [String]
+    }
+
+    /// The size estimate and every interface kernel, without solving: a cheap way to compare interface models
+    /// (and their parameters) before paying for a solve.
+    public static func dryRun(config: RunConfig) throws -> (estimate: RunSizeEstimate, interfaces: [InterfaceSummary]) {
+        let mesh = try MeshFile.read(path: config.mesh)
+        let system = try RegionSetup(config: config, mesh: mesh).system
+        let interfaces = system.interfaces.compactMap { $0 as? InterfaceCoupling }.map { i in
+            InterfaceSummary(tag: i.tag, name: i.kernel.name, description: i.kernel.description,
+                             landauerConductance: landauerConductance(i.kernel, modesA: system.regions[i.regionA].modes),
+                             warnings: i.kernel.warnings)
+        }
+        return (estimate(system: system, config: config), interfaces)
+    }
+
     static func estimate(system: TransportSystem, config: RunConfig) -> RunSizeEstimate {
         RunSizeEstimate(regions: system.regions.map { t in
             var dense = false
@@ -54,6 +77,7 @@ public enum SolveStage {
             throw ConfigError(file: config.mesh, line: nil, "\(topo.untaggedBoundaryFaces.count) boundary faces carry no physical tag")
         }
         let setup = try RegionSetup(config: config, mesh: mesh, comm: comm)
+        try setup.refuseHarmonicOnly(config)
         let system = setup.system
         progress?("mesh: \(mesh.nodeCount) nodes, \(mesh.tetCount) tets, \(mesh.boundaryFaces.count) boundary faces, \(system.regions.count) region(s); modes: \(system.regions.map { String($0.modeCount) }.joined(separator: " + "))")
         var g0 = [Double](repeating: 0, count: system.volumeSize)

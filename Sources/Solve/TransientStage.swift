@@ -37,6 +37,7 @@ public enum TransientStage {
         let options = tc.options(counting: config.events.counting)
         let solver = try TransientSolver(options: options) { shift in
             let s = try RegionSetup(config: config, mesh: mesh, timeShift: shift)
+            try s.refuseHarmonicOnly(config)
             if setup == nil { setup = s }
             return s.system
         }

@@ -76,6 +76,7 @@ public enum MaterialFile {
                 try file.put("/collision/column", m.columnIndex, shape: [m.values.count], units: "1")
                 try file.put("/collision/value", m.values, shape: [m.values.count], units: "s-1")
             }
+            if let h = mat.harmonics { try writeHarmonics(h, modes: mat.modes.count, into: file) }
             if let k = diagnostics.kappaRTA { try file.put("/diagnostics/kappa_rta", k, shape: [3, 3], units: "W m-1 K-1") }
             if let k = diagnostics.kappaLBTE { try file.put("/diagnostics/kappa_lbte", k, shape: [3, 3], units: "W m-1 K-1") }
             if let r = diagnostics.energyResidual { try file.putScalar("/diagnostics/energy_residual", r, units: "1") }
@@ -117,6 +118,50 @@ public enum MaterialFile {
         if try file.exists("/diagnostics/kappa_lbte") { diag.kappaLBTE = try file.get("/diagnostics/kappa_lbte", units: "W m-1 K-1") }
         if try file.exists("/diagnostics/energy_residual") { diag.energyResidual = try file.get("/diagnostics/energy_residual", as: Double.self, units: "1")[0] }
         if try file.exists("/diagnostics/spectral_radius") { diag.spectralRadius = try file.get("/diagnostics/spectral_radius", as: Double.self, units: "1")[0] }
-        return (Material(name: name, modes: modes, collision: collision, cellVolume: vol, qMesh: qm, branchCount: nb), diag)
+        let harmonics = try file.exists("/harmonic") ? try readHarmonics(from: file, path: path, modes: n, branches: nb) : nil
+        return (Material(name: name, modes: modes, collision: collision, cellVolume: vol, qMesh: qm, branchCount: nb,
+                         harmonics: harmonics), diag)
+    }
+
+    static func writeHarmonics(_ h: ModeHarmonics, modes n: Int, into file: HDF5File) throws {
+        let fc = h.forceConstants, nb = fc.branchCount, np = fc.primitiveCount, ns = fc.supercellCount
+        func rows(_ v: [Vector3]) -> [Double] { v.flatMap { [$0.x, $0.y, $0.z] } }
+        try file.put("/harmonic/eigenvector", h.eigenvectors, shape: [n, nb, 2], units: "1")
+        try file.putScalar("/harmonic/largest_frequency_deviation", h.largestFrequencyDeviation, units: "THz")
+        if let g = h.gruneisen { try file.put("/harmonic/gruneisen", g, shape: [n], units: "1") }
+        if let t = h.gruneisenTensor { try file.put("/harmonic/gruneisen_tensor", t, shape: [n, 3, 3], units: "1") }
+        try file.put("/force_constants/primitive_lattice", rows(fc.primitiveLattice), shape: [3, 3], units: "angstrom")
+        try file.put("/force_constants/supercell_lattice", rows(fc.supercellLattice), shape: [3, 3], units: "angstrom")
+        try file.put("/force_constants/position", rows(fc.positions), shape: [ns, 3], units: "angstrom")
+        try file.put("/force_constants/mass", fc.masses, shape: [ns], units: "u")
+        try file.put("/force_constants/p2s_map", fc.p2s.map(Int32.init), shape: [np], units: "1")
+        try file.put("/force_constants/fc2", fc.fc2, shape: [np, ns, 3, 3], units: "eV angstrom-2")
+        if let f3 = fc.fc3 { try file.put("/force_constants/fc3", f3, shape: [np, ns, ns, 3, 3, 3], units: "eV angstrom-3") }
+    }
+
+    static func readHarmonics(from file: HDF5File, path: String, modes n: Int, branches nb: Int) throws -> ModeHarmonics {
+        func vectors(_ v: [Double]) -> [Vector3] { stride(from: 0, to: v.count - 2, by: 3).map { Vector3(v[$0], v[$0 + 1], v[$0 + 2]) } }
+        let fc: ForceConstants
+        do {
+            fc = try ForceConstants(
+                primitiveLattice: vectors(try file.get("/force_constants/primitive_lattice", as: Double.self, units: "angstrom")),
+                supercellLattice: vectors(try file.get("/force_constants/supercell_lattice", as: Double.self, units: "angstrom")),
+                positions: vectors(try file.get("/force_constants/position", as: Double.self, units: "angstrom")),
+                masses: try file.get("/force_constants/mass", as: Double.self, units: "u"),
+                p2s: try file.get("/force_constants/p2s_map", as: Int32.self, units: "1").map(Int.init),
+                fc2: try file.get("/force_constants/fc2", as: Double.self, units: "eV angstrom-2"),
+                fc3: try file.exists("/force_constants/fc3") ? try file.get("/force_constants/fc3", as: Double.self, units: "eV angstrom-3") : nil)
+        } catch let e as ForceConstantsError {
+            throw StoreError(.shapeMismatch, file: path, object: "/force_constants", operation: "read material", message: e.message)
+        }
+        let e = try file.get("/harmonic/eigenvector", as: Double.self, units: "1")
+        let g = try file.exists("/harmonic/gruneisen") ? try file.get("/harmonic/gruneisen", as: Double.self, units: "1") : nil
+        let t = try file.exists("/harmonic/gruneisen_tensor") ? try file.get("/harmonic/gruneisen_tensor", as: Double.self, units: "1") : nil
+        guard e.count == n * nb * 2, g.map({ $0.count == n }) ?? true, t.map({ $0.count == 9 * n }) ?? true, fc.branchCount == nb else {
+            throw StoreError(.shapeMismatch, file: path, object: "/harmonic", operation: "read material",
+                             message: "eigenvectors or Grüneisen data do not match \(n) modes × \(nb) branches")
+        }
+        return ModeHarmonics(forceConstants: fc, eigenvectors: e, gruneisen: g, gruneisenTensor: t,
+                             largestFrequencyDeviation: try file.get("/harmonic/largest_frequency_deviation", as: Double.self, units: "THz")[0])
     }
 }

@@ -76,7 +76,7 @@ public enum Schema {
     ] }
 
     public static let material = FileSchema(
-        filetype: "pbte-material", version: 1,
+        filetype: "pbte-material", version: 2,
         description: "A material's phonon modes at one temperature and how they scatter (written by ingest).",
         fields: provenance("pbte-material") + [
             .attribute("/@name", "string", "material name"),
@@ -91,6 +91,23 @@ public enum Schema {
             .dataset("/collision/row_start", "int64", ["modes+1"], "1", required: false, "sparse M: compressed-row offsets"),
             .dataset("/collision/column", "int32", ["nonzeros"], "1", required: false, "sparse M: column of each value"),
             .dataset("/collision/value", "float64", ["nonzeros"], "s-1", required: false, "sparse M: values"),
+            .dataset("/harmonic/eigenvector", "float64", ["modes", "branches", "2"], "1", required: false,
+                     "polarisation e_{κα}(μ) from fc2 at each mode's q (component 3κ+α; re, im), phonopy's phase convention (version 2)"),
+            .dataset("/harmonic/largest_frequency_deviation", "float64", [], "THz", required: false,
+                     "max |f(fc2) − f(/modes)|: how well the force constants describe the modes"),
+            .dataset("/harmonic/gruneisen", "float64", ["modes"], "1", required: false,
+                     "mode Grüneisen parameter γ_μ from fc3 under uniform strain, ions relaxed (tr of the tensor / 3)"),
+            .dataset("/harmonic/gruneisen_tensor", "float64", ["modes", "3", "3"], "1", required: false,
+                     "γ_μ,kl = −e† ∂D/∂ε_kl e / 2ω²"),
+            .dataset("/force_constants/primitive_lattice", "float64", ["3", "3"], "angstrom", required: false, "primitive cell, rows"),
+            .dataset("/force_constants/supercell_lattice", "float64", ["3", "3"], "angstrom", required: false, "supercell of the force constants, rows"),
+            .dataset("/force_constants/position", "float64", ["atoms", "3"], "angstrom", required: false, "supercell atoms, Cartesian"),
+            .dataset("/force_constants/mass", "float64", ["atoms"], "u", required: false, "atomic masses"),
+            .dataset("/force_constants/p2s_map", "int32", ["primitive_atoms"], "1", required: false, "supercell index of each primitive atom"),
+            .dataset("/force_constants/fc2", "float64", ["primitive_atoms", "atoms", "3", "3"], "eV angstrom-2", required: false,
+                     "harmonic force constants, phonopy's compact layout"),
+            .dataset("/force_constants/fc3", "float64", ["primitive_atoms", "atoms", "atoms", "3", "3", "3"], "eV angstrom-3",
+                     required: false, "cubic force constants, phono3py's compact layout"),
             .dataset("/diagnostics/kappa_rta", "float64", ["3", "3"], "W m-1 K-1", required: false, "κ from lifetimes"),
             .dataset("/diagnostics/kappa_lbte", "float64", ["3", "3"], "W m-1 K-1", required: false, "κ from the full matrix"),
             .dataset("/diagnostics/energy_residual", "float64", [], "1", required: false,

@@ -7,7 +7,7 @@ import Store
 struct Ingest: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Turn phonon data and meshes into validated material and mesh files.",
-        subcommands: [Phono3py.self, D3Q.self, Gray.self, Box.self, Gmsh.self, Sphere.self, Heterostructure.self])
+        subcommands: [Phono3py.self, D3Q.self, Harmonic.self, Gray.self, Box.self, Gmsh.self, Sphere.self, Heterostructure.self])
 
     struct Gray: ParsableCommand {
         static let configuration = CommandConfiguration(
@@ -60,6 +60,12 @@ extension Ingest {
         @Option(help: "Temperature to take, e.g. \"300 K\" (default: the only one in the files).") var temperature: String?
         @Flag(help: "Store the scattering matrix as read, without projecting out its energy-conservation residual.")
         var keepResidual = false
+        @Option(help: "Harmonic force constants fc2.hdf5 (phonopy/phono3py, compact or full): polarisation vectors per mode; needs --structure.")
+        var fc2: String?
+        @Option(help: "Cubic force constants fc3.hdf5 (phono3py): mode Grüneisen parameters and the strain coupling; needs --fc2.")
+        var fc3: String?
+        @Option(help: "phono3py_disp.yaml (or phono3py.yaml) holding the primitive cell and supercell of the force constants.")
+        var structure: String?
         @OptionGroup var progress: ProgressOptions
         func options() throws -> PhononIngest.Options {
             var o = PhononIngest.Options()
@@ -70,6 +76,12 @@ extension Ingest {
             o.name = name
             o.temperature = try temperature.map { try Quantity.parse($0, .temperature) }
             o.enforceEnergyConservation = !keepResidual
+            switch (fc2, fc3, structure) {
+            case (nil, nil, nil): break
+            case (let f2?, _, let st?): o.forceConstants = ForceConstantFiles(fc2: f2, fc3: fc3, structure: st)
+            case (nil, _, _): throw ValidationError("--fc3 and --structure need --fc2 (the harmonic force constants)")
+            default: throw ValidationError("--fc2 needs --structure (phono3py_disp.yaml): the force constants' supercell")
+            }
             return o
         }
     }
@@ -86,6 +98,27 @@ extension Ingest {
             try failing {
                 let s = try PhononIngest.ingestPhono3py(kappa: kappa, crystal: crystal, collision: collision, output: output, options: try phonon.options())
                 print(phononSummary(s))
+            }
+        }
+    }
+
+    struct Harmonic: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "fc2 (+ fc3) on any q-mesh → a harmonic-only material (no lifetimes) for interface kernels.",
+            discussion: "Frequencies, group velocities and polarisation vectors from fc2 on a Γ-centred mesh; with --fc3 the force constants for the SMM's first-principles coupling. `solve --dry-run` builds interface kernels from it (their q-mesh convergence without a phono3py run per mesh); `solve` refuses it.")
+        @Option(help: "Harmonic force constants fc2.hdf5 (phonopy/phono3py).") var fc2: String
+        @Option(help: "Cubic force constants fc3.hdf5 (phono3py), for coupling = \"force-constants\".") var fc3: String?
+        @Option(help: "phono3py_disp.yaml (or phono3py.yaml): the structures of the force constants.") var structure: String
+        @Option(parsing: .upToNextOption, help: "q-mesh, e.g. 16 16 16.") var mesh: [Int]
+        @Option(help: "Temperature, e.g. \"300 K\".") var temperature = "300 K"
+        @Option(help: "Material name.") var name: String?
+        @Option(name: .shortAndLong, help: "Output material file.") var output: String
+        func run() throws {
+            try failing {
+                guard mesh.count == 3 else { throw ValidationError("--mesh needs three sizes") }
+                let s = try PhononIngest.ingestHarmonic(files: ForceConstantFiles(fc2: fc2, fc3: fc3, structure: structure), mesh: mesh,
+                                                        temperature: try Quantity.parse(temperature, .temperature), name: name, output: output)
+                print("\(s.output): \(s.name), \(s.modeCount) modes (\(s.excludedModes) inert), q-mesh \(s.qMesh.map(String.init).joined(separator: "×")), T = \(s.temperature) K, harmonic only")
             }
         }
     }
@@ -173,6 +206,10 @@ func phononSummary(_ s: PhononIngestSummary) -> String {
                  String(format: "  κ_RTA diagonal %.2f %.2f %.2f W m-1 K-1", s.kappaRTA[0], s.kappaRTA[4], s.kappaRTA[8]),
                  "  collisions: \(s.collisionKind), spectral radius of τM \(String(format: "%.4f", s.spectralRadius))"]
     if let k = s.kappaLBTE { lines.append(String(format: "  κ_LBTE diagonal %.2f %.2f %.2f W m-1 K-1", k[0], k[4], k[8])) }
+    if let d = s.frequencyDeviation {
+        lines.append(String(format: "  force constants: frequencies within %.2e THz of the modes", d)
+                     + (s.meanGruneisen.map { String(format: ", heat-capacity-weighted mode Grüneisen γ = %.4f", $0) } ?? ""))
+    }
     lines += s.warnings.map { "  warning: \($0)" }
     return lines.joined(separator: "\n")
 }

@@ -66,6 +66,17 @@ struct MaterialSummary {
         }
         if let r = diagnostics.energyResidual { lines.append(String(format: "  energy-conservation residual: %.2e", r)) }
         if let r = diagnostics.spectralRadius { lines.append(String(format: "  spectral radius of τM: %.4f", r)) }
+        if let h = material.harmonics {
+            let fc = h.forceConstants
+            var line = String(format: "  force constants: %d-atom supercell, polarisation vectors within %.2e THz of the modes, fc3 %@",
+                              fc.supercellCount, h.largestFrequencyDeviation, fc.fc3 == nil ? "absent" : "present")
+            if let g = h.gruneisen {
+                let c = (0..<m.count).map { m.volumeWeight[$0] * m.heatCapacity($0) }
+                let mean = zip(g, c).reduce(0) { $0 + $1.0 * $1.1 } / max(c.reduce(0, +), .leastNormalMagnitude)
+                line += String(format: ", mode Grüneisen γ %.3f – %.3f (C-weighted mean %.4f)", g.min() ?? 0, g.max() ?? 0, mean)
+            }
+            lines.append(line)
+        }
         return lines.joined(separator: "\n")
     }
 }

@@ -16,7 +16,7 @@ struct Solve: ParsableCommand {
     @Flag(name: .long, help: "Start afresh even if an interrupted run of the same configuration can be resumed.")
     var restart = false
 
-    @Flag(name: .long, help: "Print what the run would need on disk and in memory, and stop.")
+    @Flag(name: .long, help: "Print what the run would need on disk and in memory and each interface kernel's Landauer conductance, and stop.")
     var dryRun = false
 
     @Flag(name: .long, help: "Start even when the disk or the memory looks too small for the run.")
@@ -28,7 +28,13 @@ struct Solve: ParsableCommand {
         try failing {
             let cfg = try RunConfig.load(path: config)
             if dryRun {
-                print("\(config): \(try SolveStage.estimate(config: cfg))")
+                let dry = try SolveStage.dryRun(config: cfg)
+                print("\(config): \(dry.estimate)")
+                for i in dry.interfaces {
+                    print(String(format: "interface %d: %@, Landauer conductance %.4g MW m-2 K-1", i.tag, i.name, i.landauerConductance / 1e6))
+                    print("  \(i.description)")
+                    for w in i.warnings { print("  warning: \(w)") }
+                }
                 let (disk, memory) = RunSizeEstimate.available(forOutput: output)
                 print("available: disk \(disk.map { String(format: "%.2f GB", $0 / 1e9) } ?? "unknown"), memory \(memory.map { String(format: "%.2f GB", $0 / 1e9) } ?? "unknown")")
                 return

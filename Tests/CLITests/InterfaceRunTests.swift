@@ -88,4 +88,25 @@ final class InterfaceRunTests: XCTestCase {
         XCTAssertLessThan(t.map { abs($0 - 1) }.max()!, 1e-9)
         XCTAssertLessThan(q.map(abs).max()! / (1e6 * 1000 / 4), 1e-10)
     }
+
+    /// `solve --dry-run` builds each interface kernel as the solve would and prints its Landauer conductance, here
+    /// t·C·v/4 = 125 MW m⁻² K⁻¹ for a t = 0.5 sheet between gray media (C = 10⁶ J m⁻³ K⁻¹, v = 1000 m/s), and writes nothing.
+    func testDryRunReportsTheInterfaceKernel() throws {
+        let dir = try CLI.temporaryDirectory("interface-dry")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        XCTAssertEqual(try CLI.run(["ingest", "gray", "-o", "gray.h5", "--mean-free-path", "1 um", "--speed", "1000 m/s",
+                                    "--heat-capacity", "1e6 J m-3 K-1", "--polar", "32", "--azimuthal", "4"], in: dir).status, 0)
+        XCTAssertEqual(try CLI.run(["ingest", "heterostructure", "-o", "bilayer.h5", "--cells", "1", "1", "4",
+                                    "--lengths", "1 1 4 um", "--split", "2 um"], in: dir).status, 0)
+        try config(kind: "diffuse-sheet", extra: "transmissivity = 0.5", hot: "1 K", cold: "0 K")
+            .write(toFile: dir + "/sheet.toml", atomically: true, encoding: .utf8)
+        let dry = try CLI.run(["solve", "sheet.toml", "-o", "sheet.run.h5", "--dry-run"], in: dir)
+        XCTAssertEqual(dry.status, 0, dry.stderr)
+        let line = try XCTUnwrap(dry.stdout.split(separator: "\n").first { $0.contains("Landauer conductance") }, dry.stdout)
+        let words = line.split(separator: " ").map(String.init)
+        let g = try XCTUnwrap(words.firstIndex(of: "conductance").flatMap { Double(words[$0 + 1]) }, String(line))
+        XCTAssertEqual(g, 125, accuracy: 0.005 * 125, String(line))
+        XCTAssertTrue(line.contains("diffuse-sheet"), String(line))
+        XCTAssertFalse(FileManager.default.fileExists(atPath: dir + "/sheet.run.h5"))
+    }
 }

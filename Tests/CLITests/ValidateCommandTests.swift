@@ -96,3 +96,88 @@ final class ValidateCommandTests: XCTestCase {
         XCTAssertTrue(r.stderr.contains("bad.toml:") && r.stderr.contains("found 'mirror'"), r.stderr)
     }
 }
+
+/// `ingest phono3py … --fc2 --fc3 --structure` from the command line, then `validate` and `inspect`: the material
+/// file is a valid schema-version-2 file and inspect reports the force constants and the mode Grüneisen range; a
+/// lone --fc3 is refused before anything is read.
+final class ForceConstantCommandTests: XCTestCase {
+    func testIngestWithForceConstantsThenInspect() throws {
+        let dir = try CLI.temporaryDirectory("fc-cli")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let d = CLI.repositoryRoot + "/data/si/"
+        let ingest = try CLI.run(["ingest", "phono3py", d + "kappa-m888.hdf5", "--crystal", d + "crystal.si.txt", "--fc2", d + "fc2.hdf5",
+                                  "--fc3", d + "fc3.hdf5", "--structure", d + "phono3py_disp.yaml", "-o", "si.h5"], in: dir)
+        XCTAssertEqual(ingest.status, 0, ingest.stderr)
+        XCTAssertTrue(ingest.stdout.contains("mode Grüneisen γ = 0.5177"), ingest.stdout)
+        let validate = try CLI.run(["validate", "si.h5"], in: dir)
+        XCTAssertEqual(validate.status, 0, validate.stdout + validate.stderr)
+        XCTAssertTrue(validate.stdout.contains("schema version 2"), validate.stdout)
+        let inspect = try CLI.run(["inspect", "si.h5"], in: dir)
+        XCTAssertEqual(inspect.status, 0, inspect.stderr)
+        XCTAssertTrue(inspect.stdout.contains("force constants: 64-atom supercell") && inspect.stdout.contains("C-weighted mean 0.5177"), inspect.stdout)
+        let lone = try CLI.run(["ingest", "phono3py", d + "kappa-m888.hdf5", "--crystal", d + "crystal.si.txt", "--fc3", d + "fc3.hdf5",
+                                "-o", "lone.h5"], in: dir)
+        XCTAssertNotEqual(lone.status, 0)
+        XCTAssertTrue(lone.stderr.contains("--fc2"), lone.stderr)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: dir + "/lone.h5"))
+    }
+
+    /// `ingest harmonic`: modes on any mesh from fc2 alone, usable by `solve --dry-run` for the interface kernel and
+    /// refused by `solve` (no lifetimes), with no run file left behind.
+    func testHarmonicMaterialServesKernelsButNotSolves() throws {
+        let dir = try CLI.temporaryDirectory("fc-harmonic")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let d = CLI.repositoryRoot + "/data/"
+        for m in ["si", "ge"] {
+            let r = try CLI.run(["ingest", "harmonic", "--fc2", d + m + "/fc2.hdf5", "--structure", d + m + "/phono3py_disp.yaml",
+                                 "--mesh", "6", "6", "6", "--name", m, "-o", m + ".h5"], in: dir)
+            XCTAssertEqual(r.status, 0, r.stderr)
+            XCTAssertTrue(r.stdout.contains("1296 modes (3 inert), q-mesh 6×6×6"), r.stdout)
+        }
+        XCTAssertEqual(try CLI.run(["validate", "si.h5"], in: dir).status, 0)
+        XCTAssertEqual(try CLI.run(["ingest", "heterostructure", "-o", "bilayer.h5", "--cells", "1", "1", "4",
+                                    "--lengths", "25 25 1000 nm", "--split", "500 nm", "--regions", "si,ge"], in: dir).status, 0)
+        let config = """
+            [run]
+            mesh = "bilayer.h5"
+            [[material]]
+            region = "si"
+            file = "si.h5"
+            [[material]]
+            region = "ge"
+            file = "ge.h5"
+            [[interface]]
+            boundary = "interface"
+            kind = "dmm"
+            [[wall]]
+            boundary = "zmin"
+            kind = "black"
+            temperature = "1 K"
+            [[wall]]
+            boundary = "zmax"
+            kind = "black"
+            temperature = "0 K"
+            [[wall]]
+            boundary = "xmin"
+            kind = "specular"
+            [[wall]]
+            boundary = "xmax"
+            kind = "specular"
+            [[wall]]
+            boundary = "ymin"
+            kind = "specular"
+            [[wall]]
+            boundary = "ymax"
+            kind = "specular"
+            """
+        try config.write(toFile: dir + "/run.toml", atomically: true, encoding: .utf8)
+        let dry = try CLI.run(["solve", "run.toml", "-o", "run.h5", "--dry-run"], in: dir)
+        XCTAssertEqual(dry.status, 0, dry.stderr)
+        XCTAssertTrue(dry.stdout.contains("interface") && dry.stdout.contains("dmm, Landauer conductance"), dry.stdout)
+        let solve = try CLI.run(["solve", "run.toml", "-o", "run.h5", "--quiet"], in: dir)
+        XCTAssertEqual(solve.status, 1)
+        XCTAssertTrue(solve.stderr.contains("has no lifetimes"), solve.stderr)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: dir + "/run.h5"))
+        XCTAssertFalse(FileManager.default.fileExists(atPath: dir + "/run.h5.partial"))
+    }
+}

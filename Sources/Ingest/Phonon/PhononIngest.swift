@@ -24,7 +24,20 @@ public struct PhononIngestSummary: Sendable {
     public var inputDiagnostics: ScatteringDiagnostics?
     public var writtenDiagnostics: ScatteringDiagnostics?
     public var spectralRadius: Double
+    /// From --fc2/--fc3: max |f(fc2) − f(modes)| (THz) and the mean mode Grüneisen parameter weighted by C_μ.
+    public var frequencyDeviation: Double?
+    public var meanGruneisen: Double?
     public var warnings: [String]
+}
+
+/// Force-constant files to attach to a material (phonopy/phono3py layouts, see data-schema/files.md).
+public struct ForceConstantFiles: Sendable {
+    public var fc2: String
+    public var fc3: String?
+    /// phono3py_disp.yaml (or phono3py.yaml): the structures the force constants belong to.
+    public var structure: String
+    public init(fc2: String, fc3: String?, structure: String) { self.fc2 = fc2; self.fc3 = fc3; self.structure = structure }
+    var paths: [String] { [fc2] + (fc3.map { [$0] } ?? []) + [structure] }
 }
 
 /// Ingest entry points: read, validate and convert everything first, then write the material file atomically.
@@ -39,6 +52,8 @@ public enum PhononIngest {
         public var enforceEnergyConservation = true
         public var sparseThreshold = 0.1
         public var allowUnnormalizedWeights = false
+        /// fc2 (+ fc3) and their structure: the material file then carries polarisation vectors and mode Grüneisen data.
+        public var forceConstants: ForceConstantFiles?
         /// Progress of long reads (a large scattering matrix), one line per step; nil is silent.
         public var progress: (@Sendable (String) -> Void)?
         public init(name: String? = nil, temperature: Double? = nil, temperatureIndex: Int? = nil,
@@ -131,12 +146,23 @@ public enum PhononIngest {
 
     static func finish(_ table: PhononModeTable, crystal: CrystalStructure, crystalPath: String, scattering: String?,
                        output: String, sourceFormat: String, options: Options) throws -> PhononIngestSummary {
-        try InputOutputGuard.refuseOverwrite(output: output, inputs: table.inputs + [crystalPath] + (scattering.map { [$0] } ?? []))
+        let fcPaths = options.forceConstants?.paths ?? []
+        try InputOutputGuard.refuseOverwrite(output: output, inputs: table.inputs + [crystalPath] + (scattering.map { [$0] } ?? []) + fcPaths)
+        let harmonics = try options.forceConstants.map { try attachHarmonics($0, to: table) }
         let matrix = try scattering.map { try PhononCollisionMatrix.read($0, modes: table, progress: options.progress) }
         var (material, summary) = try material(table, crystal: crystal, matrix: matrix, options: options)
         summary.output = output
         summary.sourceFormat = sourceFormat + (matrix == nil ? "" : "+collision")
-        let inputs = table.inputs + [crystalPath] + (matrix?.inputFiles ?? [])
+        let inputs = table.inputs + [crystalPath] + (matrix?.inputFiles ?? []) + fcPaths
+        if let harmonics {
+            material.harmonics = harmonics
+            summary.frequencyDeviation = harmonics.largestFrequencyDeviation
+            if let g = harmonics.gruneisen {
+                let m = material.modes
+                let c = (0..<m.count).map { m.volumeWeight[$0] * m.heatCapacity($0) }
+                summary.meanGruneisen = zip(g, c).reduce(0) { $0 + $1.0 * $1.1 } / max(c.reduce(0, +), .leastNormalMagnitude)
+            }
+        }
         let diagnostics = MaterialDiagnostics(kappaRTA: summary.kappaRTA, kappaLBTE: summary.kappaLBTE,
                                               energyResidual: summary.writtenDiagnostics?.energyResidual,
                                               spectralRadius: summary.spectralRadius)
@@ -144,6 +170,48 @@ public enum PhononIngest {
         try MaterialFile.write(material, to: output, sourceFormat: summary.sourceFormat,
                                provenance: try Provenance(inputs: inputs), diagnostics: diagnostics)
         return summary
+    }
+
+    /// Harmonic modes only, from force constants on any Γ-centred mesh: frequencies, velocities and polarisation
+    /// vectors from fc2 (and the force constants themselves, fc3 included, for the SMM vertex), lifetimes τ = ∞.
+    /// For interface kernels and their q-mesh convergence (`solve --dry-run`); `solve` refuses such a material.
+    @discardableResult
+    public static func ingestHarmonic(files: ForceConstantFiles, mesh: [Int], temperature: Double, name: String?,
+                                      output: String) throws -> PhononIngestSummary {
+        try InputOutputGuard.refuseOverwrite(output: output, inputs: files.paths)
+        guard mesh.count == 3, mesh.allSatisfy({ (1...64).contains($0) }) else {
+            throw PhononIngestError(.invalidValue, file: files.fc2, "q-mesh \(mesh): expected three sizes in 1…64")
+        }
+        guard temperature > 0, temperature.isFinite else {
+            throw PhononIngestError(.invalidValue, file: files.fc2, "temperature \(temperature) K: expected a positive temperature")
+        }
+        let fc = try ForceConstantsReader.read(fc2: files.fc2, fc3: files.fc3, structure: files.structure)
+        let (modes, harmonics) = fc.harmonicModeSet(mesh: mesh, temperature: temperature)
+        if let mu = (0..<modes.count).first(where: { modes.omega[$0] < -2 * Double.pi * 1e12 * 1e-3 }) {
+            throw PhononIngestError(.invalidValue, file: files.fc2,
+                String(format: "mode %d (q-point %d) has an imaginary frequency (%.4f THz): the lattice of these force constants is unstable",
+                       mu, mu / fc.branchCount, modes.omega[mu] / (2 * Double.pi * 1e12)))
+        }
+        let n = modes.count
+        let excluded = modes.dndT.filter { $0 == 0 }.count
+        let material = Material(name: name ?? "harmonic", modes: modes, collision: .relaxationToTemperature,
+                                cellVolume: fc.cellVolume * 1e-30, qMesh: mesh, branchCount: fc.branchCount, harmonics: harmonics)
+        try MaterialFile.write(material, to: output, sourceFormat: "harmonic (fc2; no lifetimes)",
+                               provenance: try Provenance(inputs: files.paths), diagnostics: .init())
+        return PhononIngestSummary(output: output, name: material.name, sourceFormat: "harmonic", modeCount: n, qCount: n / fc.branchCount,
+                                   branchCount: fc.branchCount, qMesh: mesh, temperature: temperature, excludedModes: excluded,
+                                   collisionKind: "none (no lifetimes)", kappaRTA: [Double](repeating: 0, count: 9), spectralRadius: 0,
+                                   frequencyDeviation: 0, meanGruneisen: nil,
+                                   warnings: ["no lifetimes: this material serves interface kernels (solve --dry-run), not a solve"])
+    }
+
+    static func attachHarmonics(_ files: ForceConstantFiles, to table: PhononModeTable) throws -> ModeHarmonics {
+        let fc = try ForceConstantsReader.read(fc2: files.fc2, fc3: files.fc3, structure: files.structure)
+        do {
+            return try ModeHarmonics.compute(fc, modes: table.modes, branchCount: table.branchCount)
+        } catch let e as ForceConstantsError {
+            throw PhononIngestError(.invalidValue, file: files.fc2, "\(e.message) (mode data: \(table.inputs.joined(separator: ", ")))")
+        }
     }
 
     /// The matrix must describe the same modes, in the same order and at the same temperature.

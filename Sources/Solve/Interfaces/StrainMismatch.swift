@@ -23,6 +23,16 @@ public struct StrainMismatchParameters: Sendable, Equatable {
     public var specular: AcousticMismatchParameters = .init()
     /// Above this P_diff per hit the Born approximation is stretched; the kernel reports it.
     public var bornWarning: Double = 0.3
+    /// How phonons couple to the strain: `gruneisen` (dilatation only, one γ per side, ê·ê′ = 1; docs/smm.md §2) or
+    /// `forceConstants` (the full strain tensor through each material's fc3 and eigenvectors; docs/smm.md §7).
+    public enum Coupling: String, Sendable, Equatable, CaseIterable { case gruneisen, forceConstants = "force-constants" }
+    public var coupling: Coupling = .gruneisen
+    /// Where the Born probability P of a mode exceeds what a probability can be: `cap` scales P > 1 down to 1;
+    /// `exponential` takes the diffracted fraction 1 − e^{−P} (independent successive scatterings in one passage,
+    /// the Poisson resummation), shared among the channels in proportion to their Born rates — below 1 by construction
+    /// and equal to P to O(P²) where Born holds.
+    public enum BornLimit: String, Sendable, Equatable, CaseIterable { case cap, exponential }
+    public var bornLimit: BornLimit = .cap
 
     public init() {}
 
@@ -101,24 +111,34 @@ extension InterfaceKernel {
     /// within the tolerance are dropped (reported). The same symmetric formula is used from both sides and the result is
     /// made exact by time-reversal symmetrisation, budget caps, per-bin balance and specular completion (FluxPlan).
     public static func strainMismatch(modesA: ModeSet, modesB: ModeSet, normal: Vector3,
-                                      parameters p: StrainMismatchParameters = .init()) throws -> InterfaceKernel {
-        let (proposals, diag) = try strainMismatchProposals(modesA: modesA, modesB: modesB, normal: normal, parameters: p)
+                                      parameters p: StrainMismatchParameters = .init(),
+                                      harmonicsA: ModeHarmonics? = nil, harmonicsB: ModeHarmonics? = nil) throws -> InterfaceKernel {
+        let (proposals, diag) = try strainMismatchProposals(modesA: modesA, modesB: modesB, normal: normal, parameters: p,
+                                                            harmonicsA: harmonicsA, harmonicsB: harmonicsB)
         var asm = proposals
         var warnings = [String]()
-        if diag.capped > 0 { warnings.append("SMM: P_diff > 1 capped at 1 for \(diag.capped) modes (Born approximation invalid there)") }
+        if diag.capped > 0 {
+            warnings.append(p.bornLimit == .cap
+                ? "SMM: P_diff > 1 capped at 1 for \(diag.capped) modes (Born approximation invalid there)"
+                : "SMM: Born P_diff > 1 for \(diag.capped) modes, resummed to 1 − exp(−P) (Born approximation invalid there)")
+        }
         if diag.stretched > 0 {
             warnings.append(String(format: "SMM: Born approximation stretched (P_diff > %.2g) for %d of %d arriving modes; max P_diff %.3g",
                                    p.bornWarning, diag.stretched, diag.arriving, diag.maxP))
         }
         if diag.dropped > 0 {
             warnings.append(String(format: "SMM: %d open diffraction channels had no discrete final state within tolerance (%.3g of the diffracted probability dropped)",
-                                   diag.droppedChannels, diag.dropped / max(diag.totalP + diag.dropped, 1e-300)))
+                                   diag.droppedChannels, diag.dropped / max(diag.totalP + diag.dropped, 1e-300))
+                            + "; most lost in " + diag.worstDroppedBins(3, width: p.specular.binWidth).joined(separator: ", "))
         }
         let s = p.specular
-        let desc = String(format: "strain mismatch model (golden rule, dilatation of a Lomer network of misfit edge dislocations, scalar e.e' = 1, Born): "
+        let couplingText = p.coupling == .gruneisen
+            ? "dilatation of a Lomer network of misfit edge dislocations, scalar e.e' = 1"
+            : "full strain tensor of a Lomer network of misfit edge dislocations coupled through fc3 and eigenvectors (gamma_A/B unused)"
+        let desc = String(format: "strain mismatch model (golden rule, %@, Born, %@): "
                           + "D = %.6g m, b = %.6g m, nu = %.4g, A0 = %.5g, G1 = %.6g 1/m, gamma_A = %.4g, gamma_B = %.4g, first array along %@, orders %@; "
                           + "undiffracted fraction by AMM with rho_A = %.6g, rho_B = %.6g kg m^-3; final states shared by %d nearest modes within %.3g |q|; ",
-                          p.spacing, p.burgers, p.poisson, p.amplitude, p.firstReciprocal, p.gruneisenA, p.gruneisenB,
+                          couplingText, p.bornLimit == .cap ? "P_diff capped at 1" : "P_diff = 1 - exp(-P_Born)", p.spacing, p.burgers, p.poisson, p.amplitude, p.firstReciprocal, p.gruneisenA, p.gruneisenB,
                           fmt(p.arrayDirection), p.maxOrder.map { "1...\($0)" } ?? "all open", s.massDensityA, s.massDensityB,
                           s.neighbours, s.matchTolerance)
             + binText(s.binWidth) + "; normal \(fmt(normal.normalized))"
@@ -133,16 +153,40 @@ extension InterfaceKernel {
         public var diffractionB: [Double]
         public var capped = 0, stretched = 0, arriving = 0, droppedChannels = 0
         public var dropped = 0.0, totalP = 0.0, maxP = 0.0
+        /// Per frequency bin (lower edge in THz): the diffracted probability placed on discrete states and the one
+        /// dropped for want of a final state, both summed over the arriving modes (per hit, Born values).
+        public var placedByBin: [Double: Double] = [:], droppedByBin: [Double: Double] = [:]
+
+        /// The bins that lose most, as "f1–f2 THz: fraction", largest first.
+        public func worstDroppedBins(_ count: Int, width: Double?) -> [String] {
+            droppedByBin.filter { $0.value > 0 }.map { ($0.key, $0.value / ($0.value + (placedByBin[$0.key] ?? 0))) }
+                .sorted { $0.1 > $1.1 }.prefix(count)
+                .map { String(format: "%.2f–%.2f THz %.2f", $0.0, $0.0 + (width ?? 0), $0.1) }
+        }
     }
 
     public static func strainMismatchDiagnostics(modesA: ModeSet, modesB: ModeSet, normal: Vector3,
-                                                 parameters p: StrainMismatchParameters = .init()) throws -> StrainMismatchDiagnostics {
-        try strainMismatchProposals(modesA: modesA, modesB: modesB, normal: normal, parameters: p).1
+                                                 parameters p: StrainMismatchParameters = .init(),
+                                                 harmonicsA: ModeHarmonics? = nil, harmonicsB: ModeHarmonics? = nil) throws -> StrainMismatchDiagnostics {
+        try strainMismatchProposals(modesA: modesA, modesB: modesB, normal: normal, parameters: p,
+                                    harmonicsA: harmonicsA, harmonicsB: harmonicsB).1
     }
 
     static func strainMismatchProposals(modesA: ModeSet, modesB: ModeSet, normal: Vector3,
-                                        parameters p: StrainMismatchParameters) throws -> (CoherentAssembly, StrainMismatchDiagnostics) {
+                                        parameters p: StrainMismatchParameters,
+                                        harmonicsA: ModeHarmonics? = nil, harmonicsB: ModeHarmonics? = nil,
+                                        vertexOverride: ChannelAmplitude? = nil) throws -> (CoherentAssembly, StrainMismatchDiagnostics) {
         try p.validate()
+        var amplitude = vertexOverride
+        if p.coupling == .forceConstants && amplitude == nil {
+            guard let ha = harmonicsA, let hb = harmonicsB, ha.eigenvectors.count == modesA.count * ha.forceConstants.branchCount * 2,
+                  hb.eigenvectors.count == modesB.count * hb.forceConstants.branchCount * 2 else {
+                throw InterfaceKernelError.invalidParameter("SMM coupling = \"force-constants\" needs both material files ingested with --fc2, --fc3 and --structure")
+            }
+            let vertex = try StrainVertex(harmonicsA: ha, harmonicsB: hb)
+            amplitude = { c in vertex.amplitude(mu: c.mu, fromA: c.fromA, qIncident: c.qIncident, omega: c.omega, qFinal: c.qFinal,
+                                                branch: c.branch, intoB: c.intoB, epsA: c.epsA, epsB: c.epsB) }
+        }
         guard normal.norm > 0 else { throw InterfaceKernelError.invalidParameter("zero normal") }
         let frame = InPlaneFrame(normal: normal, firstAxis: p.arrayDirection)
         guard (p.arrayDirection - p.arrayDirection.dot(frame.n) * frame.n).norm > 1e-9 * p.arrayDirection.norm else {
@@ -156,49 +200,38 @@ extension InterfaceKernel {
         var asm = CoherentAssembly(a: a, b: b)
         var diag = StrainMismatchDiagnostics(diffractionA: .init(repeating: 0, count: modesA.count),
                                              diffractionB: .init(repeating: 0, count: modesB.count))
-        let g1 = p.firstReciprocal, amp = p.amplitude
+        let vertex = amplitude
         for (from, other, fromA) in [(ta, tb, true), (tb, ta, false)] {
             let side = from.side
-            for mu in side.arriving where side.w[mu] > 0 && from.speed[mu] > 0 {
-                diag.arriving += 1
-                let omega = side.modes.omega[mu], bin = side.bin[mu]
-                let vz = abs(side.vn[mu])
-                let qx = from.qx[mu], qy = from.qy[mu], qn = from.qn[mu]
-                let qpar = (qx * qx + qy * qy).squareRoot()
-                // Final-state shells: (table, into B?, branch group) for every branch of both sides in this bin.
-                var shells = [(WavevectorTable, Bool, [Int], Double)]()
-                for (t, intoB) in [(ta, false), (tb, true)] {
-                    for (grp, list) in t.outgoing where grp.bin == bin { shells.append((t, intoB, list, t.groupSpeed[grp]!)) }
-                }
-                let kmax = shells.map { omega / $0.3 }.max() ?? 0
-                var diffracted = [(block: Bool, row: Int, p: Double)]()    // block: true = transmission
-                var pTotal = 0.0
-                var n = 1
-                while Double(n) * g1 < qpar + kmax {
-                    if let m = p.maxOrder, n > m { break }
-                    let g = Double(n) * g1
-                    for (dx, dy) in [(g, 0.0), (-g, 0), (0, g), (0, -g)] {
-                        let fx = qx + dx, fy = qy + dy
-                        let qp = (fx * fx + fy * fy).squareRoot()
-                        for (t, intoB, list, speed) in shells {
-                            let prob = StrainMismatch.channelProbability(omega: omega, qn: qn, vz: vz, G: g, qparFinal: qp, speed: speed,
-                                                                         intoB: intoB, gammaA: p.gruneisenA, gammaB: p.gruneisenB, amplitude: amp)
-                            guard prob > 0 else { continue }
-                            let near = t.interpolate(x: fx, y: fy, among: list, neighbours: s.neighbours,
-                                                     maxDistance: s.matchTolerance * omega / speed)
-                            if near.isEmpty { diag.dropped += prob; diag.droppedChannels += 1; continue }
-                            pTotal += prob
-                            let transmitted = intoB == fromA
-                            for (nu, wgt) in near { diffracted.append((transmitted, nu, prob * wgt)) }
-                        }
+            let arriving = side.arriving.filter { side.w[$0] > 0 && from.speed[$0] > 0 }
+            // The channels of each arriving mode are independent: found on all cores, merged below in mode order.
+            var found = [ModeDiffraction](repeating: ModeDiffraction(), count: arriving.count)
+            found.withUnsafeMutableBufferPointer { buf in
+                let out = SharedPointer(base: buf.baseAddress!)
+                parallelChunks(arriving.count, chunk: 4) { range in
+                    for i in range {
+                        out.base[i] = Self.smmChannels(arriving[i], from: from, fromA: fromA, ta: ta, tb: tb, frame: frame, p: p,
+                                                       amplitude: vertex)
                     }
-                    n += 1
                 }
+            }
+            for (i, mu) in arriving.enumerated() {
+                diag.arriving += 1
+                let diffracted = found[i].diffracted, pTotal = found[i].total
+                diag.dropped += found[i].dropped; diag.droppedChannels += found[i].droppedChannels
+                let edge = s.binWidth.map { Double(side.bin[mu]) * $0 } ?? 0
+                diag.droppedByBin[edge, default: 0] += found[i].dropped
+                diag.placedByBin[edge, default: 0] += found[i].total
                 var scale = 1.0
-                if pTotal > 1 { scale = 1 / pTotal; diag.capped += 1 }
+                switch p.bornLimit {
+                case .cap: if pTotal > 1 { scale = 1 / pTotal; diag.capped += 1 }
+                case .exponential:
+                    if pTotal > 0 { scale = -expm1(-pTotal) / pTotal }
+                    if pTotal > 1 { diag.capped += 1 }
+                }
                 if pTotal > p.bornWarning { diag.stretched += 1 }
                 diag.maxP = max(diag.maxP, pTotal)
-                let pd = min(pTotal, 1)
+                let pd = min(pTotal * scale, 1)
                 diag.totalP += pd
                 if fromA { diag.diffractionA[mu] = pd } else { diag.diffractionB[mu] = pd }
                 let w = side.w[mu]
@@ -215,4 +248,86 @@ extension InterfaceKernel {
         }
         return (asm, diag)
     }
+
+    /// The open channels of one arriving mode and the discrete states that receive them.
+    static func smmChannels(_ mu: Int, from: WavevectorTable, fromA: Bool, ta: WavevectorTable, tb: WavevectorTable,
+                            frame: InPlaneFrame, p: StrainMismatchParameters, amplitude: ChannelAmplitude?) -> ModeDiffraction {
+        let side = from.side, s = p.specular
+        let g1 = p.firstReciprocal, amp = p.amplitude
+        var result = ModeDiffraction()
+        let omega = side.modes.omega[mu], bin = side.bin[mu]
+        let vz = abs(side.vn[mu])
+        let qx = from.qx[mu], qy = from.qy[mu], qn = from.qn[mu]
+        let qpar = (qx * qx + qy * qy).squareRoot()
+        // Final-state shells: (table, into B?, branch group) for every branch of both sides in this bin.
+        var shells = [(WavevectorTable, Bool, [Int], Double, Int)]()
+        for (t, intoB) in [(ta, false), (tb, true)] {
+            for (grp, list) in t.outgoing where grp.bin == bin { shells.append((t, intoB, list, t.groupSpeed[grp]!, Int(grp.branch))) }
+        }
+        let kmax = shells.map { omega / $0.3 }.max() ?? 0
+        var diffracted = [(block: Bool, row: Int, p: Double)]()    // block: true = transmission
+        var pTotal = 0.0
+        var n = 1
+        while Double(n) * g1 < qpar + kmax {
+            if let m = p.maxOrder, n > m { break }
+            let g = Double(n) * g1
+            for (dx, dy) in [(g, 0.0), (-g, 0), (0, g), (0, -g)] {
+                let fx = qx + dx, fy = qy + dy
+                let qp = (fx * fx + fy * fy).squareRoot()
+                for (t, intoB, list, speed, branch) in shells {
+                    let prob: Double
+                    if let amplitude {
+                        let k = omega / speed
+                        guard qp < k else { continue }
+                        let qzf = (intoB ? 1.0 : -1.0) * (k * k - qp * qp).squareRoot()
+                        let vzFinal = speed * abs(qzf) / k
+                        // The array behind this order: shifts along e1 come from the lines ⟂ e1 (Burgers ∥ e1).
+                        let along = dx != 0 ? frame.e1 : frame.e2, gSigned = dx != 0 ? dx : dy
+                        let qz = qzf - qn
+                        let c = SMMChannel(mu: mu, fromA: fromA, omega: omega,
+                                           qIncident: qx * frame.e1 + qy * frame.e2 + qn * frame.n,
+                                           qFinal: fx * frame.e1 + fy * frame.e2 + qzf * frame.n, branch: branch, intoB: intoB,
+                                           epsA: MisfitStrain.tensor(G: gSigned, Q: qz, burgers: p.burgers, spacing: p.spacing, poisson: p.poisson,
+                                                                     sideB: false, burgersDirection: along, normal: frame.n),
+                                           epsB: MisfitStrain.tensor(G: gSigned, Q: qz, burgers: p.burgers, spacing: p.spacing, poisson: p.poisson,
+                                                                     sideB: true, burgersDirection: along, normal: frame.n))
+                        let a = amplitude(c)
+                        prob = (a.re * a.re + a.im * a.im) / (vz * vzFinal)
+                    } else {
+                        prob = StrainMismatch.channelProbability(omega: omega, qn: qn, vz: vz, G: g, qparFinal: qp, speed: speed,
+                                                                 intoB: intoB, gammaA: p.gruneisenA, gammaB: p.gruneisenB, amplitude: amp)
+                    }
+                    guard prob > 0 else { continue }
+                    let near = t.interpolate(x: fx, y: fy, among: list, neighbours: s.neighbours,
+                                             maxDistance: s.matchTolerance * omega / speed)
+                    if near.isEmpty { result.dropped += prob; result.droppedChannels += 1; continue }
+                    pTotal += prob
+                    let transmitted = intoB == fromA
+                    for (nu, wgt) in near { diffracted.append((transmitted, nu, prob * wgt)) }
+                }
+            }
+            n += 1
+        }
+        result.diffracted = diffracted
+        result.total = pTotal
+        return result
+    }
+}
+
+/// One open diffraction channel as the vertex sees it: incident mode, exact target, and the two half-space strains.
+struct SMMChannel: Sendable {
+    var mu: Int, fromA: Bool, omega: Double
+    var qIncident: Vector3, qFinal: Vector3
+    var branch: Int, intoB: Bool
+    var epsA: (re: [Double], im: [Double]), epsB: (re: [Double], im: [Double])
+}
+
+/// The golden-rule amplitude a (rad/s · m) of a channel: P = |a|²/(|v_z||v′_z|).
+typealias ChannelAmplitude = @Sendable (SMMChannel) -> (re: Double, im: Double)
+
+/// What one arriving mode sends where (block: true = transmission), before the exactification.
+struct ModeDiffraction: Sendable {
+    var diffracted: [(block: Bool, row: Int, p: Double)] = []
+    var total = 0.0, dropped = 0.0
+    var droppedChannels = 0
 }
