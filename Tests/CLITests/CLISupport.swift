@@ -126,3 +126,44 @@ func graySlabConfig(maxEvents: Int = 10, counting: String = "bulk-and-boundary",
     kind = "specular"
     """
 }
+
+/// Two regions of a heterostructure mesh joined by one `[[interface]]`, a hot black wall at zmin, a cold one at zmax
+/// and specular side walls, as the interface tests write it.
+func bilayerConfig(regions: (String, String) = ("lower", "upper"), files: (String, String) = ("gray.h5", "gray.h5"),
+                   kind: String, extra: String, hot: String, cold: String, events: String = "") -> String {
+    """
+    [run]
+    mesh = "bilayer.h5"
+    [[material]]
+    region = "\(regions.0)"
+    file = "\(files.0)"
+    [[material]]
+    region = "\(regions.1)"
+    file = "\(files.1)"
+    \(events)
+    [[interface]]
+    boundary = "interface"
+    kind = "\(kind)"
+    \(extra)
+    [[wall]]
+    boundary = "zmin"
+    kind = "black"
+    temperature = "\(hot)"
+    [[wall]]
+    boundary = "zmax"
+    kind = "black"
+    temperature = "\(cold)"
+    [[wall]]
+    boundary = "xmin"
+    kind = "specular"
+    [[wall]]
+    boundary = "xmax"
+    kind = "specular"
+    [[wall]]
+    boundary = "ymin"
+    kind = "specular"
+    [[wall]]
+    boundary = "ymax"
+    kind = "specular"
+    """
+}

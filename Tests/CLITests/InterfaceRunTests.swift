@@ -7,45 +7,13 @@ import Store
 /// within 2%, and with both walls at one temperature no heat flows.
 final class InterfaceRunTests: XCTestCase {
     func config(kind: String, extra: String, hot: String, cold: String) -> String {
-        """
-        [run]
-        mesh = "bilayer.h5"
-        [[material]]
-        region = "lower"
-        file = "gray.h5"
-        [[material]]
-        region = "upper"
-        file = "gray.h5"
-        [events]
-        max_events = 4
-        krylov_tolerance = 1e-9
-        krylov_restart = 60
-        max_sweeps = 600
-        [[interface]]
-        boundary = "interface"
-        kind = "\(kind)"
-        \(extra)
-        [[wall]]
-        boundary = "zmin"
-        kind = "black"
-        temperature = "\(hot)"
-        [[wall]]
-        boundary = "zmax"
-        kind = "black"
-        temperature = "\(cold)"
-        [[wall]]
-        boundary = "xmin"
-        kind = "specular"
-        [[wall]]
-        boundary = "xmax"
-        kind = "specular"
-        [[wall]]
-        boundary = "ymin"
-        kind = "specular"
-        [[wall]]
-        boundary = "ymax"
-        kind = "specular"
-        """
+        bilayerConfig(kind: kind, extra: extra, hot: hot, cold: cold, events: """
+            [events]
+            max_events = 4
+            krylov_tolerance = 1e-9
+            krylov_restart = 60
+            max_sweeps = 600
+            """)
     }
 
     func testDiffuseSheetResistanceThroughThePipeline() throws {

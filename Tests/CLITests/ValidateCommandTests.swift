@@ -137,39 +137,7 @@ final class ForceConstantCommandTests: XCTestCase {
         XCTAssertEqual(try CLI.run(["validate", "si.h5"], in: dir).status, 0)
         XCTAssertEqual(try CLI.run(["ingest", "heterostructure", "-o", "bilayer.h5", "--cells", "1", "1", "4",
                                     "--lengths", "25 25 1000 nm", "--split", "500 nm", "--regions", "si,ge"], in: dir).status, 0)
-        let config = """
-            [run]
-            mesh = "bilayer.h5"
-            [[material]]
-            region = "si"
-            file = "si.h5"
-            [[material]]
-            region = "ge"
-            file = "ge.h5"
-            [[interface]]
-            boundary = "interface"
-            kind = "dmm"
-            [[wall]]
-            boundary = "zmin"
-            kind = "black"
-            temperature = "1 K"
-            [[wall]]
-            boundary = "zmax"
-            kind = "black"
-            temperature = "0 K"
-            [[wall]]
-            boundary = "xmin"
-            kind = "specular"
-            [[wall]]
-            boundary = "xmax"
-            kind = "specular"
-            [[wall]]
-            boundary = "ymin"
-            kind = "specular"
-            [[wall]]
-            boundary = "ymax"
-            kind = "specular"
-            """
+        let config = bilayerConfig(regions: ("si", "ge"), files: ("si.h5", "ge.h5"), kind: "dmm", extra: "", hot: "1 K", cold: "0 K")
         try config.write(toFile: dir + "/run.toml", atomically: true, encoding: .utf8)
         let dry = try CLI.run(["solve", "run.toml", "-o", "run.h5", "--dry-run"], in: dir)
         XCTAssertEqual(dry.status, 0, dry.stderr)
