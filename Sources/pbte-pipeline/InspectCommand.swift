@@ -70,9 +70,7 @@ struct MaterialSummary {
             let fc = h.forceConstants
             var line = String(format: "  force constants: %d-atom supercell, polarisation vectors within %.2e THz of the modes, fc3 %@",
                               fc.supercellCount, h.largestFrequencyDeviation, fc.fc3 == nil ? "absent" : "present")
-            if let g = h.gruneisen {
-                let c = (0..<m.count).map { m.volumeWeight[$0] * m.heatCapacity($0) }
-                let mean = zip(g, c).reduce(0) { $0 + $1.0 * $1.1 } / max(c.reduce(0, +), .leastNormalMagnitude)
+            if let g = h.gruneisen, let mean = h.meanGruneisen(m) {
                 line += String(format: ", mode Grüneisen γ %.3f – %.3f (C-weighted mean %.4f)", g.min() ?? 0, g.max() ?? 0, mean)
             }
             lines.append(line)

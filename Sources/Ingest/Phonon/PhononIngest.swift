@@ -157,11 +157,7 @@ public enum PhononIngest {
         if let harmonics {
             material.harmonics = harmonics
             summary.frequencyDeviation = harmonics.largestFrequencyDeviation
-            if let g = harmonics.gruneisen {
-                let m = material.modes
-                let c = (0..<m.count).map { m.volumeWeight[$0] * m.heatCapacity($0) }
-                summary.meanGruneisen = zip(g, c).reduce(0) { $0 + $1.0 * $1.1 } / max(c.reduce(0, +), .leastNormalMagnitude)
-            }
+            summary.meanGruneisen = harmonics.meanGruneisen(material.modes)
         }
         let diagnostics = MaterialDiagnostics(kappaRTA: summary.kappaRTA, kappaLBTE: summary.kappaLBTE,
                                               energyResidual: summary.writtenDiagnostics?.energyResidual,

@@ -16,6 +16,14 @@ public struct ModeHarmonics: Sendable, Equatable {
         self.gruneisenTensor = gruneisenTensor; self.largestFrequencyDeviation = largestFrequencyDeviation
     }
 
+    /// Σ C_μ γ_μ / Σ C_μ (C_μ per unit volume): the Grüneisen parameter of the thermal expansion; nil without fc3.
+    public func meanGruneisen(_ modes: ModeSet) -> Double? {
+        guard let g = gruneisen, g.count == modes.count else { return nil }
+        var num = 0.0, den = 0.0
+        for mu in 0..<modes.count { let c = modes.volumeWeight[mu] * modes.heatCapacity(mu); num += c * g[mu]; den += c }
+        return den > 0 ? num / den : nil
+    }
+
     /// Diagonalises D(q) at every q-point of `modes` (mode μ = q·nb + branch, branches ascending in frequency, as
     /// phonopy, phono3py and d3q order them) and refuses force constants whose frequencies differ from the mode set's
     /// by more than `tolerance` (THz, plus 1e-5 relative): they would describe another crystal or another mesh.
