@@ -89,12 +89,11 @@ extension ForceConstants {
                 for i in start..<end { mean[a] += ph.eigen.element(grad[a].re, grad[a].im, i, i).re }
                 mean[a] /= Double(end - start)
             }
-            let comp = [[Double]](repeating: mean, count: end - start)
             for s in start..<end {
                 let lam = ph.eigen.values[s]
                 guard lam > 0 else { continue }
                 let w = 1 / (2 * lam.squareRoot())
-                v[s] = Vector3(comp[s - start][0] * w * unit, comp[s - start][1] * w * unit, comp[s - start][2] * w * unit)
+                v[s] = (w * unit) * Vector3(mean[0], mean[1], mean[2])
             }
             start = end
         }

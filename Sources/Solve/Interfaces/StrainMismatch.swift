@@ -177,8 +177,8 @@ extension InterfaceKernel {
                                         harmonicsA: ModeHarmonics? = nil, harmonicsB: ModeHarmonics? = nil,
                                         vertexOverride: ChannelAmplitude? = nil) throws -> (CoherentAssembly, StrainMismatchDiagnostics) {
         try p.validate()
-        var amplitude = vertexOverride
-        if p.coupling == .forceConstants && amplitude == nil {
+        let amplitude: ChannelAmplitude?
+        if p.coupling == .forceConstants && vertexOverride == nil {
             guard let ha = harmonicsA, let hb = harmonicsB, ha.eigenvectors.count == modesA.count * ha.forceConstants.branchCount * 2,
                   hb.eigenvectors.count == modesB.count * hb.forceConstants.branchCount * 2 else {
                 throw InterfaceKernelError.invalidParameter("SMM coupling = \"force-constants\" needs both material files ingested with --fc2, --fc3 and --structure")
@@ -186,6 +186,8 @@ extension InterfaceKernel {
             let vertex = try StrainVertex(harmonicsA: ha, harmonicsB: hb)
             amplitude = { c in vertex.amplitude(mu: c.mu, fromA: c.fromA, qIncident: c.qIncident, omega: c.omega, qFinal: c.qFinal,
                                                 branch: c.branch, intoB: c.intoB, epsA: c.epsA, epsB: c.epsB) }
+        } else {
+            amplitude = vertexOverride
         }
         guard normal.norm > 0 else { throw InterfaceKernelError.invalidParameter("zero normal") }
         let frame = InPlaneFrame(normal: normal, firstAxis: p.arrayDirection)
@@ -200,7 +202,6 @@ extension InterfaceKernel {
         var asm = CoherentAssembly(a: a, b: b)
         var diag = StrainMismatchDiagnostics(diffractionA: .init(repeating: 0, count: modesA.count),
                                              diffractionB: .init(repeating: 0, count: modesB.count))
-        let vertex = amplitude
         for (from, other, fromA) in [(ta, tb, true), (tb, ta, false)] {
             let side = from.side
             let arriving = side.arriving.filter { side.w[$0] > 0 && from.speed[$0] > 0 }
@@ -211,7 +212,7 @@ extension InterfaceKernel {
                 parallelChunks(arriving.count, chunk: 4) { range in
                     for i in range {
                         out.base[i] = Self.smmChannels(arriving[i], from: from, fromA: fromA, ta: ta, tb: tb, frame: frame, p: p,
-                                                       amplitude: vertex)
+                                                       amplitude: amplitude)
                     }
                 }
             }
