@@ -1,14 +1,22 @@
 import Model
 
-/// Interface kernels by name, as the run configuration selects them (`[[interface]] kind = …`), with every
-/// parameter written with its unit (data-schema/run-config.md).
+/// An interface condition's kernel and its parameters, parsed from `[[interface]]` with every unit applied
+/// (data-schema/run-config.md). What the run file keeps and resume compares.
+public enum InterfaceModel: Sendable, Equatable {
+    case diffuseSheet(transmissivity: Double, binWidth: Double?)
+    case dmm(binWidth: Double)
+    case amm(AcousticMismatchParameters)
+    case ammDmm(AcousticMismatchParameters, specularity: Double, binWidth: Double)
+    case smm(StrainMismatchParameters)
+}
+
+/// Interface kernels by name, as the run configuration selects them (`[[interface]] kind = …`).
 enum InterfaceFactory {
     static let kinds = ["diffuse-sheet", "dmm", "amm", "smm", "amm-dmm"]
 
-    /// `harmonics`: the force-constant data of the materials of side A and side B (for the SMM's fc3 coupling).
-    static func builder(for spec: RunConfig.Interface, file: String,
-                        harmonics: (ModeHarmonics?, ModeHarmonics?) = (nil, nil)) throws -> (ModeSet, ModeSet, Vector3) throws -> InterfaceKernel {
-        var r = ConfigReader(file: file, table: spec.table)
+    /// Every key of one `[[interface]]` table, checked as the configuration is read (before any work).
+    static func model(kind: String, table: ConfigTable, file: String) throws -> InterfaceModel {
+        var r = ConfigReader(file: file, table: table)
         _ = try r.string("boundary"); _ = try r.string("kind")
         func binWidth() throws -> Double? {
             r.has("bin_width") ? try r.quantity("bin_width", .frequency) / 1e12 : InterfaceKernel.defaultBinWidthTHz
@@ -20,28 +28,21 @@ enum InterfaceFactory {
             p.binWidth = try binWidth()
             return p
         }
-        let build: (ModeSet, ModeSet, Vector3) throws -> InterfaceKernel
-        switch spec.kind {
+        let model: InterfaceModel
+        switch kind {
         case "diffuse-sheet":
             let t = try r.number("transmissivity")
-            guard t > 0, t <= 1 else { throw ConfigError(file: file, line: spec.table.lines["transmissivity"], "[[interface]] transmissivity must lie in (0, 1], found \(t)") }
-            let w = try binWidth()
-            build = { a, b, n in try InterfaceKernel.diffuseSheet(modesA: a, modesB: b, normal: n, transmissivity: t, binWidth: w) }
+            guard t > 0, t <= 1 else { throw ConfigError(file: file, line: table.lines["transmissivity"], "[[interface]] transmissivity must lie in (0, 1], found \(t)") }
+            model = .diffuseSheet(transmissivity: t, binWidth: try binWidth())
         case "dmm":
-            let w = try binWidth() ?? InterfaceKernel.defaultBinWidthTHz
-            build = { a, b, n in try InterfaceKernel.diffuseMismatch(modesA: a, modesB: b, normal: n, binWidth: w) }
+            model = .dmm(binWidth: try binWidth() ?? InterfaceKernel.defaultBinWidthTHz)
         case "amm":
-            let p = try acoustic()
-            build = { a, b, n in try InterfaceKernel.acousticMismatch(modesA: a, modesB: b, normal: n, parameters: p) }
+            model = .amm(try acoustic())
         case "amm-dmm":
             let p = try acoustic()
             let s = try r.number("specularity")
-            guard (0...1).contains(s) else { throw ConfigError(file: file, line: spec.table.lines["specularity"], "[[interface]] specularity must lie in [0, 1]") }
-            let w = p.binWidth ?? InterfaceKernel.defaultBinWidthTHz
-            build = { a, b, n in
-                try InterfaceKernel.mix(try InterfaceKernel.acousticMismatch(modesA: a, modesB: b, normal: n, parameters: p),
-                                        try InterfaceKernel.diffuseMismatch(modesA: a, modesB: b, normal: n, binWidth: w), p: s)
-            }
+            guard (0...1).contains(s) else { throw ConfigError(file: file, line: table.lines["specularity"], "[[interface]] specularity must lie in [0, 1]") }
+            model = .ammDmm(p, specularity: s, binWidth: p.binWidth ?? InterfaceKernel.defaultBinWidthTHz)
         case "smm":
             var p = StrainMismatchParameters()
             p.spacing = try r.quantity("spacing", .length, default: p.spacing)
@@ -53,30 +54,52 @@ enum InterfaceFactory {
             if r.has("max_order") { p.maxOrder = try r.integer("max_order") }
             let coupling = try r.string("coupling", default: p.coupling.rawValue)
             guard let c = StrainMismatchParameters.Coupling(rawValue: coupling) else {
-                throw ConfigError(file: file, line: spec.table.lines["coupling"],
+                throw ConfigError(file: file, line: table.lines["coupling"],
                                   "[[interface]] coupling: expected gruneisen or force-constants, found '\(coupling)'")
             }
             p.coupling = c
             if c == .forceConstants {
-                guard harmonics.0?.forceConstants.fc3 != nil, harmonics.1?.forceConstants.fc3 != nil else {
-                    throw ConfigError(file: file, line: spec.table.lines["coupling"],
-                                      "[[interface]] coupling = \"force-constants\" needs both regions' material files ingested with --fc2, --fc3 and --structure (pbte-pipeline ingest phono3py --help)")
-                }
                 for key in ["gruneisen_a", "gruneisen_b"] where r.has(key) {
-                    throw ConfigError(file: file, line: spec.table.lines[key], "[[interface]] \(key) has no meaning with coupling = \"force-constants\" (γ comes from fc3)")
+                    throw ConfigError(file: file, line: table.lines[key], "[[interface]] \(key) has no meaning with coupling = \"force-constants\" (γ comes from fc3)")
                 }
             }
             let limit = try r.string("born_limit", default: c == .forceConstants ? "exponential" : "cap")
             guard let l = StrainMismatchParameters.BornLimit(rawValue: limit) else {
-                throw ConfigError(file: file, line: spec.table.lines["born_limit"], "[[interface]] born_limit: expected cap or exponential, found '\(limit)'")
+                throw ConfigError(file: file, line: table.lines["born_limit"], "[[interface]] born_limit: expected cap or exponential, found '\(limit)'")
             }
             p.bornLimit = l
-            let (ha, hb) = harmonics
-            build = { a, b, n in try InterfaceKernel.strainMismatch(modesA: a, modesB: b, normal: n, parameters: p, harmonicsA: ha, harmonicsB: hb) }
+            model = .smm(p)
         default:
-            throw ConfigError(file: file, line: spec.table.lines["kind"], "[[interface]] kind: expected one of \(kinds.joined(separator: ", ")), found '\(spec.kind)'")
+            throw ConfigError(file: file, line: table.lines["kind"], "[[interface]] kind: expected one of \(kinds.joined(separator: ", ")), found '\(kind)'")
         }
         try r.rejectUnknownKeys()
-        return build
+        return model
+    }
+
+    /// `harmonics`: the force-constant data of the materials of side A and side B (for the SMM's fc3 coupling).
+    static func builder(for spec: RunConfig.Interface, file: String,
+                        harmonics: (ModeHarmonics?, ModeHarmonics?) = (nil, nil)) throws -> (ModeSet, ModeSet, Vector3) throws -> InterfaceKernel {
+        switch spec.model {
+        case .diffuseSheet(let t, let w):
+            return { a, b, n in try InterfaceKernel.diffuseSheet(modesA: a, modesB: b, normal: n, transmissivity: t, binWidth: w) }
+        case .dmm(let w):
+            return { a, b, n in try InterfaceKernel.diffuseMismatch(modesA: a, modesB: b, normal: n, binWidth: w) }
+        case .amm(let p):
+            return { a, b, n in try InterfaceKernel.acousticMismatch(modesA: a, modesB: b, normal: n, parameters: p) }
+        case .ammDmm(let p, let s, let w):
+            return { a, b, n in
+                try InterfaceKernel.mix(try InterfaceKernel.acousticMismatch(modesA: a, modesB: b, normal: n, parameters: p),
+                                        try InterfaceKernel.diffuseMismatch(modesA: a, modesB: b, normal: n, binWidth: w), p: s)
+            }
+        case .smm(let p):
+            if p.coupling == .forceConstants {
+                guard harmonics.0?.forceConstants.fc3 != nil, harmonics.1?.forceConstants.fc3 != nil else {
+                    throw ConfigError(file: file, line: spec.lines["coupling"],
+                                      "[[interface]] coupling = \"force-constants\" needs both regions' material files ingested with --fc2, --fc3 and --structure (pbte-pipeline ingest phono3py --help)")
+                }
+            }
+            let (ha, hb) = harmonics
+            return { a, b, n in try InterfaceKernel.strainMismatch(modesA: a, modesB: b, normal: n, parameters: p, harmonicsA: ha, harmonicsB: hb) }
+        }
     }
 }

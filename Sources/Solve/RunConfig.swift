@@ -16,12 +16,21 @@ public struct RunConfig: Sendable {
         public var file: String
         public var line: Int
     }
-    /// An interface condition: the kernel kind and its parameters as written (checked by the kernel factory).
+    /// An interface condition: the kernel kind and its parameters, every key checked as the file is read.
     public struct Interface: Sendable, Equatable {
         public var boundary: String
         public var kind: String
-        public var table: ConfigTable
+        public var model: InterfaceModel
+        /// Where each key was written, for the errors that need the materials (found only when the run starts).
+        public var lines: [String: Int]
         public var line: Int
+
+        public static func parse(_ t: ConfigTable, file: String) throws -> Interface {
+            var r = ConfigReader(file: file, table: t)
+            let boundary = try r.string("boundary"), kind = try r.string("kind")
+            return Interface(boundary: boundary, kind: kind, model: try InterfaceFactory.model(kind: kind, table: t, file: file),
+                             lines: t.lines, line: t.line)
+        }
     }
     public var file: String
     public var text: String
@@ -64,6 +73,26 @@ public struct RunConfig: Sendable {
         self.material = material; self.mesh = mesh; self.file = file; self.text = text
     }
 
+    /// The run as the values it parses to (CanonicalForm): the same for any two files that differ only in comments,
+    /// spacing, key or table order, number spelling or units, and different for any changed value. Paths are made
+    /// absolute, so the form does not depend on where the file was read from. Resume compares this, not the text.
+    public var canonical: String {
+        var c = self
+        c.mesh = Self.absolute(mesh)
+        c.material = material.isEmpty ? "" : Self.absolute(material)
+        c.materials = materials.map { RegionMaterial(region: $0.region, file: Self.absolute($0.file), line: 0) }.sorted { $0.region < $1.region }
+        // Walls and interfaces are conditions per boundary: their order in the file means nothing. Sources stay in
+        // order (they are summed in it).
+        c.walls.sort { $0.boundary < $1.boundary }
+        c.interfaces.sort { $0.boundary < $1.boundary }
+        return CanonicalForm.text(of: c, root: "run", omitting: ["run.file", "run.text"])
+    }
+
+    static func absolute(_ path: String) -> String {
+        let p = path.hasPrefix("/") ? path : (FileManager.default.currentDirectoryPath as NSString).appendingPathComponent(path)
+        return (p as NSString).standardizingPath
+    }
+
     /// Every file this run reads: the configuration itself, the mesh and the materials.
     public var inputFiles: [String] { [file, mesh, material] + materials.map(\.file) }
 
@@ -103,11 +132,7 @@ public struct RunConfig: Sendable {
                 ? "no material: give [run] material = \"…\" or one [[material]] table per region"
                 : "give either [run] material or [[material]] tables, not both")
         }
-        for t in doc.tables(named: "interface") {
-            var r = ConfigReader(file: file, table: t)
-            let boundary = try r.string("boundary"), kind = try r.string("kind")
-            cfg.interfaces.append(Interface(boundary: boundary, kind: kind, table: t, line: t.line))
-        }
+        for t in doc.tables(named: "interface") { cfg.interfaces.append(try Interface.parse(t, file: file)) }
 
         if let t = doc.table("events") {
             var r = ConfigReader(file: file, table: t)

@@ -102,6 +102,7 @@ public enum SolveStage {
                                           counting: config.events.counting.rawValue, float32: config.float32,
                                           deflate: config.deflate)
         var h = header
+        h.canonicalConfig = config.canonical
         if comm.size > 1 { h.ownedModes = system.regions.map(\.owned) }
         for i in system.interfaces.compactMap({ $0 as? InterfaceCoupling }) {
             let g = landauerConductance(i.kernel, modesA: system.regions[i.regionA].modes)

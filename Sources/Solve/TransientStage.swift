@@ -61,12 +61,13 @@ public enum TransientStage {
 
         var regions = setup.runRegions
         for i in regions.indices { regions[i].tets = system.regions[i].mesh.mesh.tetCount }
-        let header = TransientRunWriter.Header(
+        var header = TransientRunWriter.Header(
             mesh: setup.storedMesh, regions: regions,
             provenance: try Provenance(inputs: [config.file, config.mesh] + setup.materialFiles), config: config.text,
             counting: config.events.counting.rawValue, float32: config.float32, scheme: tc.scheme.rawValue,
             timeStep: tc.timeStep, steps: tc.steps, parts: tc.events + 1, meanEvents: tc.meanEvents,
             levels: tc.scheme == .bdf2 ? 2 : 1, initialEnergy: initialEnergy)
+        header.canonicalConfig = config.canonical
         let writer = try TransientRunWriter(outputPath: output, header: header, resume: resume)
         // After a failed write HDF5 cannot promise which of its buffers reached the file: it goes, and with it the
         // output's lock. Any other failure keeps the file for a resume and frees the output.

@@ -49,6 +49,8 @@ public final class RunFileWriter {
         public var regions: [RunRegion]
         public var provenance: Provenance
         public var config: String
+        /// The configuration as parsed values (RunConfig.canonical): what a resume must match.
+        public var canonicalConfig = ""
         public var counting: String
         public var float32: Bool
         public var deflate: Int?
@@ -77,8 +79,7 @@ public final class RunFileWriter {
         lock = ParallelIO.rank == 0 ? try OutputLock(output: outputPath) : nil
         if resume, FileManager.default.fileExists(atPath: partial),
            let f = try? HDF5File.open(partial, mode: .readWrite),
-           (try? f.stringAttribute("config")) == h.config,
-           (try? f.stringArrayAttribute("input_sha256")) == h.provenance.checksums,
+           RunFileWriter.sameInputs(f, text: h.config, canonical: h.canonicalConfig, checksums: h.provenance.checksums),
            let done = try? f.attribute("events_completed", as: Int64.self) {
             file = f
             eventsCompleted = Int(done)
@@ -108,6 +109,18 @@ public final class RunFileWriter {
         }
     }
 
+    /// Whether an unfinished file was started from the same configuration and the same data. The configuration is
+    /// compared by its parsed values where both sides have them, and then its own checksum (the first input) is
+    /// not: reformatting the TOML keeps the resume. The mesh and materials are compared by checksum. Files
+    /// written before the canonical form are compared by text and every checksum.
+    static func sameInputs(_ f: HDF5File, text: String, canonical: String, checksums: [String]) -> Bool {
+        guard let sums = try? f.stringArrayAttribute("input_sha256"), sums.count == checksums.count else { return false }
+        if !canonical.isEmpty, let stored = try? f.stringAttribute("config_canonical") {
+            return stored == canonical && sums.dropFirst().elementsEqual(checksums.dropFirst())
+        }
+        return (try? f.stringAttribute("config")) == text && sums == checksums
+    }
+
     /// Flushes HDF5's buffers and fsyncs the unfinished file: the events written so far are on the disk, not only
     /// in the page cache (what a write-rate measurement must include).
     public func synchronize() throws {
@@ -129,6 +142,7 @@ public final class RunFileWriter {
     private func writeHeader(_ h: Header) throws {
         try h.provenance.write(to: file, filetype: Schema.run.filetype, version: Schema.run.version)
         try file.setAttribute("config", h.config)
+        if !h.canonicalConfig.isEmpty { try file.setAttribute("config_canonical", h.canonicalConfig) }
         try file.setAttribute("counting", h.counting)
         try file.setAttribute("precision", h.float32 ? "float32" : "float64")
         try file.setAttribute("regions", h.regions.map(\.name))

@@ -125,6 +125,7 @@ public enum Schema {
         description: "A solved run: ψ^(m)(μ, r) for every scattering event and region, boundary fluxes, energy balance (written by solve). Each material region is a group /regions/<name> with its own modes and node subset; fields marked /regions/* exist in every region group, with dimensions scoped to that region.",
         fields: provenance("pbte-run") + [
             .attribute("/@config", "string", "the run configuration (TOML text) as read"),
+            .attribute("/@config_canonical", "string", required: false, "the configuration as the values it parses to, one `path = value` line each (units applied, paths absolute, comments and order gone); a resume must match it"),
             .attribute("/@counting", "string", "bulk-only or bulk-and-boundary: what advances the event index"),
             .attribute("/@precision", "string", "float64 or float32 storage of ψ"),
             .attribute("/@regions", "string-array", "names of the region groups, in solver order"),
@@ -167,6 +168,7 @@ public enum Schema {
         description: "A transient run: ψ(μ, r, t) at the stored steps of a time-dependent solve, optionally split by the number of scattering events suffered, with the energy history (written by solve from a configuration with [transient]). Region groups as in pbte-run.",
         fields: provenance("pbte-transient") + [
             .attribute("/@config", "string", "the run configuration (TOML text) as read"),
+            .attribute("/@config_canonical", "string", required: false, "the configuration as the values it parses to, one `path = value` line each (units applied, paths absolute, comments and order gone); a resume must match it"),
             .attribute("/@counting", "string", "bulk-only or bulk-and-boundary: what advances the event label"),
             .attribute("/@precision", "string", "float64 or float32 storage of ψ"),
             .attribute("/@regions", "string-array", "names of the region groups, in solver order"),

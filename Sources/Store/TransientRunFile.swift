@@ -10,6 +10,8 @@ public final class TransientRunWriter {
         public var regions: [RunRegion]
         public var provenance: Provenance
         public var config: String
+        /// The configuration as parsed values (RunConfig.canonical): what a resume must match.
+        public var canonicalConfig = ""
         public var counting: String
         public var float32: Bool
         public var scheme: String
@@ -54,8 +56,7 @@ public final class TransientRunWriter {
         if resume, FileManager.default.fileExists(atPath: partial),
            let f = try? HDF5File.open(partial, mode: .readWrite),
            (try? f.stringAttribute("filetype")) == Schema.transient.filetype,
-           (try? f.stringAttribute("config")) == header.config,
-           (try? f.stringArrayAttribute("input_sha256")) == header.provenance.checksums,
+           RunFileWriter.sameInputs(f, text: header.config, canonical: header.canonicalConfig, checksums: header.provenance.checksums),
            let k = try? f.attribute("checkpoint_step", as: Int64.self), k > 0 {
             file = f
             // Everything after the resume state is redone: history rows and stored steps beyond it go.
@@ -113,6 +114,7 @@ public final class TransientRunWriter {
     private func writeHeader() throws {
         try h.provenance.write(to: file, filetype: Schema.transient.filetype, version: Schema.transient.version)
         try file.setAttribute("config", h.config)
+        if !h.canonicalConfig.isEmpty { try file.setAttribute("config_canonical", h.canonicalConfig) }
         try file.setAttribute("counting", h.counting)
         try file.setAttribute("precision", h.float32 ? "float32" : "float64")
         try file.setAttribute("regions", h.regions.map(\.name))

@@ -11,11 +11,18 @@ struct Validate: ParsableCommand {
     @Argument(help: "Files to check.")
     var files: [String]
 
+    @Flag(help: "For a run configuration, also print the values it parses to (units applied, paths absolute, comments and order gone): what the run file stores as config_canonical and what a resume compares. Two files that print the same resume each other's runs.")
+    var canonical = false
+
     func run() throws {
         var bad = 0
         for path in files {
             if path.hasSuffix(".toml") {
-                do { try validateConfig(path); print("\(path): valid run configuration") } catch {
+                do {
+                    let cfg = try validateConfig(path)
+                    print("\(path): valid run configuration")
+                    if canonical { print(cfg.canonical, terminator: "") }
+                } catch {
                     FileHandle.standardError.write(Data("\(error)\n".utf8)); bad += 1
                 }
                 continue
@@ -41,13 +48,14 @@ struct Validate: ParsableCommand {
     }
 
     /// A configuration is valid only with the files it names and walls that fit its mesh.
-    private func validateConfig(_ path: String) throws {
+    private func validateConfig(_ path: String) throws -> RunConfig {
         let cfg = try RunConfig.load(path: path)
         for f in cfg.inputFiles.dropFirst() where !f.isEmpty && !FileManager.default.fileExists(atPath: f) {
             throw ConfigError(file: path, line: nil, "names '\(f)', which does not exist")
         }
         let mesh = try MeshFile.read(path: cfg.mesh)
         try cfg.check(against: mesh)
+        return cfg
     }
 
     /// Values the schema's types allow but no crystal has (data-schema/README.md, "Plausibility bounds").

@@ -59,4 +59,62 @@ final class SolveCommandTests: XCTestCase {
             XCTAssertEqual(try a.readDataset(path, as: Double.self), try b.readDataset(path, as: Double.self), path)
         }
     }
+
+    /// A run killed part way resumes from a configuration that says the same in other words (comments, key and
+    /// table order, number spellings, another file name) and gives the uninterrupted result bit for bit; a
+    /// changed value starts afresh.
+    func testResumeComparesTheParsedValuesNotTheText() throws {
+        let dir = try prepare("reformat", cells: 200, maxEvents: 40, azimuthal: 8)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        func path(_ name: String) -> String { (dir as NSString).appendingPathComponent(name) }
+        XCTAssertEqual(try CLI.run(["solve", "slab.toml", "-o", "reference.h5", "--quiet"], in: dir).status, 0)
+        let original = try String(contentsOfFile: path("slab.toml"), encoding: .utf8)
+        // The same values: the [events] table moved after the walls, its keys reversed, other spellings, comments.
+        let events = original.components(separatedBy: "[events]")[1].components(separatedBy: "[[wall]]")[0]
+        let keys = events.split(separator: "\n").filter { !$0.trimmingCharacters(in: .whitespaces).isEmpty }
+        let reformatted = "# the same run, reformatted\n" + original.replacingOccurrences(of: "[events]" + events, with: "")
+            .replacingOccurrences(of: "\"1 K\"", with: "\"1.0 K\"   # hot side")
+            + "\n\n[events]\n" + keys.reversed().map { $0.replacingOccurrences(of: "1e-9", with: "1.0e-09").replacingOccurrences(of: "1e-10", with: "0.0000000001") }.joined(separator: "\n") + "\n"
+        try reformatted.write(toFile: path("same.toml"), atomically: true, encoding: .utf8)
+        try original.replacingOccurrences(of: "tolerance = 1e-9", with: "tolerance = 2e-9")
+            .write(toFile: path("changed.toml"), atomically: true, encoding: .utf8)
+        XCTAssertEqual(try CLI.run(["validate", "same.toml", "--canonical"], in: dir).stdout.components(separatedBy: "\n").dropFirst(),
+                       try CLI.run(["validate", "slab.toml", "--canonical"], in: dir).stdout.components(separatedBy: "\n").dropFirst())
+
+        /// Starts the solve and kills it once it has reported `event` on stderr.
+        func killAfter(event: Int) throws -> Bool {
+            let log = path("progress.log")
+            FileManager.default.createFile(atPath: log, contents: nil)
+            let p = Process()
+            p.executableURL = URL(fileURLWithPath: CLI.executable)
+            p.arguments = ["solve", "slab.toml", "-o", "run.h5"]
+            p.currentDirectoryURL = URL(fileURLWithPath: dir)
+            p.standardOutput = FileHandle.nullDevice
+            p.standardError = FileHandle(forWritingAtPath: log)
+            try p.run()
+            let deadline = Date().addingTimeInterval(120)
+            while p.isRunning, Date() < deadline {
+                if let text = try? String(contentsOfFile: log, encoding: .utf8), text.contains("event \(event)/") { break }
+                Thread.sleep(forTimeInterval: 0.01)
+            }
+            kill(p.processIdentifier, SIGKILL)
+            p.waitUntilExit()
+            return p.terminationReason == .uncaughtSignal
+        }
+        XCTAssertTrue(try killAfter(event: 4), "the solve finished before the kill; make the problem larger")
+        let resumed = try CLI.run(["solve", "same.toml", "-o", "run.h5"], in: dir)
+        XCTAssertEqual(resumed.status, 0, resumed.stderr)
+        XCTAssertTrue(resumed.stderr.contains("resuming after"), resumed.stderr)
+        let a = try HDF5File.open(path("reference.h5")), b = try HDF5File.open(path("run.h5"))
+        for p in ["/regions/bulk/accumulated/psi", "/regions/bulk/events/psi", "/accumulated/temperature"] {
+            XCTAssertEqual(try a.readDataset(p, as: Double.self), try b.readDataset(p, as: Double.self), p)
+        }
+        XCTAssertEqual(try a.stringAttribute("config_canonical"), try b.stringAttribute("config_canonical"))
+
+        try FileManager.default.removeItem(atPath: path("run.h5"))
+        XCTAssertTrue(try killAfter(event: 4))
+        let fresh = try CLI.run(["solve", "changed.toml", "-o", "run.h5"], in: dir)
+        XCTAssertEqual(fresh.status, 0, fresh.stderr)
+        XCTAssertFalse(fresh.stderr.contains("resuming after"), "a changed tolerance must not resume:\n\(fresh.stderr)")
+    }
 }

@@ -67,8 +67,7 @@ final class StrainVertexTests: XCTestCase {
     func testSmmKeysFromTOML() throws {
         func interface(_ body: String) throws -> RunConfig.Interface {
             let doc = try ConfigDocument.parse("[[interface]]\nboundary = \"interface\"\nkind = \"smm\"\n" + body, file: "run.toml")
-            let t = doc.tables(named: "interface")[0]
-            return RunConfig.Interface(boundary: "interface", kind: "smm", table: t, line: t.line)
+            return try RunConfig.Interface.parse(doc.tables(named: "interface")[0], file: "run.toml")
         }
         let full = try interface("""
             spacing = "12 nm"
