@@ -26,7 +26,8 @@ public struct AnalysisOptions: Sendable, Equatable {
     public var summary: String {
         switch binning {
         case .radial(let c, let b, let r):
-            return "radial bins=\(b) center=\(c.map { "\($0.x),\($0.y),\($0.z)" } ?? "bbox-center") radius=\(r.map { "\($0)" } ?? "max"); energy_bins=\(energyBins)"
+            return
+                "radial bins=\(b) center=\(c.map { "\($0.x),\($0.y),\($0.z)" } ?? "bbox-center") radius=\(r.map { "\($0)" } ?? "max"); energy_bins=\(energyBins)"
         case .slab(let a, let b):
             return "slab axis=\(["x", "y", "z"][a]) bins=\(b); energy_bins=\(energyBins); tir_margin=\(tirMargin) m"
         }
@@ -41,8 +42,10 @@ extension AnalysisOptions {
 
     /// The options as the command line spells them, checked before anything is read: every count allocates bins
     /// up front, so a count beyond these bounds is refused rather than attempted.
-    public static func parse(binning: String = "radial", bins: Int = 20, center: String? = nil, radius: String? = nil,
-                             energyBins: Int = 20, angularBins: Int = 12, tirMargin: String = "0 nm") throws -> AnalysisOptions {
+    public static func parse(
+        binning: String = "radial", bins: Int = 20, center: String? = nil, radius: String? = nil,
+        energyBins: Int = 20, angularBins: Int = 12, tirMargin: String = "0 nm"
+    ) throws -> AnalysisOptions {
         func require(_ option: String, _ value: Int, _ range: ClosedRange<Int>) throws {
             guard range.contains(value) else {
                 throw Invalid(description: "\(option) must lie in \(range.lowerBound)…\(range.upperBound), found \(value)")

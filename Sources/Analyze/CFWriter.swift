@@ -9,8 +9,10 @@ struct CFWriter {
     static let fill = 9.969209968386869e36
 
     @discardableResult
-    func variable<T: NetCDFScalar>(_ name: String, _ type: T.Type, _ dims: [String], units: String, long: String,
-                                   values: [T], cellMethods: String? = nil, fill: Bool = true) throws -> NetCDFVariable {
+    func variable<T: NetCDFScalar>(
+        _ name: String, _ type: T.Type, _ dims: [String], units: String, long: String,
+        values: [T], cellMethods: String? = nil, fill: Bool = true
+    ) throws -> NetCDFVariable {
         let v: NetCDFVariable
         if T.self == Double.self && fill {
             v = try file.defineVariable(name, of: Double.self, dimensions: dims, fillValue: Self.fill)
@@ -27,11 +29,14 @@ struct CFWriter {
     }
 
     /// A Double variable to be filled slab by slab.
-    func define(_ name: String, _ dims: [String], units: String, long: String, cellMethods: String? = nil,
-                chunk: [Int]? = nil) throws -> SlabWriter {
-        let v = try file.defineVariable(name, of: Double.self, dimensions: dims,
-                                        options: NetCDFVariableOptions(chunk: chunk, deflateLevel: chunk == nil ? nil : 1, shuffle: chunk != nil),
-                                        fillValue: Self.fill)
+    func define(
+        _ name: String, _ dims: [String], units: String, long: String, cellMethods: String? = nil,
+        chunk: [Int]? = nil
+    ) throws -> SlabWriter {
+        let v = try file.defineVariable(
+            name, of: Double.self, dimensions: dims,
+            options: NetCDFVariableOptions(chunk: chunk, deflateLevel: chunk == nil ? nil : 1, shuffle: chunk != nil),
+            fillValue: Self.fill)
         try v.setAttribute("units", units)
         try v.setAttribute("long_name", long)
         if let cm = cellMethods { try v.setAttribute("cell_methods", cm) }
@@ -40,11 +45,14 @@ struct CFWriter {
     }
 
     /// A coordinate variable with its (n, 2) bounds; `positive` for a vertical axis (CF §4.3).
-    func coordinate(_ name: String, units: String, long: String, edges: [Double], axis: String?,
-                    positive: String? = nil) throws {
+    func coordinate(
+        _ name: String, units: String, long: String, edges: [Double], axis: String?,
+        positive: String? = nil
+    ) throws {
         let n = edges.count - 1
-        let v = try variable(name, Double.self, [name], units: units, long: long,
-                             values: (0..<n).map { 0.5 * (edges[$0] + edges[$0 + 1]) }, fill: false)
+        let v = try variable(
+            name, Double.self, [name], units: units, long: long,
+            values: (0..<n).map { 0.5 * (edges[$0] + edges[$0 + 1]) }, fill: false)
         try v.setAttribute("bounds", "\(name)_bounds")
         if let axis { try v.setAttribute("axis", axis) }
         if let positive { try v.setAttribute("positive", positive) }

@@ -52,7 +52,8 @@ struct DecayLengths {
         let grid = (0...240).map { dmax * 1e-3 * pow(1e4, Double($0) / 240) }
         let values = grid.map(residual)
         guard let k = values.indices.min(by: { values[$0] < values[$1] }), k > 0, k < grid.count - 1,
-              grid[k] <= dmax else { return nil }   // no decay visible within the side
+            grid[k] <= dmax
+        else { return nil } // no decay visible within the side
         let best = values[k]
         let variance = max(best / Double(max(pts.count - 3, 1)), 1e-30)
         var lo = k, hi = k

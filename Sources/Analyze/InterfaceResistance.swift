@@ -63,8 +63,9 @@ struct InterfaceResistance {
                     xs.append(x); eq.append(e / cAll); em.append(et / cToward); ws.append(geo.nodeVolume[gn])
                 }
                 guard xs.count >= 2, Set(xs.map { ($0 * 1e12).rounded() }).count >= 2 else {
-                    throw StoreError(.invalidArgument, file: run.path, object: "/regions/\(g.name)", operation: "interface resistance",
-                                     message: "fewer than two node layers lie farther than the margin from the walls and the interface; reduce --tir-margin")
+                    throw StoreError(
+                        .invalidArgument, file: run.path, object: "/regions/\(g.name)", operation: "interface resistance",
+                        message: "fewer than two node layers lie farther than the margin from the walls and the interface; reduce --tir-margin")
                 }
                 fits.append((line(xs, eq, ws), line(xs, em, ws)))
             }
@@ -77,9 +78,11 @@ struct InterfaceResistance {
             let sign: Double = q >= 0 ? 1 : -1
             let firstBelow = run.regions[sides[0]].nodeIndex.map { mesh.node(Int($0))[axis] }.reduce(0, +) / Double(run.regions[sides[0]].nodes) < pos
             let orient = firstBelow ? sign : -sign
-            results.append(Result(tag: tag, position: pos, flux: q, fluxSpread: spread,
-                                  equivalent: orient * jumpEq / abs(q), emitted: orient * jumpEm / abs(q),
-                                  jumpEquivalent: orient * jumpEq, jumpEmitted: orient * jumpEm))
+            results.append(
+                Result(
+                    tag: tag, position: pos, flux: q, fluxSpread: spread,
+                    equivalent: orient * jumpEq / abs(q), emitted: orient * jumpEm / abs(q),
+                    jumpEquivalent: orient * jumpEq, jumpEmitted: orient * jumpEm))
         }
         return results
     }

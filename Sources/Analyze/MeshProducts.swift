@@ -38,9 +38,10 @@ enum MeshProducts {
         try s.setAttribute("long_name", "shape of each volume cell")
         try s.setAttribute("flag_values", [Int32(0)])
         try s.setAttribute("flag_meanings", "tetrahedron")
-        try cf.variable("node_volume", Double.self, ["node"], units: "m3",
-                        long: "volume each node stands for: a quarter of every tetrahedron around it (weights of volume means)",
-                        values: nodeVolumes(mesh: mesh, tetVolume: tetVolume), fill: false)
+        try cf.variable(
+            "node_volume", Double.self, ["node"], units: "m3",
+            long: "volume each node stands for: a quarter of every tetrahedron around it (weights of volume means)",
+            values: nodeVolumes(mesh: mesh, tetVolume: tetVolume), fill: false)
     }
 
     /// Nodal data variables name the mesh, their location on it, their coordinates and their cell measure.

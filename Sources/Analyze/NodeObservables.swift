@@ -6,8 +6,8 @@ import COpenBLAS
 struct NodeObservables {
     let modes: ModeSet
     let nodeCount: Int
-    let energyWeight: [Double]     // ρħω / ΣρC
-    let fluxWeight: [[Double]]     // ρħω v_a
+    let energyWeight: [Double] // ρħω / ΣρC
+    let fluxWeight: [[Double]] // ρħω v_a
 
     init(modes: ModeSet, nodeCount: Int) {
         self.modes = modes; self.nodeCount = nodeCount
@@ -18,10 +18,15 @@ struct NodeObservables {
 
     func project(_ psi: [Double], _ w: [Double]) -> [Double] {
         var out = [Double](repeating: 0, count: nodeCount)
-        psi.withUnsafeBufferPointer { p in w.withUnsafeBufferPointer { ww in out.withUnsafeMutableBufferPointer { o in
-            cblas_dgemv(CblasRowMajor, CblasTrans, Int32(modes.count), Int32(nodeCount), 1, p.baseAddress, Int32(nodeCount),
+        psi.withUnsafeBufferPointer { p in
+            w.withUnsafeBufferPointer { ww in
+                out.withUnsafeMutableBufferPointer { o in
+                    cblas_dgemv(
+                        CblasRowMajor, CblasTrans, Int32(modes.count), Int32(nodeCount), 1, p.baseAddress, Int32(nodeCount),
                         ww.baseAddress, 1, 0, o.baseAddress, 1)
-        } } }
+                }
+            }
+        }
         return out
     }
 

@@ -14,12 +14,15 @@ enum ProductHeader {
         var counting: String
     }
 
-    static func writeProvenance(_ nc: NetCDFFile, title: String, source s: Source, options: AnalysisOptions, commandLine: String,
-                                extra: [(String, String)] = []) throws {
+    static func writeProvenance(
+        _ nc: NetCDFFile, title: String, source s: Source, options: AnalysisOptions, commandLine: String,
+        extra: [(String, String)] = []
+    ) throws {
         try nc.setAttribute("Conventions", "CF-1.11")
         try nc.setAttribute("title", "\(title) of \((s.runPath as NSString).lastPathComponent)")
         try nc.setAttribute("source", "pbte-pipeline \(Schema.programVersion)")
-        try nc.setAttribute("history", "\(ISO8601DateFormatter().string(from: Date())): \(commandLine.isEmpty ? "pbte-pipeline analyze \(s.runPath)" : commandLine)")
+        try nc.setAttribute(
+            "history", "\(ISO8601DateFormatter().string(from: Date())): \(commandLine.isEmpty ? "pbte-pipeline analyze \(s.runPath)" : commandLine)")
         try nc.setAttribute("references", "Varnavides et al., Phys. Rev. B 100, 115402 (2019); data-schema/analysis.md")
         try nc.setAttribute("input_files", s.runPath)
         try nc.setAttribute("input_sha256", s.runChecksum)
@@ -37,8 +40,9 @@ enum ProductHeader {
         let nn = mesh.nodeCount
         try cf.variable("node", Int32.self, ["node"], units: "1", long: "mesh node index", values: (0..<nn).map(Int32.init))
         for (a, name) in ["x", "y", "z"].enumerated() {
-            let v = try cf.variable("node_\(name)", Double.self, ["node"], units: "m", long: "node \(name) coordinate",
-                                    values: (0..<nn).map { mesh.nodes[3 * $0 + a] }, fill: false)
+            let v = try cf.variable(
+                "node_\(name)", Double.self, ["node"], units: "m", long: "node \(name) coordinate",
+                values: (0..<nn).map { mesh.nodes[3 * $0 + a] }, fill: false)
             try v.setAttribute("mesh", MeshProducts.topology)
             try v.setAttribute("location", "node")
         }

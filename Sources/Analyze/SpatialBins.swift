@@ -21,10 +21,14 @@ struct SpatialBins {
     static func lattice(_ s: Int) -> [(Double, Double, Double, Double)] {
         var out: [(Double, Double, Double, Double)] = []
         let n = s - 1, d = Double(s)
-        for i in 0...n { for j in 0...(n - i) { for k in 0...(n - i - j) {
-            let l = n - i - j - k
-            out.append(((Double(i) + 0.25) / d, (Double(j) + 0.25) / d, (Double(k) + 0.25) / d, (Double(l) + 0.25) / d))
-        } } }
+        for i in 0...n {
+            for j in 0...(n - i) {
+                for k in 0...(n - i - j) {
+                    let l = n - i - j - k
+                    out.append(((Double(i) + 0.25) / d, (Double(j) + 0.25) / d, (Double(k) + 0.25) / d, (Double(l) + 0.25) / d))
+                }
+            }
+        }
         return out
     }
 
@@ -95,7 +99,8 @@ struct SpatialBins {
         var s = [Double](repeating: 0, count: count)
         for e in shares {
             let c = 4 * e.tet
-            s[e.bin] += e.weight.0 * field[Int(tets[c])] + e.weight.1 * field[Int(tets[c + 1])]
+            s[e.bin] +=
+                e.weight.0 * field[Int(tets[c])] + e.weight.1 * field[Int(tets[c + 1])]
                 + e.weight.2 * field[Int(tets[c + 2])] + e.weight.3 * field[Int(tets[c + 3])]
         }
         return (0..<count).map { binVolume[$0] > 0 ? s[$0] / binVolume[$0] : .nan }

@@ -5,7 +5,7 @@ import Store
 /// Power arriving at each boundary tag per event, binned by phonon frequency (the energy × event map), from the
 /// stored face-mean fluxes S = (v·n)ψ: power = Σ ρħω S A over faces where S > 0.
 struct SurfaceArrivals {
-    let frequencyEdges: [Double]   // THz
+    let frequencyEdges: [Double] // THz
     let tags: [Int32]
 
     init(regions: [RunRegion], tags: [Int32], bins: Int) {
@@ -50,8 +50,10 @@ struct SurfaceArrivals {
 
     /// Adds the power per steradian (W sr⁻¹) leaving one region through each face into polar × azimuth bins of
     /// equal solid angle, by the direction of each face sample from `center` (the angular surface map).
-    func addAngular(flux: [Double], region r: RunRegion, mesh: TetMesh, geometry: MeshGeometry, center: Vector3,
-                    latitudes: Int, longitudes: Int, into out: inout [Double]) {
+    func addAngular(
+        flux: [Double], region r: RunRegion, mesh: TetMesh, geometry: MeshGeometry, center: Vector3,
+        latitudes: Int, longitudes: Int, into out: inout [Double]
+    ) {
         let nf = r.faces, k = Self.samplesPerEdge
         let perSteradian = Double(latitudes * longitudes) / (4 * Double.pi)
         // Centroids of the k² sub-triangles of the barycentric grid (upward and downward ones), equal in area.

@@ -14,9 +14,10 @@ enum XDMFWriter {
     static func eventsDataPath(for productsPath: String) -> String { stem(productsPath) + ".events.h5" }
     /// Every file analyze writes besides the NetCDF.
     static func outputs(for productsPath: String) -> [String] {
-        [sidecarPath(for: productsPath)] + [Series.events, Series.time].flatMap {
-            [$0.sidecarPath(for: productsPath), $0.dataPath(for: productsPath)]
-        }
+        [sidecarPath(for: productsPath)]
+            + [Series.events, Series.time].flatMap {
+                [$0.sidecarPath(for: productsPath), $0.dataPath(for: productsPath)]
+            }
     }
 
     /// A temporal collection: per-event temperatures of a steady run, or the temperature at the stored times of a
@@ -49,16 +50,20 @@ enum XDMFWriter {
     /// One steady field of the products: name, XDMF attribute type, components.
     struct Field { let name: String; let type: String; let width: Int }
 
-    static func write(runPath: String, runChecksum: String, productsPath: String, mesh: TetMesh, steady: [Field],
-                      eventTemperatures: [[Double]]) throws {
+    static func write(
+        runPath: String, runChecksum: String, productsPath: String, mesh: TetMesh, steady: [Field],
+        eventTemperatures: [[Double]]
+    ) throws {
         var s = Series.events
         s.values = eventTemperatures
         s.times = eventTemperatures.indices.map(Double.init)
         try write(runPath: runPath, runChecksum: runChecksum, productsPath: productsPath, mesh: mesh, steady: steady, series: s)
     }
 
-    static func write(runPath: String, runChecksum: String, productsPath: String, mesh: TetMesh, steady: [Field],
-                      series: Series) throws {
+    static func write(
+        runPath: String, runChecksum: String, productsPath: String, mesh: TetMesh, steady: [Field],
+        series: Series
+    ) throws {
         let xmf = sidecarPath(for: productsPath)
         let dir = (xmf as NSString).deletingLastPathComponent.isEmpty ? "." : (xmf as NSString).deletingLastPathComponent
         let run = relative(runPath, from: dir), nc = relative(productsPath, from: dir)
@@ -83,45 +88,49 @@ enum XDMFWriter {
             """
         }
         let steadyText = """
-        <?xml version="1.0" ?>
-        <Xdmf Version="3.0">
-          <Domain>
-            <Grid Name="steady" GridType="Uniform">
-        \(geometry("      "))
-        \(steady.map { attribute($0.name, $0.type, $0.width == 1 ? "\(nn)" : "\(nn) \($0.width)", "\(nc):/\($0.name)", "      ") }.joined(separator: "\n"))
-            </Grid>
-          </Domain>
-        </Xdmf>
+            <?xml version="1.0" ?>
+            <Xdmf Version="3.0">
+              <Domain>
+                <Grid Name="steady" GridType="Uniform">
+            \(geometry("      "))
+            \(steady.map { attribute($0.name, $0.type, $0.width == 1 ? "\(nn)" : "\(nn) \($0.width)", "\(nc):/\($0.name)", "      ") }.joined(separator: "\n"))
+                </Grid>
+              </Domain>
+            </Xdmf>
 
-        """
+            """
         var grids: [String] = []
         for m in eventTemperatures.indices {
             let name = String(format: "\(series.field)_%04d", m)
-            grids.append("""
-                  <Grid Name="\(series.label == "events" ? "event" : "time") \(m)" GridType="Uniform">
-                    <Time Value="\(series.label == "events" ? String(m) : String(format: "%.9g", series.times[m]))"/>
-            \(geometry("        "))
-            \(attribute(series.field, "Scalar", "\(nn)", "\(events):/\(name)", "        "))
-                  </Grid>
-            """)
+            grids.append(
+                """
+                      <Grid Name="\(series.label == "events" ? "event" : "time") \(m)" GridType="Uniform">
+                        <Time Value="\(series.label == "events" ? String(m) : String(format: "%.9g", series.times[m]))"/>
+                \(geometry("        "))
+                \(attribute(series.field, "Scalar", "\(nn)", "\(events):/\(name)", "        "))
+                      </Grid>
+                """)
         }
         let eventsText = """
-        <?xml version="1.0" ?>
-        <Xdmf Version="3.0">
-          <Domain>
-            <Grid Name="\(series.label)" GridType="Collection" CollectionType="Temporal">
-        \(grids.joined(separator: "\n"))
-            </Grid>
-          </Domain>
-        </Xdmf>
+            <?xml version="1.0" ?>
+            <Xdmf Version="3.0">
+              <Domain>
+                <Grid Name="\(series.label)" GridType="Collection" CollectionType="Temporal">
+            \(grids.joined(separator: "\n"))
+                </Grid>
+              </Domain>
+            </Xdmf>
 
-        """
+            """
         // All three are written under temporary names and renamed together at the end, so a failure (a full disk)
         // leaves none of them; the caller calls this before it commits the NetCDF.
         let data = try HDF5File.createAtomically(eventsData)
         var texts: [AtomicOutput] = []
         do {
-            try data.setAttribute("title", "\(series.label == "events" ? "per-event" : "per-time") nodal temperature rise of \((productsPath as NSString).lastPathComponent), for \((series.sidecarPath(for: productsPath) as NSString).lastPathComponent)")
+            try data.setAttribute(
+                "title",
+                "\(series.label == "events" ? "per-event" : "per-time") nodal temperature rise of \((productsPath as NSString).lastPathComponent), for \((series.sidecarPath(for: productsPath) as NSString).lastPathComponent)"
+            )
             try data.setAttribute("source", "pbte-pipeline \(Schema.programVersion)")
             try data.setAttribute("input_files", runPath)
             try data.setAttribute("input_sha256", runChecksum)
@@ -133,8 +142,9 @@ enum XDMFWriter {
                 texts.append(out)
                 do { try Data(text.utf8).write(to: URL(fileURLWithPath: out.temporaryPath)) } catch {
                     let full = (error as NSError).code == NSFileWriteOutOfSpaceError
-                    throw StoreError(.io, file: path, operation: "write XDMF sidecar",
-                                     message: full ? "no space left on the device" : error.localizedDescription)
+                    throw StoreError(
+                        .io, file: path, operation: "write XDMF sidecar",
+                        message: full ? "no space left on the device" : error.localizedDescription)
                 }
             }
             try data.commit()

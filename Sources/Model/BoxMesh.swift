@@ -2,51 +2,66 @@
 /// which tile conformingly. Boundary faces are tagged by side.
 public enum BoxMesh {
     public static let sideTags: [(tag: Int32, name: String)] = [
-        (1, "xmin"), (2, "xmax"), (3, "ymin"), (4, "ymax"), (5, "zmin"), (6, "zmax"),
+        (1, "xmin"), (2, "xmax"), (3, "ymin"), (4, "ymax"), (5, "zmin"), (6, "zmax")
     ]
 
     /// A box [origin, origin+lengths] with n cells per axis; region tag 1 named `regionName`.
-    public static func make(cells n: (Int, Int, Int), lengths: Vector3, origin: Vector3 = .zero,
-                            regionName: String = "bulk") -> TetMesh {
+    public static func make(
+        cells n: (Int, Int, Int), lengths: Vector3, origin: Vector3 = .zero,
+        regionName: String = "bulk"
+    ) -> TetMesh {
         let (nx, ny, nz) = n
         precondition(nx > 0 && ny > 0 && nz > 0)
         func id(_ i: Int, _ j: Int, _ k: Int) -> Int32 { Int32((k * (ny + 1) + j) * (nx + 1) + i) }
         var nodes: [Double] = []
         nodes.reserveCapacity(3 * (nx + 1) * (ny + 1) * (nz + 1))
-        for k in 0...nz { for j in 0...ny { for i in 0...nx {
-            nodes += [origin.x + lengths.x * Double(i) / Double(nx),
-                      origin.y + lengths.y * Double(j) / Double(ny),
-                      origin.z + lengths.z * Double(k) / Double(nz)]
-        } } }
+        for k in 0...nz {
+            for j in 0...ny {
+                for i in 0...nx {
+                    nodes += [
+                        origin.x + lengths.x * Double(i) / Double(nx),
+                        origin.y + lengths.y * Double(j) / Double(ny),
+                        origin.z + lengths.z * Double(k) / Double(nz)
+                    ]
+                }
+            }
+        }
         let perms = [[0, 1, 2], [0, 2, 1], [1, 0, 2], [1, 2, 0], [2, 0, 1], [2, 1, 0]]
         var tets: [Int32] = []
         tets.reserveCapacity(24 * nx * ny * nz)
-        for k in 0..<nz { for j in 0..<ny { for i in 0..<nx {
-            for p in perms {
-                var c = [i, j, k]
-                var corners = [id(c[0], c[1], c[2])]
-                for axis in p { c[axis] += 1; corners.append(id(c[0], c[1], c[2])) }
-                // Orient positively (gmsh convention).
-                let t = corners
-                let p0 = point(nodes, t[0]), a = point(nodes, t[1]) - p0, b = point(nodes, t[2]) - p0, d = point(nodes, t[3]) - p0
-                tets += a.dot(b.cross(d)) > 0 ? t : [t[0], t[2], t[1], t[3]]
+        for k in 0..<nz {
+            for j in 0..<ny {
+                for i in 0..<nx {
+                    for p in perms {
+                        var c = [i, j, k]
+                        var corners = [id(c[0], c[1], c[2])]
+                        for axis in p { c[axis] += 1; corners.append(id(c[0], c[1], c[2])) }
+                        // Orient positively (gmsh convention).
+                        let t = corners
+                        let p0 = point(nodes, t[0]), a = point(nodes, t[1]) - p0, b = point(nodes, t[2]) - p0, d = point(nodes, t[3]) - p0
+                        tets += a.dot(b.cross(d)) > 0 ? t : [t[0], t[2], t[1], t[3]]
+                    }
+                }
             }
-        } } }
+        }
         let region = [Int32](repeating: 1, count: tets.count / 4)
-        var mesh = TetMesh(nodes: nodes, tets: tets, region: region, boundaryFaces: [],
-                           regionNames: [1: regionName],
-                           boundaryNames: Dictionary(uniqueKeysWithValues: sideTags.map { ($0.tag, $0.name) }))
+        var mesh = TetMesh(
+            nodes: nodes, tets: tets, region: region, boundaryFaces: [],
+            regionNames: [1: regionName],
+            boundaryNames: Dictionary(uniqueKeysWithValues: sideTags.map { ($0.tag, $0.name) }))
         let lo = origin, hi = origin + lengths
         let tol = 1e-9 * max(lengths.x, lengths.y, lengths.z)
         let topo = MeshTopology(mesh: mesh)
         var faces: [TetMesh.BoundaryFace] = []
-        for t in 0..<mesh.tetCount { for f in 0..<4 where topo.neighbor[4 * t + f] < 0 {
-            let pts = TetMesh.faceCorners[f].map { mesh.node(mesh.corner(t, $0)) }
-            for axis in 0..<3 {
-                if pts.allSatisfy({ abs($0[axis] - lo[axis]) < tol }) { faces.append(.init(tet: Int32(t), face: Int8(f), tag: Int32(2 * axis + 1))) }
-                if pts.allSatisfy({ abs($0[axis] - hi[axis]) < tol }) { faces.append(.init(tet: Int32(t), face: Int8(f), tag: Int32(2 * axis + 2))) }
+        for t in 0..<mesh.tetCount {
+            for f in 0..<4 where topo.neighbor[4 * t + f] < 0 {
+                let pts = TetMesh.faceCorners[f].map { mesh.node(mesh.corner(t, $0)) }
+                for axis in 0..<3 {
+                    if pts.allSatisfy({ abs($0[axis] - lo[axis]) < tol }) { faces.append(.init(tet: Int32(t), face: Int8(f), tag: Int32(2 * axis + 1))) }
+                    if pts.allSatisfy({ abs($0[axis] - hi[axis]) < tol }) { faces.append(.init(tet: Int32(t), face: Int8(f), tag: Int32(2 * axis + 2))) }
+                }
             }
-        } }
+        }
         mesh.boundaryFaces = faces
         return mesh
     }

@@ -13,7 +13,7 @@ public enum CollisionOperator: Sendable, Equatable {
 public struct DenseMatrix: Sendable, Equatable {
     public var rows: Int
     public var columns: Int
-    public var values: [Double]          // row-major
+    public var values: [Double] // row-major
     public init(rows: Int, columns: Int, values: [Double]) {
         precondition(values.count == rows * columns)
         self.rows = rows; self.columns = columns; self.values = values
@@ -27,7 +27,7 @@ public struct DenseMatrix: Sendable, Equatable {
 public struct SparseMatrix: Sendable, Equatable {
     public var rows: Int
     public var columns: Int
-    public var rowStart: [Int]           // rows + 1 entries
+    public var rowStart: [Int] // rows + 1 entries
     public var columnIndex: [Int32]
     public var values: [Double]
     public init(rows: Int, columns: Int, rowStart: [Int], columnIndex: [Int32], values: [Double]) {

@@ -114,11 +114,15 @@ public struct ConfigDocument: Sendable {
                     guard let e = s.first else { break }
                     s = s.dropFirst()
                     switch e {
-                    case "n": out.append("\n"); case "t": out.append("\t")
-                    case "\"": out.append("\""); case "\\": out.append("\\")
+                    case "n": out.append("\n");
+                    case "t": out.append("\t")
+                    case "\"": out.append("\"");
+                    case "\\": out.append("\\")
                     default: throw ConfigError(file: file, line: line, "unsupported escape '\\\(e)' in string")
                     }
-                } else { out.append(ch) }
+                } else {
+                    out.append(ch)
+                }
             }
             throw ConfigError(file: file, line: line, "unterminated string")
         }
@@ -206,7 +210,8 @@ public struct ConfigReader {
             throw ConfigError(file: file, line: table.line, "\(label): missing key '\(key)' (a \(kind.rawValue) with its unit, e.g. \"\(kind.example)\")")
         }
         guard case .string(let s) = v else {
-            throw ConfigError(file: file, line: where_(key), "\(label) \(key): expected a quantity with its unit as a string, e.g. \"\(kind.example)\", found \(v)")
+            throw ConfigError(
+                file: file, line: where_(key), "\(label) \(key): expected a quantity with its unit as a string, e.g. \"\(kind.example)\", found \(v)")
         }
         do { return try Quantity.parse(s, kind) } catch let e as Quantity.ParseError {
             throw ConfigError(file: file, line: where_(key), "\(label) \(key): \(e.message)")

@@ -5,8 +5,10 @@ import Foundation
 public enum GrayMedium {
     /// Directions: Gauss–Legendre in μ = cos θ (`polar` nodes) × `azimuthal` equally spaced φ, offset by half a
     /// step so the set maps onto itself under reflection in x, y and z (specular walls need the mirror partner).
-    public static func make(polar: Int, azimuthal: Int, speed: Double, meanFreePath: Double,
-                            heatCapacity: Double, temperature: Double = 300) -> Material {
+    public static func make(
+        polar: Int, azimuthal: Int, speed: Double, meanFreePath: Double,
+        heatCapacity: Double, temperature: Double = 300
+    ) -> Material {
         precondition(polar > 0 && azimuthal > 0 && azimuthal % 2 == 0, "azimuthal count must be even")
         let (mu, wmu) = gaussLegendre(polar)
         let n = polar * azimuthal
@@ -25,12 +27,14 @@ public enum GrayMedium {
         let energy = Constants.hbar * omega
         let dndT = heatCapacity / energy
         let tau = meanFreePath / speed
-        let modes = ModeSet(temperature: temperature, omega: .init(repeating: omega, count: n),
-                            vx: vx, vy: vy, vz: vz, tau: .init(repeating: tau, count: n),
-                            volumeWeight: weight, dndT: .init(repeating: dndT, count: n),
-                            qx: vx.map { $0 / speed }, qy: vy.map { $0 / speed }, qz: vz.map { $0 / speed })
-        return Material(name: "gray", modes: modes, collision: .relaxationToTemperature,
-                        cellVolume: 1, qMesh: [n, 1, 1], branchCount: 1)
+        let modes = ModeSet(
+            temperature: temperature, omega: .init(repeating: omega, count: n),
+            vx: vx, vy: vy, vz: vz, tau: .init(repeating: tau, count: n),
+            volumeWeight: weight, dndT: .init(repeating: dndT, count: n),
+            qx: vx.map { $0 / speed }, qy: vy.map { $0 / speed }, qz: vz.map { $0 / speed })
+        return Material(
+            name: "gray", modes: modes, collision: .relaxationToTemperature,
+            cellVolume: 1, qMesh: [n, 1, 1], branchCount: 1)
     }
 
     /// Gauss–Legendre nodes and weights on [−1, 1] by Newton iteration on P_n.
@@ -49,7 +53,9 @@ public enum GrayMedium {
                         p0 = p1; p1 = pk
                     }
                     pn = p1
-                } else { p0 = 1 }
+                } else {
+                    p0 = 1
+                }
                 dp = Double(n) * (z * pn - p0) / (z * z - 1)
                 let dz = pn / dp
                 z -= dz

@@ -10,8 +10,10 @@ public struct Material: Sendable, Equatable {
     /// Polarisation vectors and mode Grüneisen data from the crystal's force constants, when ingest was given them.
     public var harmonics: ModeHarmonics?
 
-    public init(name: String, modes: ModeSet, collision: CollisionOperator,
-                cellVolume: Double, qMesh: [Int], branchCount: Int, harmonics: ModeHarmonics? = nil) {
+    public init(
+        name: String, modes: ModeSet, collision: CollisionOperator,
+        cellVolume: Double, qMesh: [Int], branchCount: Int, harmonics: ModeHarmonics? = nil
+    ) {
         self.name = name; self.modes = modes; self.collision = collision
         self.cellVolume = cellVolume; self.qMesh = qMesh; self.branchCount = branchCount
         self.harmonics = harmonics

@@ -1,12 +1,12 @@
 /// Per-tetrahedron geometry shared by every mode: volumes, basis gradients and outward face area-normals,
 /// structure-of-arrays so the sweep streams through it. Lumped node volumes make nodal averaging conservative.
 public struct MeshGeometry: Sendable {
-    public let volume: [Double]           // |V| per tet
+    public let volume: [Double] // |V| per tet
     /// ∇φ_c for corner c: entries 12t + 3c + {0,1,2} (1/m).
     public let gradient: [Double]
     /// Outward area-normal A_f n_f of local face f: entries 12t + 3f + {0,1,2} (m²).
     public let faceNormal: [Double]
-    public let faceArea: [Double]         // 4 per tet
+    public let faceArea: [Double] // 4 per tet
     /// Σ over tets touching the node of V/4 (m³): ∫ψ = Σ_n nodeVolume_n ψ_n for nodal ψ.
     public let nodeVolume: [Double]
 

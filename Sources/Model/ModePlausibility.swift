@@ -24,8 +24,9 @@ public enum ModePlausibility {
 
     /// A mode's name for messages: q-point, branch and frequency.
     public static func label(_ modes: ModeSet, _ mu: Int) -> String {
-        String(format: "q-point %d, branch %d, %.4g THz", Int(modes.qIndex[mu]), Int(modes.branch[mu]),
-               modes.omega[mu] / (2 * Double.pi * 1e12))
+        String(
+            format: "q-point %d, branch %d, %.4g THz", Int(modes.qIndex[mu]), Int(modes.branch[mu]),
+            modes.omega[mu] / (2 * Double.pi * 1e12))
     }
 
     /// The first problems (at most `limit`), in mode order.
@@ -62,8 +63,9 @@ public enum ModePlausibility {
             if k > best { best = k; bestMode = mu }
         }
         guard !plausibleKappa.contains(total), bestMode >= 0 else { return nil }
-        return String(format: "κ_RTA = %.3g W m-1 K-1 lies outside the plausible %.0e–%.0e; mode %d (%@) carries %.0f%% of it",
-                      total, plausibleKappa.lowerBound, plausibleKappa.upperBound, bestMode, label(modes, bestMode),
-                      100 * best / total)
+        return String(
+            format: "κ_RTA = %.3g W m-1 K-1 lies outside the plausible %.0e–%.0e; mode %d (%@) carries %.0f%% of it",
+            total, plausibleKappa.lowerBound, plausibleKappa.upperBound, bestMode, label(modes, bestMode),
+            100 * best / total)
     }
 }

@@ -6,11 +6,11 @@ import Foundation
 /// primitive-cell volume, m⁻³), which is `1/(N_q Ω)` on a plain grid. ψ is the dimensionless occupation deviation
 /// n − n̄, so ΔT = Σ ρ ħω ψ / Σ ρ C and q = Σ ρ ħω v ψ (docs/physics.md §5).
 public struct ModeSet: Sendable, Equatable {
-    public var temperature: Double          // K
-    public var omega: [Double]              // rad/s
-    public var vx: [Double], vy: [Double], vz: [Double]   // m/s
-    public var tau: [Double]                // s (RTA lifetime; .infinity for a mode that never scatters)
-    public var volumeWeight: [Double]       // m⁻³
+    public var temperature: Double // K
+    public var omega: [Double] // rad/s
+    public var vx: [Double], vy: [Double], vz: [Double] // m/s
+    public var tau: [Double] // s (RTA lifetime; .infinity for a mode that never scatters)
+    public var volumeWeight: [Double] // m⁻³
     /// ∂n̄/∂T (1/K). Kept explicitly so synthetic gray media can set heat capacities freely.
     public var dndT: [Double]
     /// Cartesian wavevector (1/m), when known; used by specular partners and interface kernels.
@@ -20,12 +20,15 @@ public struct ModeSet: Sendable, Equatable {
 
     public var count: Int { omega.count }
 
-    public init(temperature: Double, omega: [Double], vx: [Double], vy: [Double], vz: [Double], tau: [Double],
-                volumeWeight: [Double], dndT: [Double]? = nil, qx: [Double]? = nil, qy: [Double]? = nil,
-                qz: [Double]? = nil, branch: [Int32]? = nil, qIndex: [Int32]? = nil) {
+    public init(
+        temperature: Double, omega: [Double], vx: [Double], vy: [Double], vz: [Double], tau: [Double],
+        volumeWeight: [Double], dndT: [Double]? = nil, qx: [Double]? = nil, qy: [Double]? = nil,
+        qz: [Double]? = nil, branch: [Int32]? = nil, qIndex: [Int32]? = nil
+    ) {
         let n = omega.count
-        precondition([vx.count, vy.count, vz.count, tau.count, volumeWeight.count].allSatisfy { $0 == n },
-                     "ModeSet arrays must all have one entry per mode")
+        precondition(
+            [vx.count, vy.count, vz.count, tau.count, volumeWeight.count].allSatisfy { $0 == n },
+            "ModeSet arrays must all have one entry per mode")
         self.temperature = temperature
         self.omega = omega
         self.vx = vx; self.vy = vy; self.vz = vz

@@ -57,7 +57,10 @@ public enum Quantity {
     public static func parseVector(_ text: String, _ kind: Kind) throws -> Vector3 {
         let parts = text.split(separator: " ").map(String.init)
         guard parts.count >= 4, let x = Double(parts[0]), let y = Double(parts[1]), let z = Double(parts[2]) else {
-            throw ParseError(message: "expected three numbers and a unit, e.g. \"0 0 10 \(kind.example.split(separator: " ").dropFirst().joined(separator: " "))\", found \"\(text)\"")
+            throw ParseError(
+                message:
+                    "expected three numbers and a unit, e.g. \"0 0 10 \(kind.example.split(separator: " ").dropFirst().joined(separator: " "))\", found \"\(text)\""
+            )
         }
         guard x.isFinite, y.isFinite, z.isFinite else {
             throw ParseError(message: "expected three finite numbers, found \"\(text)\"")

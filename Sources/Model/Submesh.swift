@@ -31,8 +31,9 @@ public struct Submesh: Sendable {
             let lt = localOfTet[Int(f.tet)]
             return lt >= 0 ? TetMesh.BoundaryFace(tet: lt, face: f.face, tag: f.tag) : nil
         }
-        mesh = TetMesh(nodes: nodes, tets: tets, region: [Int32](repeating: r, count: gTet.count), boundaryFaces: faces,
-                       regionNames: parent.regionNames.filter { $0.key == r }, boundaryNames: parent.boundaryNames)
+        mesh = TetMesh(
+            nodes: nodes, tets: tets, region: [Int32](repeating: r, count: gTet.count), boundaryFaces: faces,
+            regionNames: parent.regionNames.filter { $0.key == r }, boundaryNames: parent.boundaryNames)
         globalNode = gNode
         globalTet = gTet
     }

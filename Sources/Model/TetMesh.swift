@@ -2,9 +2,9 @@
 ///
 /// Local face `f` of a tetrahedron is the face opposite its corner `f` (corners `TetMesh.faceCorners[f]`).
 public struct TetMesh: Sendable, Equatable {
-    public var nodes: [Double]            // 3 per node, x y z interleaved
-    public var tets: [Int32]              // 4 node indices per tetrahedron
-    public var region: [Int32]            // physical volume tag per tetrahedron
+    public var nodes: [Double] // 3 per node, x y z interleaved
+    public var tets: [Int32] // 4 node indices per tetrahedron
+    public var region: [Int32] // physical volume tag per tetrahedron
     public var boundaryFaces: [BoundaryFace]
     public var regionNames: [Int32: String]
     public var boundaryNames: [Int32: String]
@@ -18,8 +18,10 @@ public struct TetMesh: Sendable, Equatable {
 
     public static let faceCorners: [[Int]] = [[1, 2, 3], [0, 2, 3], [0, 1, 3], [0, 1, 2]]
 
-    public init(nodes: [Double], tets: [Int32], region: [Int32], boundaryFaces: [BoundaryFace],
-                regionNames: [Int32: String] = [:], boundaryNames: [Int32: String] = [:]) {
+    public init(
+        nodes: [Double], tets: [Int32], region: [Int32], boundaryFaces: [BoundaryFace],
+        regionNames: [Int32: String] = [:], boundaryNames: [Int32: String] = [:]
+    ) {
         self.nodes = nodes; self.tets = tets; self.region = region
         self.boundaryFaces = boundaryFaces
         self.regionNames = regionNames; self.boundaryNames = boundaryNames

@@ -17,8 +17,10 @@ extension Transport {
     }
 
     /// As `drift`, with `cornerSource` added to the nodal `source` and the DG corner values returned in `corners`.
-    public func drift(source: [Double], cornerSource: [Double], inflow: [Double], psi: inout [Double],
-                      trace: inout [Double], corners: inout [Double]) {
+    public func drift(
+        source: [Double], cornerSource: [Double], inflow: [Double], psi: inout [Double],
+        trace: inout [Double], corners: inout [Double]
+    ) {
         precondition(source.count == volumeSize && inflow.count == boundarySize && cornerSource.count == cornerSize)
         if psi.count != volumeSize { psi = .init(repeating: 0, count: volumeSize) }
         if trace.count != boundarySize { trace = .init(repeating: 0, count: boundarySize) }
@@ -26,48 +28,54 @@ extension Transport {
         let nn = nodeCount, bs = 3 * boundaryFaceCount, nt = mesh.tetCount, cs = 4 * nt
         let tets = mesh.mesh.tets
         source.withUnsafeBufferPointer { src in
-        cornerSource.withUnsafeBufferPointer { csrc in
-        inflow.withUnsafeBufferPointer { inf in
-        psi.withUnsafeMutableBufferPointer { ps in
-        trace.withUnsafeMutableBufferPointer { tr in
-        corners.withUnsafeMutableBufferPointer { co in
-            let s = SharedPointer(base: UnsafeMutablePointer(mutating: src.baseAddress!))
-            let c = SharedPointer(base: UnsafeMutablePointer(mutating: csrc.baseAddress!))
-            let i = SharedPointer(base: UnsafeMutablePointer(mutating: inf.baseAddress!))
-            let p = SharedPointer(base: ps.baseAddress!), t = SharedPointer(base: tr.baseAddress!)
-            let o = SharedPointer(base: co.baseAddress!)
-            let first = self.owned.lowerBound
-            parallelChunks(owned.count) { range in
-                var scratch = SweepScratch(tetCount: nt)
-                for l in range {
-                    let mu = first + l
-                    let nodal = UnsafePointer(s.base + l * nn), corner = UnsafePointer(c.base + l * cs)
-                    let out = p.base + l * nn, outCorners = o.base + l * cs
-                    if self.inverseSpeed[mu] == 0 {
-                        // Relaxes in place, corner by corner: ψ = (source)/(1/τ + 1/Δt).
-                        let tau = self.modes.tau[mu]
-                        let rate = (tau.isFinite && tau > 0 ? 1 / tau : 0) + self.timeShift
-                        var sum = [Double](repeating: 0, count: nn), weight = sum
-                        let volume = self.mesh.geometry.volume
-                        for tt in 0..<nt {
-                            for k in 0..<4 {
-                                let n = Int(tets[4 * tt + k])
-                                let x = rate > 0 ? (nodal[n] + corner[4 * tt + k]) / rate : 0
-                                outCorners[4 * tt + k] = x
-                                sum[n] += volume[tt] * x; weight[n] += volume[tt]
+            cornerSource.withUnsafeBufferPointer { csrc in
+                inflow.withUnsafeBufferPointer { inf in
+                    psi.withUnsafeMutableBufferPointer { ps in
+                        trace.withUnsafeMutableBufferPointer { tr in
+                            corners.withUnsafeMutableBufferPointer { co in
+                                let s = SharedPointer(base: UnsafeMutablePointer(mutating: src.baseAddress!))
+                                let c = SharedPointer(base: UnsafeMutablePointer(mutating: csrc.baseAddress!))
+                                let i = SharedPointer(base: UnsafeMutablePointer(mutating: inf.baseAddress!))
+                                let p = SharedPointer(base: ps.baseAddress!), t = SharedPointer(base: tr.baseAddress!)
+                                let o = SharedPointer(base: co.baseAddress!)
+                                let first = self.owned.lowerBound
+                                parallelChunks(owned.count) { range in
+                                    var scratch = SweepScratch(tetCount: nt)
+                                    for l in range {
+                                        let mu = first + l
+                                        let nodal = UnsafePointer(s.base + l * nn), corner = UnsafePointer(c.base + l * cs)
+                                        let out = p.base + l * nn, outCorners = o.base + l * cs
+                                        if self.inverseSpeed[mu] == 0 {
+                                            // Relaxes in place, corner by corner: ψ = (source)/(1/τ + 1/Δt).
+                                            let tau = self.modes.tau[mu]
+                                            let rate = (tau.isFinite && tau > 0 ? 1 / tau : 0) + self.timeShift
+                                            var sum = [Double](repeating: 0, count: nn), weight = sum
+                                            let volume = self.mesh.geometry.volume
+                                            for tt in 0..<nt {
+                                                for k in 0..<4 {
+                                                    let n = Int(tets[4 * tt + k])
+                                                    let x = rate > 0 ? (nodal[n] + corner[4 * tt + k]) / rate : 0
+                                                    outCorners[4 * tt + k] = x
+                                                    sum[n] += volume[tt] * x; weight[n] += volume[tt]
+                                                }
+                                            }
+                                            for n in 0..<nn { out[n] = weight[n] > 0 ? sum[n] / weight[n] : 0 }
+                                            for k in 0..<bs { t.base[l * bs + k] = 0 }
+                                            continue
+                                        }
+                                        _ = self.mesh.sweep(
+                                            direction: self.direction[mu], sigma: self.sigma[mu],
+                                            sourceScale: self.inverseSpeed[mu], source: nodal,
+                                            inflow: UnsafePointer(i.base + l * bs), psi: out, trace: t.base + l * bs,
+                                            cornerSource: corner, corners: outCorners, scratch: &scratch)
+                                    }
+                                }
                             }
                         }
-                        for n in 0..<nn { out[n] = weight[n] > 0 ? sum[n] / weight[n] : 0 }
-                        for k in 0..<bs { t.base[l * bs + k] = 0 }
-                        continue
                     }
-                    _ = self.mesh.sweep(direction: self.direction[mu], sigma: self.sigma[mu],
-                                        sourceScale: self.inverseSpeed[mu], source: nodal,
-                                        inflow: UnsafePointer(i.base + l * bs), psi: out, trace: t.base + l * bs,
-                                        cornerSource: corner, corners: outCorners, scratch: &scratch)
                 }
             }
-        } } } } } }
+        }
     }
 }
 
@@ -84,8 +92,10 @@ extension TransportSystem {
         regions.indices.flatMap { regions[$0].corners(ofNodal: slice(x, $0, volume: true)) }
     }
 
-    public func drift(source: [Double], cornerSource: [Double], inflow: [Double], psi: inout [Double],
-                      trace: inout [Double], corners: inout [Double]) {
+    public func drift(
+        source: [Double], cornerSource: [Double], inflow: [Double], psi: inout [Double],
+        trace: inout [Double], corners: inout [Double]
+    ) {
         if regions.count == 1 {
             regions[0].drift(source: source, cornerSource: cornerSource, inflow: inflow, psi: &psi, trace: &trace, corners: &corners)
             return
@@ -97,8 +107,9 @@ extension TransportSystem {
         let co = cornerOffset
         for (r, t) in regions.enumerated() {
             var p = [Double](), tr = [Double](), c = [Double]()
-            t.drift(source: slice(source, r, volume: true), cornerSource: Array(cornerSource[co[r]..<(co[r] + t.cornerSize)]),
-                    inflow: slice(inflow, r, volume: false), psi: &p, trace: &tr, corners: &c)
+            t.drift(
+                source: slice(source, r, volume: true), cornerSource: Array(cornerSource[co[r]..<(co[r] + t.cornerSize)]),
+                inflow: slice(inflow, r, volume: false), psi: &p, trace: &tr, corners: &c)
             place(p, into: &psi, r, volume: true); place(tr, into: &trace, r, volume: false)
             all += c
         }

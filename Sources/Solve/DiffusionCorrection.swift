@@ -88,10 +88,12 @@ struct DiffusionCorrection {
             }
             absorbing = absorbing || gamma > 0
             // Consistent face mass: A/12 · (1 + δ_ij).
-            for i in 0..<3 { for j in 0..<3 {
-                let m = area / 12 * (i == j ? 2 : 1)
-                builder.add(Int(mesh.boundaryNode[3 * b + i]), Int(mesh.boundaryNode[3 * b + j]), 2 * gamma * m)
-            } }
+            for i in 0..<3 {
+                for j in 0..<3 {
+                    let m = area / 12 * (i == j ? 2 : 1)
+                    builder.add(Int(mesh.boundaryNode[3 * b + i]), Int(mesh.boundaryNode[3 * b + j]), 2 * gamma * m)
+                }
+            }
         }
         guard absorbing else { return nil }
         nodeCount = nn
@@ -101,8 +103,10 @@ struct DiffusionCorrection {
 
     /// Adds the thermal mode (∂n̄/∂T)θ to a packed volume part (G·τ) and to the inflow data of reflecting faces.
     /// Vectors hold this process's modes (`owned`); θ is the same on every process.
-    func addThermalMode(_ theta: [Double], transport t: Transport, volume: UnsafeMutablePointer<Double>,
-                        inflow: UnsafeMutablePointer<Double>) {
+    func addThermalMode(
+        _ theta: [Double], transport t: Transport, volume: UnsafeMutablePointer<Double>,
+        inflow: UnsafeMutablePointer<Double>
+    ) {
         let nn = nodeCount, bs = 3 * t.boundaryFaceCount, mesh = t.mesh, lo = t.owned.lowerBound
         for mu in t.owned where thermal[mu] != 0 {
             let a = thermal[mu], row = volume + (mu - lo) * nn

@@ -64,7 +64,7 @@ public protocol EventSink: AnyObject {
 public struct SolveSummary: Sendable {
     public var events: Int
     public var converged: Bool
-    public var accumulated: [Double]          // Σ ψ^(m) + remainder, the system's volume vector
+    public var accumulated: [Double] // Σ ψ^(m) + remainder, the system's volume vector
     public var balances: [EventBalance]
     public var krylovResiduals: [Double]
     public var sweeps: Int
@@ -186,10 +186,13 @@ public final class EventSolver {
             for i in 0..<acc.count { acc[i] += s.psi[i] }
             let change = t.norm2(s.psi) / max(t.norm2(acc), 1e-300)
             let (leaving, entering) = t.boundaryPower(s.trace)
-            let bal = EventBalance(event: m, injectedVolume: t.volumePower(g), injectedBoundary: entering.orderedSum,
-                                   scattered: t.scatteredPower(s.psi), leaving: leaving,
-                                   relativeChange: change, sweeps: s.sweeps)
-            if let bad = checker.nonFinite(s.psi, what: "ψ of event \(m)") { try check(bad) } else {
+            let bal = EventBalance(
+                event: m, injectedVolume: t.volumePower(g), injectedBoundary: entering.orderedSum,
+                scattered: t.scatteredPower(s.psi), leaving: leaving,
+                relativeChange: change, sweeps: s.sweeps)
+            if let bad = checker.nonFinite(s.psi, what: "ψ of event \(m)") {
+                try check(bad)
+            } else {
                 let volumeGross = { t.volumePower(g.map(abs)) }
                 try check(checker.balance(bal) { volumeGross() + t.inflowPower(b.map(abs)) + t.scatteredPower(s.psi.map(abs)) })
                 if let prev = lastScattered, w == 1 {
@@ -203,10 +206,14 @@ public final class EventSolver {
             if let p = progress {
                 let per = Date().timeIntervalSince(start) / Double(m + 1 - (resume?.nextEvent ?? 0))
                 let left = per * Double(options.maxEvents - m - 1)
-                p(String(format: "event %d/%d  modes %d  change %.3e  balance %.1e  %.2f s/event  ≤%.0f s left",
-                         m, options.maxEvents, t.modeCount, change, bal.closure, per, left))
+                p(
+                    String(
+                        format: "event %d/%d  modes %d  change %.3e  balance %.1e  %.2f s/event  ≤%.0f s left",
+                        m, options.maxEvents, t.modeCount, change, bal.closure, per, left))
             }
-            if w == 1 { g = s.nextG; b = s.nextInflow } else {
+            if w == 1 {
+                g = s.nextG; b = s.nextInflow
+            } else {
                 g = (0..<g.count).map { (1 - w) * g[$0] + w * s.nextG[$0] }
                 b = (0..<b.count).map { (1 - w) * b[$0] + w * s.nextInflow[$0] }
             }
@@ -224,8 +231,9 @@ public final class EventSolver {
             try sink?.storeRemainder(psi: rem, trace: remTrace, residuals: res, sweeps: sw)
             converged = (res.last ?? 1) <= options.krylovTolerance
         }
-        return SolveSummary(events: m, converged: converged, accumulated: acc,
-                            balances: balances, krylovResiduals: residuals, sweeps: sweeps, warnings: warnings)
+        return SolveSummary(
+            events: m, converged: converged, accumulated: acc,
+            balances: balances, krylovResiduals: residuals, sweeps: sweeps, warnings: warnings)
     }
 
     /// Σ_{m≥N} ψ^(m) from x_N: GMRES on (I − K) y = x_N in ψ-like units (G scaled by τ), then one drift of y.
@@ -250,8 +258,10 @@ public final class EventSolver {
         options.counting = .bulkAndBoundary
         let preconditioned = diffusionPreconditioner(unpack: unpack)
         let rhs = pack(g, inflow)
-        let (z, res) = gmres(rhs: rhs, restart: options.krylovRestart, tolerance: options.krylovTolerance,
-                             maxIterations: options.maxSweeps, dot: t.dot) { z in
+        let (z, res) = gmres(
+            rhs: rhs, restart: options.krylovRestart, tolerance: options.krylovTolerance,
+            maxIterations: options.maxSweeps, dot: t.dot
+        ) { z in
             let x = preconditioned(z)
             let (gx, bx) = unpack(x)
             let s = step(gx, bx)
@@ -259,9 +269,11 @@ public final class EventSolver {
             var out = pack(s.nextG, s.nextInflow)
             if let p = progress, sweeps % 10 == 0 { p("krylov sweep \(sweeps)") }
             // (I − K)x in the packed vector itself: one whole-vector allocation less per sweep.
-            x.withUnsafeBufferPointer { xp in out.withUnsafeMutableBufferPointer { op in
-                for i in 0..<op.count { op[i] = xp[i] - op[i] }
-            } }
+            x.withUnsafeBufferPointer { xp in
+                out.withUnsafeMutableBufferPointer { op in
+                    for i in 0..<op.count { op[i] = xp[i] - op[i] }
+                }
+            }
             return out
         }
         let y = preconditioned(z)
@@ -287,14 +299,17 @@ public final class EventSolver {
             for (r, part) in parts.enumerated() {
                 guard let c = part else { continue }
                 let region = t.regions[r], vo = t.volumeOffset[r]
-                let load = g.withUnsafeBufferPointer { gp in b.withUnsafeBufferPointer { bp in
-                    c.energyLoad(transport: region, g: gp.baseAddress! + vo, inflow: bp.baseAddress! + t.boundaryOffset[r])
-                } }
+                let load = g.withUnsafeBufferPointer { gp in
+                    b.withUnsafeBufferPointer { bp in
+                        c.energyLoad(transport: region, g: gp.baseAddress! + vo, inflow: bp.baseAddress! + t.boundaryOffset[r])
+                    }
+                }
                 let theta = c.temperature(load: load)
                 let nv = t.volumeSize
                 y.withUnsafeMutableBufferPointer { yp in
-                    c.addThermalMode(theta, transport: region, volume: yp.baseAddress! + vo,
-                                     inflow: yp.baseAddress! + nv + t.boundaryOffset[r])
+                    c.addThermalMode(
+                        theta, transport: region, volume: yp.baseAddress! + vo,
+                        inflow: yp.baseAddress! + nv + t.boundaryOffset[r])
                 }
             }
             return y

@@ -4,9 +4,11 @@ import COpenBLAS
 /// Restarted GMRES (modified Gram–Schmidt, Givens rotations) for `A x = b` with A applied matrix-free.
 /// Returns x and the relative residual after every iteration (the history goes into the run file).
 /// `dot` is the inner product; an MPI solve passes one over distributed vectors (TransportSystem.dot).
-public func gmres(rhs b: [Double], restart: Int = 30, tolerance: Double, maxIterations: Int,
-                  dot inner: (([Double], [Double]) -> Double)? = nil,
-                  apply: ([Double]) -> [Double]) -> (x: [Double], residuals: [Double]) {
+public func gmres(
+    rhs b: [Double], restart: Int = 30, tolerance: Double, maxIterations: Int,
+    dot inner: (([Double], [Double]) -> Double)? = nil,
+    apply: ([Double]) -> [Double]
+) -> (x: [Double], residuals: [Double]) {
     let dot = inner ?? { Solve.dot($0, $1) }
     func norm2(_ a: [Double]) -> Double { dot(a, a).squareRoot() }
     let n = b.count
@@ -70,18 +72,22 @@ public func gmres(rhs b: [Double], restart: Int = 30, tolerance: Double, maxIter
 /// Krylov vectors run to millions of entries (modes × boundary corners): the level-1 work goes through BLAS.
 @inline(__always) func dot(_ a: [Double], _ b: [Double]) -> Double {
     precondition(a.count == b.count)
-    return a.withUnsafeBufferPointer { p in b.withUnsafeBufferPointer { q in
-        cblas_ddot(Int32(a.count), p.baseAddress, 1, q.baseAddress, 1)
-    } }
+    return a.withUnsafeBufferPointer { p in
+        b.withUnsafeBufferPointer { q in
+            cblas_ddot(Int32(a.count), p.baseAddress, 1, q.baseAddress, 1)
+        }
+    }
 }
 
 /// y += a·x, in blocks on all cores (each entry on its own, so the result does not depend on the threads).
 func axpy(_ a: Double, _ x: [Double], _ y: inout [Double]) {
     precondition(x.count == y.count)
-    x.withUnsafeBufferPointer { p in y.withUnsafeMutableBufferPointer { q in
-        let src = SharedPointer(base: UnsafeMutablePointer(mutating: p.baseAddress!)), dst = SharedPointer(base: q.baseAddress!)
-        parallelChunks(x.count, chunk: 1 << 16) { r in for i in r { dst.base[i] += a * src.base[i] } }
-    } }
+    x.withUnsafeBufferPointer { p in
+        y.withUnsafeMutableBufferPointer { q in
+            let src = SharedPointer(base: UnsafeMutablePointer(mutating: p.baseAddress!)), dst = SharedPointer(base: q.baseAddress!)
+            parallelChunks(x.count, chunk: 1 << 16) { r in for i in r { dst.base[i] += a * src.base[i] } }
+        }
+    }
 }
 
 /// x /= a in place, in blocks on all cores.

@@ -24,8 +24,10 @@ public struct InterfaceCoupling: InterfaceExchange {
     /// Paired faces: boundary-face index in A, in B, and B's corner holding A's corner k.
     let faceA: [Int], faceB: [Int], cornerB: [[Int]]
 
-    public init(regions: [Transport], regionA a: Int, regionB b: Int, tag: Int32,
-                kernel build: (ModeSet, ModeSet, Vector3) throws -> InterfaceKernel) throws {
+    public init(
+        regions: [Transport], regionA a: Int, regionB b: Int, tag: Int32,
+        kernel build: (ModeSet, ModeSet, Vector3) throws -> InterfaceKernel
+    ) throws {
         self.tag = tag; regionA = a; regionB = b
         let ma = regions[a].mesh, mb = regions[b].mesh
         let fa = ma.mesh.boundaryFaces.indices.filter { ma.mesh.boundaryFaces[$0].tag == tag }
@@ -46,7 +48,8 @@ public struct InterfaceCoupling: InterfaceExchange {
         let n0 = ma.boundaryNormal(fa[0]).normalized
         for f in fa {
             guard let g = byCentroid[centroidKey(ma, f)] else {
-                throw InterfaceError.unmatched(tag: tag, detail: "face \(f) of region \(a) has no coincident face in region \(b) (interface nodes must be duplicated, one copy per side)")
+                throw InterfaceError.unmatched(
+                    tag: tag, detail: "face \(f) of region \(a) has no coincident face in region \(b) (interface nodes must be duplicated, one copy per side)")
             }
             guard (ma.boundaryNormal(f).normalized - n0).norm < 1e-6 else { throw InterfaceError.notFlat(tag: tag) }
             let pts = (0..<3).map { ma.mesh.node(Int(ma.boundaryNode[3 * f + $0])) }

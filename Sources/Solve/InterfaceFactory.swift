@@ -32,7 +32,9 @@ enum InterfaceFactory {
         switch kind {
         case "diffuse-sheet":
             let t = try r.number("transmissivity")
-            guard t > 0, t <= 1 else { throw ConfigError(file: file, line: table.lines["transmissivity"], "[[interface]] transmissivity must lie in (0, 1], found \(t)") }
+            guard t > 0, t <= 1 else {
+                throw ConfigError(file: file, line: table.lines["transmissivity"], "[[interface]] transmissivity must lie in (0, 1], found \(t)")
+            }
             model = .diffuseSheet(transmissivity: t, binWidth: try binWidth())
         case "dmm":
             model = .dmm(binWidth: try binWidth() ?? InterfaceKernel.defaultBinWidthTHz)
@@ -54,13 +56,15 @@ enum InterfaceFactory {
             if r.has("max_order") { p.maxOrder = try r.integer("max_order") }
             let coupling = try r.string("coupling", default: p.coupling.rawValue)
             guard let c = StrainMismatchParameters.Coupling(rawValue: coupling) else {
-                throw ConfigError(file: file, line: table.lines["coupling"],
-                                  "[[interface]] coupling: expected gruneisen or force-constants, found '\(coupling)'")
+                throw ConfigError(
+                    file: file, line: table.lines["coupling"],
+                    "[[interface]] coupling: expected gruneisen or force-constants, found '\(coupling)'")
             }
             p.coupling = c
             if c == .forceConstants {
                 for key in ["gruneisen_a", "gruneisen_b"] where r.has(key) {
-                    throw ConfigError(file: file, line: table.lines[key], "[[interface]] \(key) has no meaning with coupling = \"force-constants\" (γ comes from fc3)")
+                    throw ConfigError(
+                        file: file, line: table.lines[key], "[[interface]] \(key) has no meaning with coupling = \"force-constants\" (γ comes from fc3)")
                 }
             }
             let limit = try r.string("born_limit", default: c == .forceConstants ? "exponential" : "cap")
@@ -77,8 +81,10 @@ enum InterfaceFactory {
     }
 
     /// `harmonics`: the force-constant data of the materials of side A and side B (for the SMM's fc3 coupling).
-    static func builder(for spec: RunConfig.Interface, file: String,
-                        harmonics: (ModeHarmonics?, ModeHarmonics?) = (nil, nil)) throws -> (ModeSet, ModeSet, Vector3) throws -> InterfaceKernel {
+    static func builder(
+        for spec: RunConfig.Interface, file: String,
+        harmonics: (ModeHarmonics?, ModeHarmonics?) = (nil, nil)
+    ) throws -> (ModeSet, ModeSet, Vector3) throws -> InterfaceKernel {
         switch spec.model {
         case .diffuseSheet(let t, let w):
             return { a, b, n in try InterfaceKernel.diffuseSheet(modesA: a, modesB: b, normal: n, transmissivity: t, binWidth: w) }
@@ -88,14 +94,17 @@ enum InterfaceFactory {
             return { a, b, n in try InterfaceKernel.acousticMismatch(modesA: a, modesB: b, normal: n, parameters: p) }
         case .ammDmm(let p, let s, let w):
             return { a, b, n in
-                try InterfaceKernel.mix(try InterfaceKernel.acousticMismatch(modesA: a, modesB: b, normal: n, parameters: p),
-                                        try InterfaceKernel.diffuseMismatch(modesA: a, modesB: b, normal: n, binWidth: w), p: s)
+                try InterfaceKernel.mix(
+                    try InterfaceKernel.acousticMismatch(modesA: a, modesB: b, normal: n, parameters: p),
+                    try InterfaceKernel.diffuseMismatch(modesA: a, modesB: b, normal: n, binWidth: w), p: s)
             }
         case .smm(let p):
             if p.coupling == .forceConstants {
                 guard harmonics.0?.forceConstants.fc3 != nil, harmonics.1?.forceConstants.fc3 != nil else {
-                    throw ConfigError(file: file, line: spec.lines["coupling"],
-                                      "[[interface]] coupling = \"force-constants\" needs both regions' material files ingested with --fc2, --fc3 and --structure (pbte-pipeline ingest phono3py --help)")
+                    throw ConfigError(
+                        file: file, line: spec.lines["coupling"],
+                        "[[interface]] coupling = \"force-constants\" needs both regions' material files ingested with --fc2, --fc3 and --structure (pbte-pipeline ingest phono3py --help)"
+                    )
                 }
             }
             let (ha, hb) = harmonics

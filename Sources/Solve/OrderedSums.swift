@@ -85,10 +85,15 @@ extension Transport {
     public func modeSum(_ psi: [Double], weights w: [Double]) -> [Double] {
         let nn = nodeCount, lo = owned.lowerBound
         return orderedTotal(width: nn) { modes, p in
-            psi.withUnsafeBufferPointer { ps in w.withUnsafeBufferPointer { ww in p.withUnsafeMutableBufferPointer { pp in
-                cblas_dgemv(CblasRowMajor, CblasTrans, Int32(modes.count), Int32(nn), 1, ps.baseAddress! + (modes.lowerBound - lo) * nn,
+            psi.withUnsafeBufferPointer { ps in
+                w.withUnsafeBufferPointer { ww in
+                    p.withUnsafeMutableBufferPointer { pp in
+                        cblas_dgemv(
+                            CblasRowMajor, CblasTrans, Int32(modes.count), Int32(nn), 1, ps.baseAddress! + (modes.lowerBound - lo) * nn,
                             Int32(nn), ww.baseAddress! + modes.lowerBound, 1, 0, pp.baseAddress, 1)
-            } } }
+                    }
+                }
+            }
         }
     }
 }
@@ -119,16 +124,20 @@ extension TransportSystem {
         }
         precondition(o == a.count, "not a system vector")
         var partial = [Double](repeating: 0, count: slots)
-        a.withUnsafeBufferPointer { pa in b.withUnsafeBufferPointer { pb in partial.withUnsafeMutableBufferPointer { pp in
-            let out = SharedPointer(base: pp.baseAddress!)
-            let x = SharedPointer(base: UnsafeMutablePointer(mutating: pa.baseAddress!))
-            let y = SharedPointer(base: UnsafeMutablePointer(mutating: pb.baseAddress!))
-            let list = tasks
-            DispatchQueue.concurrentPerform(iterations: list.count) { k in
-                let task = list[k]
-                out.base[task.slot] = orderedDot(x.base + task.from, y.base + task.from, task.count)
+        a.withUnsafeBufferPointer { pa in
+            b.withUnsafeBufferPointer { pb in
+                partial.withUnsafeMutableBufferPointer { pp in
+                    let out = SharedPointer(base: pp.baseAddress!)
+                    let x = SharedPointer(base: UnsafeMutablePointer(mutating: pa.baseAddress!))
+                    let y = SharedPointer(base: UnsafeMutablePointer(mutating: pb.baseAddress!))
+                    let list = tasks
+                    DispatchQueue.concurrentPerform(iterations: list.count) { k in
+                        let task = list[k]
+                        out.base[task.slot] = orderedDot(x.base + task.from, y.base + task.from, task.count)
+                    }
+                }
             }
-        } } }
+        }
         let parts = segmentStart.indices.map { s in
             Array(partial[segmentStart[s]..<(s + 1 < segmentStart.count ? segmentStart[s + 1] : slots)])
         }

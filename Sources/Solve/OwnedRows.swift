@@ -8,13 +8,17 @@ extension Material {
         switch collision {
         case .relaxationToTemperature: break
         case .dense(let d):
-            m.collision = .dense(DenseMatrix(rows: rows.count, columns: d.columns,
-                                             values: Array(d.values[(rows.lowerBound * d.columns)..<(rows.upperBound * d.columns)])))
+            m.collision = .dense(
+                DenseMatrix(
+                    rows: rows.count, columns: d.columns,
+                    values: Array(d.values[(rows.lowerBound * d.columns)..<(rows.upperBound * d.columns)])))
         case .sparse(let s):
             let a = s.rowStart[rows.lowerBound], b = s.rowStart[rows.upperBound]
-            m.collision = .sparse(SparseMatrix(rows: rows.count, columns: s.columns,
-                                               rowStart: s.rowStart[rows.lowerBound...rows.upperBound].map { $0 - a },
-                                               columnIndex: Array(s.columnIndex[a..<b]), values: Array(s.values[a..<b])))
+            m.collision = .sparse(
+                SparseMatrix(
+                    rows: rows.count, columns: s.columns,
+                    rowStart: s.rowStart[rows.lowerBound...rows.upperBound].map { $0 - a },
+                    columnIndex: Array(s.columnIndex[a..<b]), values: Array(s.values[a..<b])))
         }
         return m
     }

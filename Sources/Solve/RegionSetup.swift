@@ -12,8 +12,10 @@ struct RegionSetup {
 
     func refuseHarmonicOnly(_ config: RunConfig) throws {
         if let f = harmonicOnly.first {
-            throw ConfigError(file: config.file, line: nil,
-                "material \(f) has no lifetimes (made by ingest harmonic): it serves solve --dry-run's interface kernels, not a solve; ingest phono3py or d3q data with linewidths")
+            throw ConfigError(
+                file: config.file, line: nil,
+                "material \(f) has no lifetimes (made by ingest harmonic): it serves solve --dry-run's interface kernels, not a solve; ingest phono3py or d3q data with linewidths"
+            )
         }
     }
     /// What the run file stores as /mesh and /modes: for one region the mesh and modes themselves; for several, the
@@ -24,7 +26,7 @@ struct RegionSetup {
     init(config: RunConfig, mesh: TetMesh, comm: Communicator = SerialCommunicator(), timeShift: Double = 0) throws {
         let interfaceTags = try config.interfaceTags(in: mesh)
         var kinds = try Self.wallKinds(config: config, mesh: mesh, skipping: interfaceTags)
-        for t in interfaceTags { kinds[t] = .black(temperature: nil) }   // the coupling re-emits there
+        for t in interfaceTags { kinds[t] = .black(temperature: nil) } // the coupling re-emits there
 
         let regionTags = mesh.regionTags
         var materials: [Int32: (Material, String)] = [:]
@@ -36,11 +38,14 @@ struct RegionSetup {
         } else {
             for m in config.materials {
                 let tag: Int32
-                if let t = mesh.regionNames.first(where: { $0.value == m.region })?.key { tag = t }
-                else if let t = Int32(m.region), regionTags.contains(t) { tag = t }
-                else {
+                if let t = mesh.regionNames.first(where: { $0.value == m.region })?.key {
+                    tag = t
+                } else if let t = Int32(m.region), regionTags.contains(t) {
+                    tag = t
+                } else {
                     let known = regionTags.map { t in mesh.regionNames[t].map { "\($0) (\(t))" } ?? "\(t)" }
-                    throw ConfigError(file: config.file, line: m.line, "[[material]] region '\(m.region)' is not in the mesh (regions: \(known.joined(separator: ", ")))")
+                    throw ConfigError(
+                        file: config.file, line: m.line, "[[material]] region '\(m.region)' is not in the mesh (regions: \(known.joined(separator: ", ")))")
                 }
                 guard materials[tag] == nil else { throw ConfigError(file: config.file, line: m.line, "region '\(m.region)' has two materials") }
                 materials[tag] = (try MaterialFile.read(path: m.file).0, m.file)
@@ -54,8 +59,10 @@ struct RegionSetup {
             let sub = regionTags.count == 1 ? nil : Submesh(of: mesh, region: t)
             let m = sub?.mesh ?? mesh
             let present = Set(m.boundaryFaces.map { $0.tag })
-            regions.append(try Transport(mesh: SweepMesh(mesh: m), material: materials[t]!.0, walls: kinds.filter { present.contains($0.key) },
-                                         comm: comm, timeShift: timeShift))
+            regions.append(
+                try Transport(
+                    mesh: SweepMesh(mesh: m), material: materials[t]!.0, walls: kinds.filter { present.contains($0.key) },
+                    comm: comm, timeShift: timeShift))
             if let sub { subs.append(sub) }
         }
         let system = TransportSystem(regions: regions)
@@ -65,8 +72,9 @@ struct RegionSetup {
             guard sides.count == 2 else {
                 throw ConfigError(file: config.file, line: spec.line, "[[interface]] '\(spec.boundary)' must separate two regions; it touches \(sides.count)")
             }
-            let build = try InterfaceFactory.builder(for: spec, file: config.file,
-                                                     harmonics: (materials[regionTags[sides[0]]]!.0.harmonics, materials[regionTags[sides[1]]]!.0.harmonics))
+            let build = try InterfaceFactory.builder(
+                for: spec, file: config.file,
+                harmonics: (materials[regionTags[sides[0]]]!.0.harmonics, materials[regionTags[sides[1]]]!.0.harmonics))
             system.interfaces.append(try InterfaceCoupling(regions: regions, regionA: sides[0], regionB: sides[1], tag: tag, kernel: build))
         }
         self.system = system
@@ -81,14 +89,19 @@ struct RegionSetup {
         }
         if subs.isEmpty {
             storedMesh = mesh
-            runRegions = [RunRegion(name: name(regionTags[0]), modes: regions[0].modes,
-                                    nodeIndex: (0..<mesh.nodeCount).map(Int32.init), faceIndex: (0..<mesh.boundaryFaces.count).map(Int32.init))]
+            runRegions = [
+                RunRegion(
+                    name: name(regionTags[0]), modes: regions[0].modes,
+                    nodeIndex: (0..<mesh.nodeCount).map(Int32.init), faceIndex: (0..<mesh.boundaryFaces.count).map(Int32.init))
+            ]
         } else {
             var rr: [RunRegion] = [], n0 = 0, f0 = 0
             for (i, s) in subs.enumerated() {
-                rr.append(RunRegion(name: name(s.region), modes: regions[i].modes,
-                                    nodeIndex: (0..<s.mesh.nodeCount).map { Int32(n0 + $0) },
-                                    faceIndex: (0..<s.mesh.boundaryFaces.count).map { Int32(f0 + $0) }))
+                rr.append(
+                    RunRegion(
+                        name: name(s.region), modes: regions[i].modes,
+                        nodeIndex: (0..<s.mesh.nodeCount).map { Int32(n0 + $0) },
+                        faceIndex: (0..<s.mesh.boundaryFaces.count).map { Int32(f0 + $0) }))
                 n0 += s.mesh.nodeCount; f0 += s.mesh.boundaryFaces.count
             }
             runRegions = rr
@@ -100,8 +113,9 @@ struct RegionSetup {
                 region += s.mesh.region
                 faces += s.mesh.boundaryFaces.map { TetMesh.BoundaryFace(tet: $0.tet + t0, face: $0.face, tag: $0.tag) }
             }
-            storedMesh = TetMesh(nodes: nodes, tets: tets, region: region, boundaryFaces: faces,
-                                 regionNames: mesh.regionNames, boundaryNames: mesh.boundaryNames)
+            storedMesh = TetMesh(
+                nodes: nodes, tets: tets, region: region, boundaryFaces: faces,
+                regionNames: mesh.regionNames, boundaryNames: mesh.boundaryNames)
         }
     }
 

@@ -28,8 +28,9 @@ public struct RunConfig: Sendable {
         public static func parse(_ t: ConfigTable, file: String) throws -> Interface {
             var r = ConfigReader(file: file, table: t)
             let boundary = try r.string("boundary"), kind = try r.string("kind")
-            return Interface(boundary: boundary, kind: kind, model: try InterfaceFactory.model(kind: kind, table: t, file: file),
-                             lines: t.lines, line: t.line)
+            return Interface(
+                boundary: boundary, kind: kind, model: try InterfaceFactory.model(kind: kind, table: t, file: file),
+                lines: t.lines, line: t.line)
         }
     }
     public var file: String
@@ -110,7 +111,9 @@ public struct RunConfig: Sendable {
         let doc = try ConfigDocument.parse(text, file: file)
         let known = ["", "run", "events", "output", "checks", "transient", "wall", "source", "material", "interface"]
         for t in doc.tables where !known.contains(t.name) {
-            throw ConfigError(file: file, line: t.line, "unknown table [\(t.name)] (expected [run], [events], [output], [checks], [transient], [[wall]], [[source]], [[material]], [[interface]])")
+            throw ConfigError(
+                file: file, line: t.line,
+                "unknown table [\(t.name)] (expected [run], [events], [output], [checks], [transient], [[wall]], [[source]], [[material]], [[interface]])")
         }
         if let root = doc.table(""), let key = root.values.keys.sorted().first {
             throw ConfigError(file: file, line: root.lines[key], "key '\(key)' must be inside a table such as [run]")
@@ -128,9 +131,11 @@ public struct RunConfig: Sendable {
             try r.rejectUnknownKeys()
         }
         if single.isEmpty == cfg.materials.isEmpty {
-            throw ConfigError(file: file, line: runTable.line, single.isEmpty
-                ? "no material: give [run] material = \"…\" or one [[material]] table per region"
-                : "give either [run] material or [[material]] tables, not both")
+            throw ConfigError(
+                file: file, line: runTable.line,
+                single.isEmpty
+                    ? "no material: give [run] material = \"…\" or one [[material]] table per region"
+                    : "give either [run] material or [[material]] tables, not both")
         }
         for t in doc.tables(named: "interface") { cfg.interfaces.append(try Interface.parse(t, file: file)) }
 
@@ -162,7 +167,8 @@ public struct RunConfig: Sendable {
                 ("krylov_tolerance", e.krylovTolerance > 0, "> 0", "\(e.krylovTolerance)"),
                 ("krylov_restart", (1...1000).contains(e.krylovRestart), "1 … 1000", "\(e.krylovRestart)"),
                 ("max_sweeps", e.maxSweeps >= 1, "≥ 1", "\(e.maxSweeps)"),
-                ("damping", e.damping > 0 && e.damping < 2, "0 < damping < 2", "\(e.damping)")] where !ok {
+                ("damping", e.damping > 0 && e.damping < 2, "0 < damping < 2", "\(e.damping)")
+            ] where !ok {
                 throw ConfigError(file: file, line: t.lines[key] ?? t.line, "[events] \(key): expected \(expected), found \(found)")
             }
             cfg.events = e
@@ -211,7 +217,9 @@ public struct RunConfig: Sendable {
             case "specular": kind = .specular
             case "partially-specular":
                 let p = try r.number("specularity")
-                guard (0...1).contains(p) else { throw ConfigError(file: file, line: t.lines["specularity"], "[[wall]] specularity must lie in [0, 1], found \(p)") }
+                guard (0...1).contains(p) else {
+                    throw ConfigError(file: file, line: t.lines["specularity"], "[[wall]] specularity must lie in [0, 1], found \(p)")
+                }
                 kind = .partiallySpecular(p: p)
             case "rough": kind = .rough(rms: try r.quantity("roughness", .length))
             case "periodic":
@@ -230,8 +238,9 @@ public struct RunConfig: Sendable {
             switch shape {
             case "uniform": profile = .uniform(power: try r.quantity("power_density", .powerDensity))
             case "gaussian":
-                profile = .gaussian(peak: try r.quantity("power_density", .powerDensity),
-                                    center: try r.vector("center", .length), width: try r.quantity("width", .length))
+                profile = .gaussian(
+                    peak: try r.quantity("power_density", .powerDensity),
+                    center: try r.vector("center", .length), width: try r.quantity("width", .length))
             case "grating":
                 let axis = try r.string("axis", default: "x")
                 guard let a = ["x", "y", "z"].firstIndex(of: axis) else {
@@ -257,12 +266,13 @@ public struct RunConfig: Sendable {
                     guard case .array(let items)? = t.values["modes"] else {
                         throw ConfigError(file: file, line: t.line, "[[source]] spectrum = \"modes\" needs modes = [indices]")
                     }
-                    spectrum = .modes(try items.map { v -> Int in
-                        guard case .number(let x) = v, x >= 0, x == x.rounded(), x < 1e15 else {
-                            throw ConfigError(file: file, line: t.lines["modes"], "[[source]] modes: expected non-negative integers")
-                        }
-                        return Int(x)
-                    })
+                    spectrum = .modes(
+                        try items.map { v -> Int in
+                            guard case .number(let x) = v, x >= 0, x == x.rounded(), x < 1e15 else {
+                                throw ConfigError(file: file, line: t.lines["modes"], "[[source]] modes: expected non-negative integers")
+                            }
+                            return Int(x)
+                        })
                 default:
                     throw ConfigError(file: file, line: t.lines["spectrum"], "[[source]] spectrum: expected thermal, equilibrium or modes, found '\(s)'")
                 }
@@ -320,16 +330,21 @@ public struct RunConfig: Sendable {
             if let p = w.partnerName {
                 let pt = try tag(p, line: w.line)
                 guard pt != t else {
-                    throw ConfigError(file: file, line: w.line, "[[wall]] periodic boundary '\(w.boundary)' names itself as partner; a periodic wall needs the opposite face")
+                    throw ConfigError(
+                        file: file, line: w.line, "[[wall]] periodic boundary '\(w.boundary)' names itself as partner; a periodic wall needs the opposite face")
                 }
                 kinds[t] = .periodic(partner: pt)
-            } else { kinds[t] = w.kind }
+            } else {
+                kinds[t] = w.kind
+            }
         }
         // Periodicity is a relation between two walls: each must name the other.
         for w in walls where w.partnerName != nil {
             let t = try tag(w.boundary, line: w.line)
             guard case .periodic(let pt)? = kinds[t], case .periodic(let back)? = kinds[pt], back == t else {
-                throw ConfigError(file: file, line: w.line, "[[wall]] periodic boundary '\(w.boundary)' names partner '\(w.partnerName!)', which is not periodic with '\(w.boundary)' as its partner")
+                throw ConfigError(
+                    file: file, line: w.line,
+                    "[[wall]] periodic boundary '\(w.boundary)' names partner '\(w.partnerName!)', which is not periodic with '\(w.boundary)' as its partner")
             }
         }
         for t in mesh.boundaryTags where kinds[t] == nil {

@@ -38,12 +38,14 @@ struct InvariantChecker {
         if local != nil { found[comm.rank] = 1 }
         if comm.size > 1 { comm.sum(&found) }
         guard let first = found.firstIndex(where: { $0 > 0 }) else { return nil }
-        var place = [0.0, 0.0, 0.0, 0.0]    // region, mode, node, value (NaN travels as a flag)
+        var place = [0.0, 0.0, 0.0, 0.0] // region, mode, node, value (NaN travels as a flag)
         if first == comm.rank, let i = local {
             let r = system.volumeOffset.lastIndex { $0 <= i }!
             let t = system.regions[r], k = i - system.volumeOffset[r]
-            place = [Double(r), Double(t.owned.lowerBound + k / t.nodeCount), Double(k % t.nodeCount),
-                     x[i].isNaN ? 0 : (x[i] > 0 ? 1 : -1)]
+            place = [
+                Double(r), Double(t.owned.lowerBound + k / t.nodeCount), Double(k % t.nodeCount),
+                x[i].isNaN ? 0 : (x[i] > 0 ? 1 : -1)
+            ]
         }
         if comm.size > 1 { comm.sum(&place) }
         let r = Int(place[0]), value = place[3] == 0 ? "nan" : (place[3] > 0 ? "inf" : "-inf")
@@ -57,9 +59,11 @@ struct InvariantChecker {
         let out = b.scattered + b.leaving.orderedSum
         let c = (b.injectedVolume + b.injectedBoundary - out) / max(abs(b.injectedVolume + b.injectedBoundary), gross(), 1e-300)
         guard !(abs(c) <= policy.balanceTolerance) else { return nil }
-        return String(format: "energy balance of event %d not closed: injected %.6g W (volume %.6g, boundary %.6g), scattered %.6g W, left %.6g W; relative error %.3g exceeds %.3g",
-                      b.event, b.injectedVolume + b.injectedBoundary, b.injectedVolume, b.injectedBoundary, b.scattered,
-                      b.leaving.orderedSum, c, policy.balanceTolerance)
+        return String(
+            format:
+                "energy balance of event %d not closed: injected %.6g W (volume %.6g, boundary %.6g), scattered %.6g W, left %.6g W; relative error %.3g exceeds %.3g",
+            b.event, b.injectedVolume + b.injectedBoundary, b.injectedVolume, b.injectedBoundary, b.scattered,
+            b.leaving.orderedSum, c, policy.balanceTolerance)
     }
 
     /// What one event scattered is what the next one receives: a collision operator that loses or makes energy
@@ -68,8 +72,10 @@ struct InvariantChecker {
         guard !(abs(received - scattered) <= policy.balanceTolerance * abs(scattered)) else { return nil }
         let err = (received - scattered) / max(abs(scattered), gross(), 1e-300)
         guard !(abs(err) <= policy.balanceTolerance) else { return nil }
-        return String(format: "collisions do not conserve energy: event %d scattered %.6g W, event %d receives %.6g W (relative error %.3g exceeds %.3g); check the material's scattering matrix (pbte-pipeline inspect)",
-                      m - 1, scattered, m, received, err, policy.balanceTolerance)
+        return String(
+            format:
+                "collisions do not conserve energy: event %d scattered %.6g W, event %d receives %.6g W (relative error %.3g exceeds %.3g); check the material's scattering matrix (pbte-pipeline inspect)",
+            m - 1, scattered, m, received, err, policy.balanceTolerance)
     }
 
     /// Absolute temperatures must stay positive; with heating drives only, ΔT must stay (nearly) non-negative.
@@ -83,20 +89,25 @@ struct InvariantChecker {
             }
             let t0 = t.modes.temperature
             if let n = dt.indices.first(where: { t0 + dt[$0] < 0 }) {
-                return String(format: "absolute temperature negative after %@: ΔT = %.4g K on T0 = %.4g K at %@: the drive is far beyond the linear regime (lower the source power or wall temperatures)",
-                              what, dt[n], t0, describe(region: r, node: n))
+                return String(
+                    format:
+                        "absolute temperature negative after %@: ΔT = %.4g K on T0 = %.4g K at %@: the drive is far beyond the linear regime (lower the source power or wall temperatures)",
+                    what, dt[n], t0, describe(region: r, node: n))
             }
         }
         guard policy.drivesNonnegative, highest > 0, lowest.value < -policy.undershoot * highest else { return nil }
-        return String(format: "ΔT falls to %.4g K at %@ after %@ (maximum %.4g K) although every source and wall heats: the event series is diverging (try [events] damping, docs/physics.md §4.2) or the mesh is too coarse for the source",
-                      lowest.value, describe(region: lowest.region, node: lowest.node), what, highest)
+        return String(
+            format:
+                "ΔT falls to %.4g K at %@ after %@ (maximum %.4g K) although every source and wall heats: the event series is diverging (try [events] damping, docs/physics.md §4.2) or the mesh is too coarse for the source",
+            lowest.value, describe(region: lowest.region, node: lowest.node), what, highest)
     }
 
     func describe(region r: Int, mode mu: Int) -> String {
         let t = system.regions[r], m = t.modes
         let where_ = system.regions.count > 1 ? "region \(r) (\(t.material.name)) " : ""
-        return String(format: "%@mode %d (q-point %d, branch %d, %.4g THz)", where_, mu, Int(m.qIndex[mu]), Int(m.branch[mu]),
-                      m.omega[mu] / (2 * Double.pi) / 1e12)
+        return String(
+            format: "%@mode %d (q-point %d, branch %d, %.4g THz)", where_, mu, Int(m.qIndex[mu]), Int(m.branch[mu]),
+            m.omega[mu] / (2 * Double.pi) / 1e12)
     }
 
     func describe(region r: Int, node n: Int) -> String {

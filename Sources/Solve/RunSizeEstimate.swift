@@ -1,7 +1,7 @@
 import Foundation
 import Model
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// What a run will need before it starts: the run file on disk and the solver's arrays in memory, so that a
@@ -17,8 +17,10 @@ public struct RunSizeEstimate: Sendable, CustomStringConvertible {
     public var memoryBytes: Double
     public var events: Int
 
-    public init(regions: [(modes: Int, nodes: Int, faces: Int, denseCollision: Bool)], events: Int,
-                krylovRestart: Int, float32: Bool, remainder: Bool) {
+    public init(
+        regions: [(modes: Int, nodes: Int, faces: Int, denseCollision: Bool)], events: Int,
+        krylovRestart: Int, float32: Bool, remainder: Bool
+    ) {
         let width = float32 ? 4.0 : 8.0
         var disk = 0.0, volume = 0.0, boundary = 0.0, matrices = 0.0
         for r in regions {
@@ -51,8 +53,9 @@ public struct RunSizeEstimate: Sendable, CustomStringConvertible {
         let disk = statvfs(dir.isEmpty ? "." : dir, &st) == 0 ? Double(st.f_bavail) * Double(st.f_frsize) : nil
         var memory: Double? = nil
         if let text = try? String(contentsOfFile: "/proc/meminfo", encoding: .utf8),
-           let line = text.split(separator: "\n").first(where: { $0.hasPrefix("MemAvailable:") }),
-           let kb = Double(line.split(separator: " ").dropFirst().first ?? "") {
+            let line = text.split(separator: "\n").first(where: { $0.hasPrefix("MemAvailable:") }),
+            let kb = Double(line.split(separator: " ").dropFirst().first ?? "")
+        {
             memory = kb * 1024
         }
         return (disk, memory)
@@ -69,8 +72,9 @@ public struct RunSizeEstimate: Sendable, CustomStringConvertible {
             problems.append("the solver needs about \(Self.format(memoryBytes)) of memory but \(Self.format(memory)) are available")
         }
         guard problems.isEmpty else {
-            throw ConfigError(file: output, line: nil, problems.joined(separator: "; ") +
-                              " (fewer events, [output] precision = \"float32\", a coarser mesh or q-mesh; --force starts anyway)")
+            throw ConfigError(
+                file: output, line: nil,
+                problems.joined(separator: "; ") + " (fewer events, [output] precision = \"float32\", a coarser mesh or q-mesh; --force starts anyway)")
         }
     }
 }

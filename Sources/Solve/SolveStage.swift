@@ -42,32 +42,38 @@ public enum SolveStage {
         let mesh = try MeshFile.read(path: config.mesh)
         let system = try RegionSetup(config: config, mesh: mesh).system
         let interfaces = system.interfaces.compactMap { $0 as? InterfaceCoupling }.map { i in
-            InterfaceSummary(tag: i.tag, name: i.kernel.name, description: i.kernel.description,
-                             landauerConductance: landauerConductance(i.kernel, modesA: system.regions[i.regionA].modes),
-                             warnings: i.kernel.warnings)
+            InterfaceSummary(
+                tag: i.tag, name: i.kernel.name, description: i.kernel.description,
+                landauerConductance: landauerConductance(i.kernel, modesA: system.regions[i.regionA].modes),
+                warnings: i.kernel.warnings)
         }
         return (estimate(system: system, config: config), interfaces)
     }
 
     static func estimate(system: TransportSystem, config: RunConfig) -> RunSizeEstimate {
-        RunSizeEstimate(regions: system.regions.map { t in
-            var dense = false
-            if case .dense = t.material.collision { dense = true }
-            return (t.modeCount, t.nodeCount, t.boundaryFaceCount, dense)
-        }, events: config.events.maxEvents, krylovRestart: config.events.krylovRestart, float32: config.float32,
-           remainder: config.events.accelerate)
+        RunSizeEstimate(
+            regions: system.regions.map { t in
+                var dense = false
+                if case .dense = t.material.collision { dense = true }
+                return (t.modeCount, t.nodeCount, t.boundaryFaceCount, dense)
+            }, events: config.events.maxEvents, krylovRestart: config.events.krylovRestart, float32: config.float32,
+            remainder: config.events.accelerate)
     }
 
-    public static func run(config: RunConfig, output: String, resume: Bool = true, force: Bool = false,
-                           comm: Communicator = SerialCommunicator(),
-                           progress: ((String) -> Void)? = nil, warn: ((String) -> Void)? = nil) throws -> Report {
+    public static func run(
+        config: RunConfig, output: String, resume: Bool = true, force: Bool = false,
+        comm: Communicator = SerialCommunicator(),
+        progress: ((String) -> Void)? = nil, warn: ((String) -> Void)? = nil
+    ) throws -> Report {
         if config.transient != nil {
             guard comm.size == 1 else {
-                throw ConfigError(file: config.file, line: config.transient?.line, "[transient] runs are serial: run them with pbte-pipeline solve, not under MPI")
+                throw ConfigError(
+                    file: config.file, line: config.transient?.line, "[transient] runs are serial: run them with pbte-pipeline solve, not under MPI")
             }
             let r = try TransientStage.run(config: config, output: output, resume: resume, progress: progress)
-            return Report(events: 0, converged: true, sweeps: r.sweeps, seconds: r.seconds, resumedFrom: r.resumedFrom, maxClosure: 0,
-                          transient: r)
+            return Report(
+                events: 0, converged: true, sweeps: r.sweeps, seconds: r.seconds, resumedFrom: r.resumedFrom, maxClosure: 0,
+                transient: r)
         }
         let start = Date()
         try InputOutputGuard.refuseOverwrite(output: output, inputs: config.inputFiles)
@@ -79,7 +85,9 @@ public enum SolveStage {
         let setup = try RegionSetup(config: config, mesh: mesh, comm: comm)
         try setup.refuseHarmonicOnly(config)
         let system = setup.system
-        progress?("mesh: \(mesh.nodeCount) nodes, \(mesh.tetCount) tets, \(mesh.boundaryFaces.count) boundary faces, \(system.regions.count) region(s); modes: \(system.regions.map { String($0.modeCount) }.joined(separator: " + "))")
+        progress?(
+            "mesh: \(mesh.nodeCount) nodes, \(mesh.tetCount) tets, \(mesh.boundaryFaces.count) boundary faces, \(system.regions.count) region(s); modes: \(system.regions.map { String($0.modeCount) }.joined(separator: " + "))"
+        )
         var g0 = [Double](repeating: 0, count: system.volumeSize)
         var b0 = [Double](repeating: 0, count: system.boundarySize)
         for (r, t) in system.regions.enumerated() {
@@ -98,9 +106,10 @@ public enum SolveStage {
         var provenance = try Provenance(inputs: [config.file, config.mesh] + setup.materialFiles)
         // Attributes are written collectively in an MPI solve: every process must write the same time stamp.
         provenance.created = comm.broadcast(provenance.created)
-        let header = RunFileWriter.Header(mesh: setup.storedMesh, regions: setup.runRegions, provenance: provenance, config: config.text,
-                                          counting: config.events.counting.rawValue, float32: config.float32,
-                                          deflate: config.deflate)
+        let header = RunFileWriter.Header(
+            mesh: setup.storedMesh, regions: setup.runRegions, provenance: provenance, config: config.text,
+            counting: config.events.counting.rawValue, float32: config.float32,
+            deflate: config.deflate)
         var h = header
         h.canonicalConfig = config.canonical
         if comm.size > 1 { h.ownedModes = system.regions.map(\.owned) }
@@ -128,8 +137,9 @@ public enum SolveStage {
             let events = try (0..<done).map { system.join(try writer.readPsi(event: $0), volume: true) }
             state = solver.resumeState(psi: events, lastTrace: system.join(try writer.readCheckpointTraces(), volume: false))
             state?.storedBalances = try writer.readStoredBalances().enumerated().map { m, b in
-                EventBalance(event: m, injectedVolume: b.injectedVolume, injectedBoundary: b.injectedBoundary,
-                             scattered: b.scattered, leaving: b.leaving, relativeChange: b.relativeChange, sweeps: b.sweeps)
+                EventBalance(
+                    event: m, injectedVolume: b.injectedVolume, injectedBoundary: b.injectedBoundary,
+                    scattered: b.scattered, leaving: b.leaving, relativeChange: b.relativeChange, sweeps: b.sweeps)
             }
             progress?("resuming after \(done) stored events")
         }
@@ -143,23 +153,33 @@ public enum SolveStage {
             let m = t.modes
             let energy = m.energyWeights
             let dt = t.nodeTemperature(psi)
-            let q = (0..<3).map { k in t.modeSum(psi, weights: (0..<m.count).map { mu in
-                let v = m.velocity(mu)
-                return energy[mu] * (k == 0 ? v.x : k == 1 ? v.y : v.z)
-            }) }
+            let q = (0..<3).map { k in
+                t.modeSum(
+                    psi,
+                    weights: (0..<m.count).map { mu in
+                        let v = m.velocity(mu)
+                        return energy[mu] * (k == 0 ? v.x : k == 1 ? v.y : v.z)
+                    })
+            }
             for n in 0..<nn {
                 temperature.append(dt[n])
                 flux += [q[0][n], q[1][n], q[2][n]]
             }
         }
         let maxClosure = summary.balances.map { abs($0.closure) }.max() ?? 0
-        try guardedWrite(writer) { try $0.finish(accumulated: system.split(summary.accumulated, volume: true), temperature: temperature, heatFlux: flux,
-                          warnings: summary.warnings,
-                          summary: ["converged": summary.converged ? 1 : 0, "sweeps": Double(summary.sweeps),
-                                    "events": Double(summary.events), "max_balance_error": maxClosure]) }
-        return Report(events: summary.events, converged: summary.converged, sweeps: summary.sweeps,
-                      seconds: Date().timeIntervalSince(start), resumedFrom: done, maxClosure: maxClosure,
-                      writeSeconds: sink.seconds)
+        try guardedWrite(writer) {
+            try $0.finish(
+                accumulated: system.split(summary.accumulated, volume: true), temperature: temperature, heatFlux: flux,
+                warnings: summary.warnings,
+                summary: [
+                    "converged": summary.converged ? 1 : 0, "sweeps": Double(summary.sweeps),
+                    "events": Double(summary.events), "max_balance_error": maxClosure
+                ])
+        }
+        return Report(
+            events: summary.events, converged: summary.converged, sweeps: summary.sweeps,
+            seconds: Date().timeIntervalSince(start), resumedFrom: done, maxClosure: maxClosure,
+            writeSeconds: sink.seconds)
     }
 }
 
@@ -170,8 +190,10 @@ func guardedWrite(_ writer: RunFileWriter, _ body: (RunFileWriter) throws -> Voi
         writer.discard()
         var e = e
         let full = e.code == ENOSPC || e.message.contains("No space left")
-        e.message += full ? " — the disk is full; the unfinished run file was removed (free space and run solve again)"
-                          : " — the unfinished run file was removed"
+        e.message +=
+            full
+            ? " — the disk is full; the unfinished run file was removed (free space and run solve again)"
+            : " — the unfinished run file was removed"
         throw e
     }
 }
@@ -190,8 +212,11 @@ final class WriterSink: EventSink {
         let data = system.regions.indices.map { r in
             RegionEvent(psi: psiParts[r], boundaryFlux: system.regions[r].faceFlux(traceParts[r]), trace: traceParts[r])
         }
-        try guardedWrite(writer) { try $0.writeEvent(m, regions: data, injectedVolume: b.injectedVolume, injectedBoundary: b.injectedBoundary,
-                              scattered: b.scattered, leaving: b.leaving, relativeChange: b.relativeChange, sweeps: b.sweeps) }
+        try guardedWrite(writer) {
+            try $0.writeEvent(
+                m, regions: data, injectedVolume: b.injectedVolume, injectedBoundary: b.injectedBoundary,
+                scattered: b.scattered, leaving: b.leaving, relativeChange: b.relativeChange, sweeps: b.sweeps)
+        }
     }
     func storeRemainder(psi: [Double], trace: [Double], residuals: [Double], sweeps: Int) throws {
         try guardedWrite(writer) { try $0.writeRemainder(psi: system.split(psi, volume: true), residuals: residuals, sweeps: sweeps) }

@@ -20,15 +20,15 @@ public struct SweepScratch {
     /// Per-thread work arrays, raw so the kernel's inner loops carry no bounds checks or copy-on-write tests.
     final class Buffers {
         let tetCount: Int
-        let corner: UnsafeMutablePointer<Double>    // 4 per tet, DG corner values
-        let dots: UnsafeMutablePointer<Double>      // Ω̂·N_f, 4 per tet
-        let indegree: UnsafeMutablePointer<Int32>   // upwind neighbours not yet solved
-        let queue: UnsafeMutablePointer<Int32>      // Kahn order (tets solved so far, in order)
+        let corner: UnsafeMutablePointer<Double> // 4 per tet, DG corner values
+        let dots: UnsafeMutablePointer<Double> // Ω̂·N_f, 4 per tet
+        let indegree: UnsafeMutablePointer<Int32> // upwind neighbours not yet solved
+        let queue: UnsafeMutablePointer<Int32> // Kahn order (tets solved so far, in order)
         // Tarjan's strongly connected components (only when a sweep meets a dependency cycle).
         var index: UnsafeMutablePointer<Int32>? = nil
         var low: UnsafeMutablePointer<Int32>? = nil
         var stack: UnsafeMutablePointer<Int32>? = nil
-        var call: UnsafeMutablePointer<Int32>? = nil     // DFS call stack: tet, next face
+        var call: UnsafeMutablePointer<Int32>? = nil // DFS call stack: tet, next face
         var components: UnsafeMutablePointer<Int32>? = nil
         var componentStart: UnsafeMutablePointer<Int32>? = nil
 
@@ -96,8 +96,11 @@ struct SweepKernel {
         let w = a.sum()
         let alpha = s + w
         let p = k + SIMD4<Double>(repeating: alpha) - a
-        var q = sourceScale * SIMD4<Double>(source[Int(tets[tb])], source[Int(tets[tb + 1])],
-                                            source[Int(tets[tb + 2])], source[Int(tets[tb + 3])])
+        var q =
+            sourceScale
+            * SIMD4<Double>(
+                source[Int(tets[tb])], source[Int(tets[tb + 1])],
+                source[Int(tets[tb + 2])], source[Int(tets[tb + 3])])
         if let c = cornerSource { q += sourceScale * SIMD4<Double>(c[tb], c[tb + 1], c[tb + 2], c[tb + 3]) }
         var r = (v / 20) * (q + SIMD4<Double>(repeating: q.sum()))
         for f in 0..<4 where dn[f] < 0 {
@@ -144,11 +147,13 @@ extension SweepMesh {
     /// DG corner values at every boundary face corner (outflow faces: what leaves; inflow faces: the data).
     /// With `cornerSource` (4 per tet) added to the source and `corners` (4 per tet) receiving the DG corner values,
     /// the sweep carries a discontinuous field exactly (the transient solve's state).
-    public func sweep(direction d: Vector3, sigma: Double, sourceScale: Double = 1,
-                      source: UnsafePointer<Double>, inflow: UnsafePointer<Double>,
-                      psi: UnsafeMutablePointer<Double>, trace: UnsafeMutablePointer<Double>,
-                      cornerSource: UnsafePointer<Double>? = nil, corners: UnsafeMutablePointer<Double>? = nil,
-                      scratch: inout SweepScratch) -> SweepResult {
+    public func sweep(
+        direction d: Vector3, sigma: Double, sourceScale: Double = 1,
+        source: UnsafePointer<Double>, inflow: UnsafePointer<Double>,
+        psi: UnsafeMutablePointer<Double>, trace: UnsafeMutablePointer<Double>,
+        cornerSource: UnsafePointer<Double>? = nil, corners: UnsafeMutablePointer<Double>? = nil,
+        scratch: inout SweepScratch
+    ) -> SweepResult {
         let nt = tetCount, nn = nodeCount
         let buf = scratch.buffers
         precondition(buf.tetCount == nt, "SweepScratch was made for another mesh")
@@ -156,86 +161,96 @@ extension SweepMesh {
         var result = SweepResult(absorbed: 0, cyclicTets: 0, passes: 1)
         for n in 0..<nn { psi[n] = 0 }
         mesh.tets.withUnsafeBufferPointer { tetsB in
-        topology.neighbor.withUnsafeBufferPointer { nbB in
-        topology.neighborCorner.withUnsafeBufferPointer { ncB in
-        topology.boundaryIndex.withUnsafeBufferPointer { biB in
-        geometry.volume.withUnsafeBufferPointer { volB in
-        geometry.faceNormal.withUnsafeBufferPointer { fnB in
-            let tets = tetsB.baseAddress!, nb = nbB.baseAddress!, vol = volB.baseAddress!, fn = fnB.baseAddress!
-            // Ω̂·N_f per local face, and the number of upwind neighbours of each tet; tets with none start the order.
-            var tail = 0
-            for t in 0..<nt {
-                var k: Int32 = 0
-                for f in 0..<4 {
-                    let i = 4 * t + f
-                    let dn = d.x * fn[3 * i] + d.y * fn[3 * i + 1] + d.z * fn[3 * i + 2]
-                    dots[i] = dn
-                    if dn < 0 && nb[i] >= 0 { k += 1 }
-                }
-                indeg[t] = k
-                if k == 0 { queue[tail] = Int32(t); tail += 1 }
-            }
-            let kernel = SweepKernel(tets: tets, neighbor: nb, neighborCorner: ncB.baseAddress!, boundaryIndex: biB.baseAddress!,
-                                     volume: vol, dots: dots, corner: corner, source: source,
-                                     cornerSource: cornerSource, inflow: inflow,
-                                     sigma: sigma, sourceScale: sourceScale)
-            var absorbed = 0.0
-            @inline(__always) func deposit(_ t: Int, _ x: SIMD4<Double>) {
-                let tb = 4 * t
-                corner[tb] = x[0]; corner[tb + 1] = x[1]; corner[tb + 2] = x[2]; corner[tb + 3] = x[3]
-                let wx = (vol[t] / 4) * x
-                psi[Int(tets[tb])] += wx[0]; psi[Int(tets[tb + 1])] += wx[1]
-                psi[Int(tets[tb + 2])] += wx[2]; psi[Int(tets[tb + 3])] += wx[3]
-                absorbed += wx.sum()
-            }
-            // Kahn's algorithm with the solve inside: a tet is solved when it leaves the queue, then releases its
-            // downwind neighbours.
-            var head = 0
-            while head < tail {
-                let t = Int(queue[head]); head += 1
-                deposit(t, kernel.solve(t))
-                let tb = 4 * t
-                for f in 0..<4 where dots[tb + f] > 0 {
-                    let u = Int(nb[tb + f])
-                    if u >= 0 {
-                        let left = indeg[u] - 1
-                        indeg[u] = left
-                        if left == 0 { queue[tail] = Int32(u); tail += 1 }
+            topology.neighbor.withUnsafeBufferPointer { nbB in
+                topology.neighborCorner.withUnsafeBufferPointer { ncB in
+                    topology.boundaryIndex.withUnsafeBufferPointer { biB in
+                        geometry.volume.withUnsafeBufferPointer { volB in
+                            geometry.faceNormal.withUnsafeBufferPointer { fnB in
+                                let tets = tetsB.baseAddress!, nb = nbB.baseAddress!, vol = volB.baseAddress!, fn = fnB.baseAddress!
+                                // Ω̂·N_f per local face, and the number of upwind neighbours of each tet; tets with none start the order.
+                                var tail = 0
+                                for t in 0..<nt {
+                                    var k: Int32 = 0
+                                    for f in 0..<4 {
+                                        let i = 4 * t + f
+                                        let dn = d.x * fn[3 * i] + d.y * fn[3 * i + 1] + d.z * fn[3 * i + 2]
+                                        dots[i] = dn
+                                        if dn < 0 && nb[i] >= 0 { k += 1 }
+                                    }
+                                    indeg[t] = k
+                                    if k == 0 { queue[tail] = Int32(t); tail += 1 }
+                                }
+                                let kernel = SweepKernel(
+                                    tets: tets, neighbor: nb, neighborCorner: ncB.baseAddress!, boundaryIndex: biB.baseAddress!,
+                                    volume: vol, dots: dots, corner: corner, source: source,
+                                    cornerSource: cornerSource, inflow: inflow,
+                                    sigma: sigma, sourceScale: sourceScale)
+                                var absorbed = 0.0
+                                @inline(__always) func deposit(_ t: Int, _ x: SIMD4<Double>) {
+                                    let tb = 4 * t
+                                    corner[tb] = x[0]; corner[tb + 1] = x[1]; corner[tb + 2] = x[2]; corner[tb + 3] = x[3]
+                                    let wx = (vol[t] / 4) * x
+                                    psi[Int(tets[tb])] += wx[0]; psi[Int(tets[tb + 1])] += wx[1]
+                                    psi[Int(tets[tb + 2])] += wx[2]; psi[Int(tets[tb + 3])] += wx[3]
+                                    absorbed += wx.sum()
+                                }
+                                // Kahn's algorithm with the solve inside: a tet is solved when it leaves the queue, then releases its
+                                // downwind neighbours.
+                                var head = 0
+                                while head < tail {
+                                    let t = Int(queue[head]); head += 1
+                                    deposit(t, kernel.solve(t))
+                                    let tb = 4 * t
+                                    for f in 0..<4 where dots[tb + f] > 0 {
+                                        let u = Int(nb[tb + f])
+                                        if u >= 0 {
+                                            let left = indeg[u] - 1
+                                            indeg[u] = left
+                                            if left == 0 { queue[tail] = Int32(u); tail += 1 }
+                                        }
+                                    }
+                                }
+                                if tail < nt {
+                                    // What is left sits in or behind dependency cycles: its strongly connected components, taken in
+                                    // upwind order; a component of several tets is iterated until its values stop changing.
+                                    let (cyclic, passes) = sweepCycles(
+                                        kernel: kernel, indegree: indeg, solved: tail, buffers: buf,
+                                        deposit: deposit)
+                                    result.cyclicTets = cyclic; result.passes = passes
+                                }
+                                result.absorbed = sigma * absorbed
+                            }
+                        }
                     }
                 }
             }
-            if tail < nt {
-                // What is left sits in or behind dependency cycles: its strongly connected components, taken in
-                // upwind order; a component of several tets is iterated until its values stop changing.
-                let (cyclic, passes) = sweepCycles(kernel: kernel, indegree: indeg, solved: tail, buffers: buf,
-                                                   deposit: deposit)
-                result.cyclicTets = cyclic; result.passes = passes
-            }
-            result.absorbed = sigma * absorbed
-        } } } } } }
+        }
         geometry.nodeVolume.withUnsafeBufferPointer { nv in
             for n in 0..<nn { psi[n] /= nv[n] }
         }
         if let out = corners { out.update(from: corner, count: 4 * nt) }
         mesh.boundaryFaces.withUnsafeBufferPointer { bfs in
-        boundaryCorner.withUnsafeBufferPointer { bc in
-            for b in 0..<bfs.count {
-                let t = Int(bfs[b].tet)
-                if dots[4 * t + Int(bfs[b].face)] > 0 {
-                    for k in 0..<3 { trace[3 * b + k] = corner[4 * t + Int(bc[3 * b + k])] }
-                } else {
-                    for k in 0..<3 { trace[3 * b + k] = inflow[3 * b + k] }
+            boundaryCorner.withUnsafeBufferPointer { bc in
+                for b in 0..<bfs.count {
+                    let t = Int(bfs[b].tet)
+                    if dots[4 * t + Int(bfs[b].face)] > 0 {
+                        for k in 0..<3 { trace[3 * b + k] = corner[4 * t + Int(bc[3 * b + k])] }
+                    } else {
+                        for k in 0..<3 { trace[3 * b + k] = inflow[3 * b + k] }
+                    }
                 }
             }
-        } }
+        }
         return result
     }
 
     /// Solves the tets not reached by Kahn's algorithm (those with `indegree > 0`): Tarjan's algorithm on the
     /// graph they span (edges point downwind) gives its strongly connected components in reverse topological
     /// order; they are solved from the most upwind one on. Returns (tets in cycles, largest number of passes).
-    private func sweepCycles(kernel: SweepKernel, indegree: UnsafeMutablePointer<Int32>, solved: Int,
-                             buffers buf: SweepScratch.Buffers, deposit: (Int, SIMD4<Double>) -> Void) -> (Int, Int) {
+    private func sweepCycles(
+        kernel: SweepKernel, indegree: UnsafeMutablePointer<Int32>, solved: Int,
+        buffers buf: SweepScratch.Buffers, deposit: (Int, SIMD4<Double>) -> Void
+    ) -> (Int, Int) {
         buf.ensureTarjan()
         let nt = tetCount
         let index = buf.index!, low = buf.low!, stack = buf.stack!, call = buf.call!
@@ -339,8 +354,10 @@ extension SweepMesh {
     /// that come from inside the component as unknowns, by Gaussian elimination with partial pivoting. Values
     /// from outside (solved neighbours, boundary data) are known. Writes the corner values. `slot` is scratch
     /// (one Int32 per tet), left as found.
-    private func solveComponent(kernel: SweepKernel, tets comp: UnsafeMutablePointer<Int32>, count k: Int,
-                                slot: UnsafeMutablePointer<Int32>) {
+    private func solveComponent(
+        kernel: SweepKernel, tets comp: UnsafeMutablePointer<Int32>, count k: Int,
+        slot: UnsafeMutablePointer<Int32>
+    ) {
         let n = 4 * k
         var saved = [Int32](repeating: 0, count: k)
         for i in 0..<k { let t = Int(comp[i]); saved[i] = slot[t]; slot[t] = Int32(-10 - i) }
@@ -351,13 +368,18 @@ extension SweepMesh {
             let dn = SIMD4<Double>(kernel.dots[tb], kernel.dots[tb + 1], kernel.dots[tb + 2], kernel.dots[tb + 3])
             let v = kernel.volume[t]
             // The tet's own matrix, A_cj = (−dn_j/12) + s(1 + δ_cj) + Σ_{inflow f ∉ {c, j}} a_f (1 + δ_cj).
-            for c in 0..<4 { for j in 0..<4 {
-                var e = -dn[j] / 12 + kernel.sigma * v / 20 * (c == j ? 2 : 1)
-                for f in 0..<4 where dn[f] < 0 && f != c && f != j { e += -dn[f] / 12 * (c == j ? 2 : 1) }
-                a[(4 * i + c) * n + 4 * i + j] = e
-            } }
-            let q = kernel.sourceScale * SIMD4<Double>(kernel.source[Int(kernel.tets[tb])], kernel.source[Int(kernel.tets[tb + 1])],
-                                                       kernel.source[Int(kernel.tets[tb + 2])], kernel.source[Int(kernel.tets[tb + 3])])
+            for c in 0..<4 {
+                for j in 0..<4 {
+                    var e = -dn[j] / 12 + kernel.sigma * v / 20 * (c == j ? 2 : 1)
+                    for f in 0..<4 where dn[f] < 0 && f != c && f != j { e += -dn[f] / 12 * (c == j ? 2 : 1) }
+                    a[(4 * i + c) * n + 4 * i + j] = e
+                }
+            }
+            let q =
+                kernel.sourceScale
+                * SIMD4<Double>(
+                    kernel.source[Int(kernel.tets[tb])], kernel.source[Int(kernel.tets[tb + 1])],
+                    kernel.source[Int(kernel.tets[tb + 2])], kernel.source[Int(kernel.tets[tb + 3])])
             var r = (v / 20) * (q + SIMD4<Double>(repeating: q.sum()))
             for f in 0..<4 where dn[f] < 0 {
                 let w = -dn[f] / 12
@@ -365,10 +387,12 @@ extension SweepMesh {
                 let j = slotOf(u)
                 if j >= 0 {
                     // Upwind values from inside the component: coupling terms −F_f on the neighbour's corners.
-                    for c in 0..<4 where c != f { for c2 in 0..<4 where c2 != f {
-                        let uc = Int(kernel.neighborCorner[16 * t + 4 * f + c2])
-                        a[(4 * i + c) * n + 4 * j + uc] -= w * (c == c2 ? 2 : 1)
-                    } }
+                    for c in 0..<4 where c != f {
+                        for c2 in 0..<4 where c2 != f {
+                            let uc = Int(kernel.neighborCorner[16 * t + 4 * f + c2])
+                            a[(4 * i + c) * n + 4 * j + uc] -= w * (c == c2 ? 2 : 1)
+                        }
+                    }
                     continue
                 }
                 var up = SIMD4<Double>(repeating: 0)

@@ -107,7 +107,8 @@ public final class TransientSolver {
     /// One drift of the shifted system with a nodal source, a corner source and inflow; with bulk-only counting the
     /// wall re-emissions are folded in until they die out (as EventSolver.step does).
     func drift(_ t: TransportSystem, nodal g: [Double], corners h: [Double], inflow b: [Double])
-        -> (psi: [Double], corners: [Double], nextG: [Double], nextInflow: [Double], sweeps: Int, leaving: [Int32: Double]) {
+        -> (psi: [Double], corners: [Double], nextG: [Double], nextInflow: [Double], sweeps: Int, leaving: [Int32: Double])
+    {
         var psi = [Double](), trace = [Double](), corners = [Double]()
         t.drift(source: g, cornerSource: h, inflow: b, psi: &psi, trace: &trace, corners: &corners)
         var next = [Double](repeating: 0, count: t.boundarySize)
@@ -137,15 +138,18 @@ public final class TransientSolver {
     /// then one drift of y. Returns ψ, corners, the re-emission of its outflow, the last relative residual, the sweeps
     /// and the power it takes out.
     func tail(_ t: TransportSystem, g: [Double], inflow: [Double])
-        -> (psi: [Double], corners: [Double], nextInflow: [Double], residual: Double, sweeps: Int, leaving: [Int32: Double]) {
+        -> (psi: [Double], corners: [Double], nextInflow: [Double], residual: Double, sweeps: Int, leaving: [Int32: Double])
+    {
         let nv = t.volumeSize
         let scale = t.volumeScale
         let zeroCorners = [Double](repeating: 0, count: t.cornerSize)
         func pack(_ g: [Double], _ b: [Double]) -> [Double] { (0..<nv).map { g[$0] * scale[$0] } + b }
         func unpack(_ x: [Double]) -> ([Double], [Double]) { ((0..<nv).map { x[$0] / scale[$0] }, Array(x[nv...])) }
         var sweeps = 0
-        let (y, res) = gmres(rhs: pack(g, inflow), restart: options.krylovRestart, tolerance: options.krylovTolerance,
-                             maxIterations: options.maxSweeps, dot: t.dot) { x in
+        let (y, res) = gmres(
+            rhs: pack(g, inflow), restart: options.krylovRestart, tolerance: options.krylovTolerance,
+            maxIterations: options.maxSweeps, dot: t.dot
+        ) { x in
             let (gx, bx) = unpack(x)
             var psi = [Double](), trace = [Double](), g2 = [Double]()
             var b2 = [Double](repeating: 0, count: t.boundarySize)
@@ -167,13 +171,17 @@ public final class TransientSolver {
     /// Runs from `initial` (nodal parts at t = 0; a single vector is event 0, the others start empty; χ starts at
     /// Σ m·initial[m]) with the volume source `source(t)` (nodal; nil: none), which enters part 0; or continues from
     /// `resume`. The state is carried as DG corner values; the sink and the summary see their nodal averages.
-    public func run(initial: [[Double]], source: ((Double) -> [Double]?)? = nil, sink: TransientSink?,
-                    resume: TransientState? = nil) throws -> TransientSummary {
+    public func run(
+        initial: [[Double]], source: ((Double) -> [Double]?)? = nil, sink: TransientSink?,
+        resume: TransientState? = nil
+    ) throws -> TransientSummary {
         try withSingleThreadedBLAS { try integrate(initial: initial, source: source, sink: sink, resume: resume) }
     }
 
-    private func integrate(initial: [[Double]], source: ((Double) -> [Double]?)?, sink: TransientSink?,
-                           resume: TransientState?) throws -> TransientSummary {
+    private func integrate(
+        initial: [[Double]], source: ((Double) -> [Double]?)?, sink: TransientSink?,
+        resume: TransientState?
+    ) throws -> TransientSummary {
         let k = options.events, dt = options.timeStep
         let t0 = system
         let nv = t0.volumeSize, nc = t0.cornerSize
@@ -245,16 +253,20 @@ public final class TransientSolver {
             summary.sweeps += sweeps
             summary.residuals.append(residual)
             summary.energy.append(energies[0...k].reduce(0, +))
-            try sink?.store(TransientStep(step: n + 1, time: Double(n + 1) * dt, parts: nextNodal, moment: chi, energy: energies,
-                                          leaving: leaving, sweeps: sweeps, residual: residual))
+            try sink?.store(
+                TransientStep(
+                    step: n + 1, time: Double(n + 1) * dt, parts: nextNodal, moment: chi, energy: energies,
+                    leaving: leaving, sweeps: sweeps, residual: residual))
             if options.checkpointEvery > 0, (n + 1) % options.checkpointEvery == 0 || n + 1 == options.steps {
                 try sink?.checkpoint(TransientState(step: n + 1, now: now, previous: previous, energy: summary.energy))
             }
             if let p = progress {
                 let per = Date().timeIntervalSince(start) / Double(n + 1 - first)
-                p(String(format: "step %d/%d  t = %.4g s  energy %.6e  %d sweeps  %.2f s/step  ≤%.0f s left",
-                         n + 1, options.steps, Double(n + 1) * dt, summary.energy.last!, sweeps, per,
-                         per * Double(options.steps - n - 1)))
+                p(
+                    String(
+                        format: "step %d/%d  t = %.4g s  energy %.6e  %d sweeps  %.2f s/step  ≤%.0f s left",
+                        n + 1, options.steps, Double(n + 1) * dt, summary.energy.last!, sweeps, per,
+                        per * Double(options.steps - n - 1)))
             }
         }
         return summary

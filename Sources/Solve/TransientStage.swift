@@ -15,18 +15,25 @@ public enum TransientStage {
         public var energyLeft: Double?
     }
 
-    public static func run(config: RunConfig, output: String, resume: Bool = true,
-                           progress: ((String) -> Void)? = nil) throws -> Report {
+    public static func run(
+        config: RunConfig, output: String, resume: Bool = true,
+        progress: ((String) -> Void)? = nil
+    ) throws -> Report {
         guard let tc = config.transient else { preconditionFailure("not a transient configuration") }
         let start = Date()
         try InputOutputGuard.refuseOverwrite(output: output, inputs: config.inputFiles)
         for w in config.walls {
             if case .black(let t?) = w.kind, t != 0 {
-                throw ConfigError(file: config.file, line: w.line, "[[wall]] '\(w.boundary)': a wall temperature does not drive a transient run yet; give the drive as [[source]] tables (drive = \"\(tc.drive.rawValue)\")")
+                throw ConfigError(
+                    file: config.file, line: w.line,
+                    "[[wall]] '\(w.boundary)': a wall temperature does not drive a transient run yet; give the drive as [[source]] tables (drive = \"\(tc.drive.rawValue)\")"
+                )
             }
         }
         if config.sources.isEmpty {
-            throw ConfigError(file: config.file, line: tc.line, "[transient] needs at least one [[source]]: it is the initial population (drive = \"impulse\") or the drive in time")
+            throw ConfigError(
+                file: config.file, line: tc.line,
+                "[transient] needs at least one [[source]]: it is the initial population (drive = \"impulse\") or the drive in time")
         }
         let mesh = try MeshFile.read(path: config.mesh)
         let topo = MeshTopology(mesh: mesh)
@@ -44,7 +51,9 @@ public enum TransientStage {
         solver.progress = progress
         let system = solver.system
         guard let setup else { preconditionFailure() }
-        progress?("mesh: \(mesh.nodeCount) nodes, \(mesh.tetCount) tets, \(system.regions.count) region(s); modes: \(system.regions.map { String($0.modeCount) }.joined(separator: " + ")); \(tc.steps) steps of \(tc.timeStep) s (\(tc.scheme.rawValue)), \(tc.storedCount) stored")
+        progress?(
+            "mesh: \(mesh.nodeCount) nodes, \(mesh.tetCount) tets, \(system.regions.count) region(s); modes: \(system.regions.map { String($0.modeCount) }.joined(separator: " + ")); \(tc.steps) steps of \(tc.timeStep) s (\(tc.scheme.rawValue)), \(tc.storedCount) stored"
+        )
 
         var g0 = [Double](repeating: 0, count: system.volumeSize)
         for (r, t) in system.regions.enumerated() {
@@ -74,16 +83,21 @@ public enum TransientStage {
         do {
             var state: TransientState? = nil
             if writer.checkpointStep > 0 {
-                state = try resumeState(writer.readCheckpoint(), system: system, step: writer.checkpointStep, carried: carried,
-                                        levels: header.levels, energy: [initialEnergy.prefix(tc.events + 1).reduce(0, +)]
-                                            + writer.readEnergyHistory().map { $0.prefix(tc.events + 1).reduce(0, +) })
+                state = try resumeState(
+                    writer.readCheckpoint(), system: system, step: writer.checkpointStep, carried: carried,
+                    levels: header.levels,
+                    energy: [initialEnergy.prefix(tc.events + 1).reduce(0, +)]
+                        + writer.readEnergyHistory().map { $0.prefix(tc.events + 1).reduce(0, +) })
                 progress?("resuming after step \(writer.checkpointStep)")
             }
             let sink = TransientWriterSink(writer: writer, system: system, config: tc)
-            let source: ((Double) -> [Double]?)? = tc.drive == .impulse ? nil : { t in
-                let f = tc.sourceFactor(at: t)
-                return g0.map { $0 * f }
-            }
+            let source: ((Double) -> [Double]?)? =
+                tc.drive == .impulse
+                ? nil
+                : { t in
+                    let f = tc.sourceFactor(at: t)
+                    return g0.map { $0 * f }
+                }
             let summary = try solver.run(initial: initial, source: source, sink: sink, resume: state)
             let e0 = summary.energy.first ?? 0, e1 = summary.energy.last ?? 0
             // A fraction of the initial energy means nothing when the initial population has no net energy (a grating's
@@ -93,14 +107,17 @@ public enum TransientStage {
             var stored = ["sweeps": Double(summary.sweeps), "steps": Double(summary.steps)]
             if let fraction { stored["energy_left"] = fraction }
             try writer.finish(summary: stored)
-            return Report(steps: summary.steps, stored: tc.storedCount, sweeps: summary.sweeps,
-                          seconds: Date().timeIntervalSince(start), resumedFrom: state?.step ?? 0, energyLeft: fraction)
+            return Report(
+                steps: summary.steps, stored: tc.storedCount, sweeps: summary.sweeps,
+                seconds: Date().timeIntervalSince(start), resumedFrom: state?.step ?? 0, energyLeft: fraction)
         } catch let e as StoreError {
             writer.discard()
             var e = e
             let full = e.code == ENOSPC || e.message.contains("No space left")
-            e.message += full ? " — the disk is full; the unfinished run file was removed (free space and run solve again)"
-                              : " — the unfinished run file was removed"
+            e.message +=
+                full
+                ? " — the disk is full; the unfinished run file was removed (free space and run solve again)"
+                : " — the unfinished run file was removed"
             throw e
         } catch {
             writer.abandon()
@@ -109,8 +126,10 @@ public enum TransientStage {
     }
 
     /// The solver's state from the stored per-region layout (levels × carried × modes × corners).
-    static func resumeState(_ stored: [[Double]], system: TransportSystem, step: Int, carried: Int, levels: Int,
-                            energy: [Double]) -> TransientState {
+    static func resumeState(
+        _ stored: [[Double]], system: TransportSystem, step: Int, carried: Int, levels: Int,
+        energy: [Double]
+    ) -> TransientState {
         func level(_ l: Int) -> [[Double]] {
             (0..<carried).map { c in
                 system.regions.indices.flatMap { r -> ArraySlice<Double> in
@@ -142,8 +161,9 @@ final class TransientWriterSink: TransientSink {
             psi = system.regions.indices.map { r in split.flatMap { $0[r] } }
             chi = s.moment.map { system.split($0, volume: true) }
         }
-        try writer.writeStep(s.step, time: s.time, energy: s.energy, regionEnergy: regionEnergy, leaving: s.leaving,
-                             sweeps: s.sweeps, residual: s.residual, psi: psi, meanEventsPsi: chi)
+        try writer.writeStep(
+            s.step, time: s.time, energy: s.energy, regionEnergy: regionEnergy, leaving: s.leaving,
+            sweeps: s.sweeps, residual: s.residual, psi: psi, meanEventsPsi: chi)
     }
 
     func checkpoint(_ state: TransientState) throws {

@@ -24,8 +24,10 @@ public final class Transport: @unchecked Sendable {
     /// time step of a transient solve, (1/Δt + 1/τ + v·∇) ψ^{n+1} = ψ^n/Δt + G (docs/transient.md). 0 when steady.
     public let timeShift: Double
 
-    public init(mesh: SweepMesh, material: Material, walls: [Int32: WallKind],
-                comm: Communicator = SerialCommunicator(), timeShift: Double = 0) throws {
+    public init(
+        mesh: SweepMesh, material: Material, walls: [Int32: WallKind],
+        comm: Communicator = SerialCommunicator(), timeShift: Double = 0
+    ) throws {
         precondition(timeShift >= 0 && timeShift.isFinite)
         self.mesh = mesh
         self.comm = comm
@@ -72,42 +74,46 @@ public final class Transport: @unchecked Sendable {
         let nn = nodeCount, bs = 3 * boundaryFaceCount, nt = mesh.tetCount
         let cyclic = Counter()
         source.withUnsafeBufferPointer { src in
-        inflow.withUnsafeBufferPointer { inf in
-        psi.withUnsafeMutableBufferPointer { ps in
-        trace.withUnsafeMutableBufferPointer { tr in
-            let s = SharedPointer(base: UnsafeMutablePointer(mutating: src.baseAddress!))
-            let i = SharedPointer(base: UnsafeMutablePointer(mutating: inf.baseAddress!))
-            let p = SharedPointer(base: ps.baseAddress!), t = SharedPointer(base: tr.baseAddress!)
-            let first = self.owned.lowerBound
-            parallelChunks(owned.count) { range in
-                var scratch = SweepScratch(tetCount: nt)
-                var local = 0
-                for l in range {
-                    // l indexes this process's vectors, mu the mode set.
-                    let mu = first + l
-                    let src = UnsafePointer(s.base + l * nn), out = p.base + l * nn
-                    if self.inverseSpeed[mu] == 0 {
-                        // A mode that does not move relaxes in place: ψ = τG (τ of the shifted rate in a transient
-                        // step); it never reaches a wall.
-                        let tau = self.modes.tau[mu]
-                        if self.timeShift == 0 {
-                            for n in 0..<nn { out[n] = tau.isFinite ? tau * src[n] : 0 }
-                        } else {
-                            let rate = (tau.isFinite && tau > 0 ? 1 / tau : 0) + self.timeShift
-                            for n in 0..<nn { out[n] = src[n] / rate }
+            inflow.withUnsafeBufferPointer { inf in
+                psi.withUnsafeMutableBufferPointer { ps in
+                    trace.withUnsafeMutableBufferPointer { tr in
+                        let s = SharedPointer(base: UnsafeMutablePointer(mutating: src.baseAddress!))
+                        let i = SharedPointer(base: UnsafeMutablePointer(mutating: inf.baseAddress!))
+                        let p = SharedPointer(base: ps.baseAddress!), t = SharedPointer(base: tr.baseAddress!)
+                        let first = self.owned.lowerBound
+                        parallelChunks(owned.count) { range in
+                            var scratch = SweepScratch(tetCount: nt)
+                            var local = 0
+                            for l in range {
+                                // l indexes this process's vectors, mu the mode set.
+                                let mu = first + l
+                                let src = UnsafePointer(s.base + l * nn), out = p.base + l * nn
+                                if self.inverseSpeed[mu] == 0 {
+                                    // A mode that does not move relaxes in place: ψ = τG (τ of the shifted rate in a transient
+                                    // step); it never reaches a wall.
+                                    let tau = self.modes.tau[mu]
+                                    if self.timeShift == 0 {
+                                        for n in 0..<nn { out[n] = tau.isFinite ? tau * src[n] : 0 }
+                                    } else {
+                                        let rate = (tau.isFinite && tau > 0 ? 1 / tau : 0) + self.timeShift
+                                        for n in 0..<nn { out[n] = src[n] / rate }
+                                    }
+                                    for k in 0..<bs { t.base[l * bs + k] = 0 }
+                                    continue
+                                }
+                                let r = self.mesh.sweep(
+                                    direction: self.direction[mu], sigma: self.sigma[mu],
+                                    sourceScale: self.inverseSpeed[mu], source: src,
+                                    inflow: UnsafePointer(i.base + l * bs), psi: out,
+                                    trace: t.base + l * bs, scratch: &scratch)
+                                local += r.cyclicTets
+                            }
+                            cyclic.add(local)
                         }
-                        for k in 0..<bs { t.base[l * bs + k] = 0 }
-                        continue
                     }
-                    let r = self.mesh.sweep(direction: self.direction[mu], sigma: self.sigma[mu],
-                                            sourceScale: self.inverseSpeed[mu], source: src,
-                                            inflow: UnsafePointer(i.base + l * bs), psi: out,
-                                            trace: t.base + l * bs, scratch: &scratch)
-                    local += r.cyclicTets
                 }
-                cyclic.add(local)
             }
-        } } } }
+        }
         return Int(comm.sum(Double(cyclic.value)))
     }
 
@@ -140,35 +146,42 @@ public final class Transport: @unchecked Sendable {
                     let tiles = ((nodes.lowerBound / Self.nodeTile)..<((nodes.upperBound + Self.nodeTile - 1) / Self.nodeTile)).map {
                         max($0 * Self.nodeTile, nodes.lowerBound)..<min(($0 + 1) * Self.nodeTile, nodes.upperBound)
                     }
-                    column.withUnsafeBufferPointer { ps in m.values.withUnsafeBufferPointer { mm in g.withUnsafeMutableBufferPointer { gg in
-                        let a = SharedPointer(base: UnsafeMutablePointer(mutating: mm.baseAddress!))
-                        let b = SharedPointer(base: UnsafeMutablePointer(mutating: ps.baseAddress!)), c = SharedPointer(base: gg.baseAddress!)
-                        DispatchQueue.concurrentPerform(iterations: tiles.count) { k in
-                            let cols = tiles[k]
-                            cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(nl), Int32(cols.count), Int32(nm), 1,
+                    column.withUnsafeBufferPointer { ps in
+                        m.values.withUnsafeBufferPointer { mm in
+                            g.withUnsafeMutableBufferPointer { gg in
+                                let a = SharedPointer(base: UnsafeMutablePointer(mutating: mm.baseAddress!))
+                                let b = SharedPointer(base: UnsafeMutablePointer(mutating: ps.baseAddress!)), c = SharedPointer(base: gg.baseAddress!)
+                                DispatchQueue.concurrentPerform(iterations: tiles.count) { k in
+                                    let cols = tiles[k]
+                                    cblas_dgemm(
+                                        CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(nl), Int32(cols.count), Int32(nm), 1,
                                         a.base, Int32(nm), b.base + (cols.lowerBound - nodes.lowerBound), Int32(width), 0,
                                         c.base + cols.lowerBound, Int32(nn))
+                                }
+                            }
                         }
-                    } } }
+                    }
                 }
             }
         case .sparse(let m):
             forEachNodeBlock(psi) { nodes, column in
                 let w = nodes.count
-                g.withUnsafeMutableBufferPointer { gg in column.withUnsafeBufferPointer { ps in
-                    let gp = SharedPointer(base: gg.baseAddress! + nodes.lowerBound)
-                    let pp = SharedPointer(base: UnsafeMutablePointer(mutating: ps.baseAddress!))
-                    parallelChunks(nl, chunk: 16) { range in
-                        for i in range {
-                            let row = gp.base + i * nn
-                            for n in 0..<w { row[n] = 0 }
-                            for k in m.rowStart[i]..<m.rowStart[i + 1] {
-                                let v = m.values[k], col = pp.base + Int(m.columnIndex[k]) * w
-                                for n in 0..<w { row[n] += v * col[n] }
+                g.withUnsafeMutableBufferPointer { gg in
+                    column.withUnsafeBufferPointer { ps in
+                        let gp = SharedPointer(base: gg.baseAddress! + nodes.lowerBound)
+                        let pp = SharedPointer(base: UnsafeMutablePointer(mutating: ps.baseAddress!))
+                        parallelChunks(nl, chunk: 16) { range in
+                            for i in range {
+                                let row = gp.base + i * nn
+                                for n in 0..<w { row[n] = 0 }
+                                for k in m.rowStart[i]..<m.rowStart[i + 1] {
+                                    let v = m.values[k], col = pp.base + Int(m.columnIndex[k]) * w
+                                    for n in 0..<w { row[n] += v * col[n] }
+                                }
                             }
                         }
                     }
-                } }
+                }
             }
         }
     }

@@ -36,8 +36,9 @@ public final class TransportSystem: @unchecked Sendable {
         volumeOffset = vo; boundaryOffset = bo; volumeSize = v; boundarySize = b
         wholeBoundaryOffset = wo; wholeBoundarySize = w
         comm = regions.first?.comm ?? SerialCommunicator()
-        precondition(regions.allSatisfy { $0.comm === comm || $0.comm.size == 1 && comm.size == 1 },
-                     "all regions of a system share one communicator")
+        precondition(
+            regions.allSatisfy { $0.comm === comm || $0.comm.size == 1 && comm.size == 1 },
+            "all regions of a system share one communicator")
     }
 
 
@@ -53,9 +54,11 @@ public final class TransportSystem: @unchecked Sendable {
 
     func place(_ part: [Double], into x: inout [Double], _ r: Int, volume: Bool) {
         let o = volume ? volumeOffset[r] : boundaryOffset[r]
-        x.withUnsafeMutableBufferPointer { p in part.withUnsafeBufferPointer { q in
-            (p.baseAddress! + o).update(from: q.baseAddress!, count: q.count)
-        } }
+        x.withUnsafeMutableBufferPointer { p in
+            part.withUnsafeBufferPointer { q in
+                (p.baseAddress! + o).update(from: q.baseAddress!, count: q.count)
+            }
+        }
     }
 
     /// The regions' parts of a system vector.
@@ -91,10 +94,13 @@ public final class TransportSystem: @unchecked Sendable {
         let whole = wholeBoundary(trace)
         var out = [Double](repeating: 0, count: wholeBoundarySize)
         for (r, t) in regions.enumerated() {
-            whole.withUnsafeBufferPointer { a in out.withUnsafeMutableBufferPointer { b in
-                t.walls.reemit(mesh: t.mesh, modes: t.modes, trace: a.baseAddress! + wholeBoundaryOffset[r],
-                               into: b.baseAddress! + wholeBoundaryOffset[r])
-            } }
+            whole.withUnsafeBufferPointer { a in
+                out.withUnsafeMutableBufferPointer { b in
+                    t.walls.reemit(
+                        mesh: t.mesh, modes: t.modes, trace: a.baseAddress! + wholeBoundaryOffset[r],
+                        into: b.baseAddress! + wholeBoundaryOffset[r])
+                }
+            }
         }
         for i in interfaces { i.reemit(system: self, trace: whole, into: &out) }
         inflow = ownedBoundary(out)

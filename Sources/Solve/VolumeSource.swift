@@ -54,7 +54,7 @@ public struct VolumeSource: Sendable, Equatable, Codable {
             for mu in 0..<nm { w[mu] = -modes.dndT[mu] * modes.velocity(mu).dot(grad) }
         }
         for mu in 0..<nm { norm += modes.volumeWeight[mu] * modes.energy(mu) * w[mu] }
-        if case .temperatureGradient = spectrum { norm = 1 }   // already an absolute drive, in 1/s per unit Q
+        if case .temperatureGradient = spectrum { norm = 1 } // already an absolute drive, in 1/s per unit Q
         let q = (0..<nn).map { value(at: mesh.node($0)) }
         if g.count != nm * nn { g = .init(repeating: 0, count: nm * nn) }
         for mu in 0..<nm {

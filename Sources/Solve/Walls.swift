@@ -87,8 +87,9 @@ public struct WallOperator: Sendable {
         let wscale = modes.omega.max() ?? 1
         func key(_ v: Vector3, _ w: Double) -> Key {
             let r = 1e6
-            return Key(a: Int64((v.x / scale * r).rounded()), b: Int64((v.y / scale * r).rounded()),
-                       c: Int64((v.z / scale * r).rounded()), w: Int64((w / wscale * r).rounded()))
+            return Key(
+                a: Int64((v.x / scale * r).rounded()), b: Int64((v.y / scale * r).rounded()),
+                c: Int64((v.z / scale * r).rounded()), w: Int64((w / wscale * r).rounded()))
         }
         var index = [Key: Int32]()
         for mu in 0..<modes.count { index[key(modes.velocity(mu), modes.omega[mu])] = Int32(mu) }
@@ -132,8 +133,9 @@ public struct WallOperator: Sendable {
                 }
             }
             if !found {
-                throw WallError.periodicMismatch(tag: bf.tag, partner: ptag,
-                                                 detail: "face \(b) has no translated partner (the meshes of the two walls must match node for node)")
+                throw WallError.periodicMismatch(
+                    tag: bf.tag, partner: ptag,
+                    detail: "face \(b) has no translated partner (the meshes of the two walls must match node for node)")
             }
         }
         return result

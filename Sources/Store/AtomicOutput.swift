@@ -1,8 +1,8 @@
 import Foundation
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// A file that is written under a temporary name and only appears under its final name on
@@ -32,13 +32,16 @@ public final class AtomicOutput: @unchecked Sendable {
         let name = url.lastPathComponent
         var isDirectory: ObjCBool = false
         guard !name.isEmpty, FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory),
-              isDirectory.boolValue else {
-            throw StoreError(.io, file: finalPath, operation: "prepare atomic output",
-                             message: "directory '\(directory)' does not exist")
+            isDirectory.boolValue
+        else {
+            throw StoreError(
+                .io, file: finalPath, operation: "prepare atomic output",
+                message: "directory '\(directory)' does not exist")
         }
         let random = String(UInt64.random(in: 0...UInt64.max), radix: 16)
         self.finalPath = url.path
-        self.temporaryPath = url.deletingLastPathComponent()
+        self.temporaryPath =
+            url.deletingLastPathComponent()
             .appendingPathComponent(".\(name).\(getpid()).\(random)\(Self.temporarySuffix)").path
         cleanupToken = SignalCleanup.register(path: temporaryPath)
     }
@@ -55,8 +58,9 @@ public final class AtomicOutput: @unchecked Sendable {
     public func commit(durable: Bool = true) throws {
         try lock.withLock {
             guard state == .pending else {
-                throw StoreError(.invalidArgument, file: finalPath, operation: "commit",
-                                 message: "output was already \(state == .committed ? "committed" : "abandoned")")
+                throw StoreError(
+                    .invalidArgument, file: finalPath, operation: "commit",
+                    message: "output was already \(state == .committed ? "committed" : "abandoned")")
             }
             do {
                 if durable { try fsyncPath(temporaryPath, directory: false) }
@@ -99,7 +103,8 @@ public final class AtomicOutput: @unchecked Sendable {
 
     private func ioError(_ what: String) -> StoreError {
         let code = errno
-        return StoreError(.io, file: finalPath, operation: "commit",
-                          message: "\(what): \(String(cString: strerror(code)))", code: code)
+        return StoreError(
+            .io, file: finalPath, operation: "commit",
+            message: "\(what): \(String(cString: strerror(code)))", code: code)
     }
 }

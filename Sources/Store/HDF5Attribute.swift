@@ -12,8 +12,9 @@ extension HDF5Object {
             defer { H5Tclose(type) }
             let space = try h5check(H5Screate(H5S_SCALAR), file: target.file, object: target.object, "write attribute")
             defer { H5Sclose(space) }
-            let attribute = try h5check(H5Acreate2(object, name, type, space, pbte_h5p_default(), pbte_h5p_default()),
-                                        file: target.file, object: target.object, "write attribute")
+            let attribute = try h5check(
+                H5Acreate2(object, name, type, space, pbte_h5p_default(), pbte_h5p_default()),
+                file: target.file, object: target.object, "write attribute")
             defer { H5Aclose(attribute) }
             try value.withCString { cString in
                 var pointer: UnsafePointer<CChar>? = cString
@@ -31,8 +32,9 @@ extension HDF5Object {
             var dims: [hsize_t] = [hsize_t(values.count)]
             let space = try h5check(H5Screate_simple(1, &dims, nil), file: target.file, object: target.object, "write attribute")
             defer { H5Sclose(space) }
-            let attribute = try h5check(H5Acreate2(object, name, type, space, pbte_h5p_default(), pbte_h5p_default()),
-                                        file: target.file, object: target.object, "write attribute")
+            let attribute = try h5check(
+                H5Acreate2(object, name, type, space, pbte_h5p_default(), pbte_h5p_default()),
+                file: target.file, object: target.object, "write attribute")
             defer { H5Aclose(attribute) }
             let copies = values.map { strdup($0) }
             defer { copies.forEach { free($0) } }
@@ -59,8 +61,9 @@ extension HDF5Object {
     public func stringAttribute(_ name: String) throws -> String {
         let strings = try stringArrayAttribute(name)
         guard strings.count == 1 else {
-            throw StoreError(.shapeMismatch, file: filePath, object: attributePath(name), operation: "read attribute",
-                             message: "attribute holds \(strings.count) strings, expected 1")
+            throw StoreError(
+                .shapeMismatch, file: filePath, object: attributePath(name), operation: "read attribute",
+                message: "attribute holds \(strings.count) strings, expected 1")
         }
         return strings[0]
     }
@@ -72,8 +75,9 @@ extension HDF5Object {
             defer { H5Tclose(fileType) }
             guard H5Tget_class(fileType) == H5T_STRING else {
                 let info = StoreTypeInfo(hdf5Type: fileType).map(String.init(describing:)) ?? "unknown"
-                throw StoreError(.typeMismatch, file: target.file, object: target.object, operation: "read attribute",
-                                 message: "attribute is \(info), not a string")
+                throw StoreError(
+                    .typeMismatch, file: target.file, object: target.object, operation: "read attribute",
+                    message: "attribute is \(info), not a string")
             }
             let space = try h5check(H5Aget_space(attribute), file: target.file, object: target.object, "read attribute")
             defer { H5Sclose(space) }
@@ -107,8 +111,9 @@ extension HDF5Object {
     public func attribute<T: HDF5Scalar>(_ name: String, as type: T.Type = T.self) throws -> T {
         let values = try arrayAttribute(name, as: T.self)
         guard values.count == 1 else {
-            throw StoreError(.shapeMismatch, file: filePath, object: attributePath(name), operation: "read attribute",
-                             message: "attribute holds \(values.count) values, expected 1")
+            throw StoreError(
+                .shapeMismatch, file: filePath, object: attributePath(name), operation: "read attribute",
+                message: "attribute holds \(values.count) values, expected 1")
         }
         return values[0]
     }
@@ -121,16 +126,18 @@ extension HDF5Object {
             let wanted = StoreTypeInfo(T.storeKind)
             guard let info = StoreTypeInfo(hdf5Type: fileType), info.convertsLosslessly(to: wanted) else {
                 let found = StoreTypeInfo(hdf5Type: fileType).map(String.init(describing:)) ?? "unknown"
-                throw StoreError(.typeMismatch, file: target.file, object: target.object, operation: "read attribute",
-                                 message: "cannot convert \(found) to \(wanted) without loss")
+                throw StoreError(
+                    .typeMismatch, file: target.file, object: target.object, operation: "read attribute",
+                    message: "cannot convert \(found) to \(wanted) without loss")
             }
             let space = try h5check(H5Aget_space(attribute), file: target.file, object: target.object, "read attribute")
             defer { H5Sclose(space) }
             let n = Int(H5Sget_simple_extent_npoints(space))
             return try [T](unsafeUninitializedCapacity: n) { buffer, initialized in
                 if n > 0 {
-                    try h5check(H5Aread(attribute, T.storeKind.hdf5NativeType, buffer.baseAddress),
-                                file: target.file, object: target.object, "read attribute")
+                    try h5check(
+                        H5Aread(attribute, T.storeKind.hdf5NativeType, buffer.baseAddress),
+                        file: target.file, object: target.object, "read attribute")
                 }
                 initialized = n
             }
@@ -182,8 +189,9 @@ extension HDF5Object {
     public func removeAttribute(_ name: String) throws {
         try withAttributeTarget(name, "remove attribute") { object, target in
             guard try h5check(H5Aexists(object, name), file: target.file, object: target.object, "remove attribute") > 0 else {
-                throw StoreError(.notFound, file: target.file, object: target.object, operation: "remove attribute",
-                                 message: "no such attribute")
+                throw StoreError(
+                    .notFound, file: target.file, object: target.object, operation: "remove attribute",
+                    message: "no such attribute")
             }
             try h5check(H5Adelete(object, name), file: target.file, object: target.object, "remove attribute")
         }
@@ -193,19 +201,24 @@ extension HDF5Object {
 
     private func attributePath(_ name: String) -> String { "\(objectPath)@\(name)" }
 
-    private func withAttributeTarget<R>(_ name: String, _ operation: String,
-                                        _ body: (hid_t, AttributeTarget) throws -> R) throws -> R {
+    private func withAttributeTarget<R>(
+        _ name: String, _ operation: String,
+        _ body: (hid_t, AttributeTarget) throws -> R
+    ) throws -> R {
         let ref = objectRef
         let target = AttributeTarget(file: ref.file.path, object: attributePath(name))
         return try hdf5Locked { try body(ref.id(), target) }
     }
 
-    private func withOpenAttribute<R>(_ name: String, _ operation: String,
-                                      _ body: (hid_t, AttributeTarget) throws -> R) throws -> R {
+    private func withOpenAttribute<R>(
+        _ name: String, _ operation: String,
+        _ body: (hid_t, AttributeTarget) throws -> R
+    ) throws -> R {
         try withAttributeTarget(name, operation) { object, target in
             guard try h5check(H5Aexists(object, name), file: target.file, object: target.object, operation) > 0 else {
-                throw StoreError(.notFound, file: target.file, object: target.object, operation: operation,
-                                 message: "no such attribute")
+                throw StoreError(
+                    .notFound, file: target.file, object: target.object, operation: operation,
+                    message: "no such attribute")
             }
             let attribute = try h5check(H5Aopen(object, name, pbte_h5p_default()), file: target.file, object: target.object, operation)
             defer { H5Aclose(attribute) }
@@ -216,13 +229,15 @@ extension HDF5Object {
     private func writeNumericAttribute<T: HDF5Scalar>(_ name: String, _ values: UnsafeBufferPointer<T>, scalar: Bool) throws {
         try withAttributeTarget(name, "write attribute") { object, target in
             try replaceAttribute(object, name, target)
-            let space = scalar
+            let space =
+                scalar
                 ? try h5check(H5Screate(H5S_SCALAR), file: target.file, object: target.object, "write attribute")
                 : try makeDataspace(shape: [values.count], file: target.file, object: target.object)
             defer { H5Sclose(space) }
             let type = T.storeKind.hdf5NativeType
-            let attribute = try h5check(H5Acreate2(object, name, type, space, pbte_h5p_default(), pbte_h5p_default()),
-                                        file: target.file, object: target.object, "write attribute")
+            let attribute = try h5check(
+                H5Acreate2(object, name, type, space, pbte_h5p_default(), pbte_h5p_default()),
+                file: target.file, object: target.object, "write attribute")
             defer { H5Aclose(attribute) }
             if values.count > 0 {
                 try h5check(H5Awrite(attribute, type, values.baseAddress), file: target.file, object: target.object, "write attribute")

@@ -73,8 +73,10 @@ public final class HDF5Dataset: HDF5Object, @unchecked Sendable {
             let n = try elementCount(id)
             return try [T](unsafeUninitializedCapacity: n) { buffer, initialized in
                 if n > 0 {
-                    try check(H5Dread(id, T.storeKind.hdf5NativeType, pbte_h5s_all(), pbte_h5s_all(),
-                                      pbte_h5p_default(), buffer.baseAddress), "read dataset")
+                    try check(
+                        H5Dread(
+                            id, T.storeKind.hdf5NativeType, pbte_h5s_all(), pbte_h5s_all(),
+                            pbte_h5p_default(), buffer.baseAddress), "read dataset")
                 }
                 initialized = n
             }
@@ -96,11 +98,14 @@ public final class HDF5Dataset: HDF5Object, @unchecked Sendable {
             if ParallelIO.enabled {
                 // Replicated data: rank 0 supplies it, the others join the collective write with nothing.
                 let shape = try extentLocked(id).shape
-                try writeSelection(id, buffer, offset: shape.map { _ in 0 }, count: shape, contributes: ParallelIO.rank == 0,
-                                   "write dataset")
+                try writeSelection(
+                    id, buffer, offset: shape.map { _ in 0 }, count: shape, contributes: ParallelIO.rank == 0,
+                    "write dataset")
             } else if n > 0 {
-                try check(H5Dwrite(id, T.storeKind.hdf5NativeType, pbte_h5s_all(), pbte_h5s_all(),
-                                   pbte_h5p_default(), buffer.baseAddress), "write dataset")
+                try check(
+                    H5Dwrite(
+                        id, T.storeKind.hdf5NativeType, pbte_h5s_all(), pbte_h5s_all(),
+                        pbte_h5p_default(), buffer.baseAddress), "write dataset")
             }
         }
     }
@@ -120,8 +125,10 @@ public final class HDF5Dataset: HDF5Object, @unchecked Sendable {
         try locked("read hyperslab") { id in
             try requireConversion(fileTypeInfo(id), to: StoreTypeInfo(T.storeKind), "read hyperslab")
             try withSelection(id, offset: offset, count: count, elements: buffer.count, "read hyperslab") { memory, fileSpace in
-                try check(H5Dread(id, T.storeKind.hdf5NativeType, memory, fileSpace, pbte_h5p_default(),
-                                  buffer.baseAddress), "read hyperslab")
+                try check(
+                    H5Dread(
+                        id, T.storeKind.hdf5NativeType, memory, fileSpace, pbte_h5p_default(),
+                        buffer.baseAddress), "read hyperslab")
             }
         }
     }
@@ -218,15 +225,18 @@ public final class HDF5Dataset: HDF5Object, @unchecked Sendable {
 
     private func requireConversion(_ from: StoreTypeInfo, to target: StoreTypeInfo, _ operation: String) throws {
         guard from.convertsLosslessly(to: target) else {
-            throw StoreError(.typeMismatch, file: file.path, object: path, operation: operation,
-                             message: "cannot convert \(from) to \(target) without loss")
+            throw StoreError(
+                .typeMismatch, file: file.path, object: path, operation: operation,
+                message: "cannot convert \(from) to \(target) without loss")
         }
     }
 
     /// Writes `buffer` to the selection; in an MPI solve collectively, a process that does not contribute taking
     /// part with an empty selection.
-    private func writeSelection<T: HDF5Scalar>(_ id: hid_t, _ buffer: UnsafeBufferPointer<T>, offset: [Int], count: [Int],
-                                               contributes: Bool, _ operation: String) throws {
+    private func writeSelection<T: HDF5Scalar>(
+        _ id: hid_t, _ buffer: UnsafeBufferPointer<T>, offset: [Int], count: [Int],
+        contributes: Bool, _ operation: String
+    ) throws {
         let body: (hid_t, hid_t) throws -> Void = { memory, fileSpace in
             let dxpl = try self.check(ParallelIO.writeTransfer(), operation)
             defer { ParallelIO.closeTransfer(dxpl) }
@@ -237,14 +247,17 @@ public final class HDF5Dataset: HDF5Object, @unchecked Sendable {
             return
         }
         let elements = contributes ? buffer.count : 0
-        try withSelection(id, offset: offset, count: contributes ? count : count.map { _ in 0 }, elements: elements,
-                          collective: true, operation, body)
+        try withSelection(
+            id, offset: offset, count: contributes ? count : count.map { _ in 0 }, elements: elements,
+            collective: true, operation, body)
     }
 
     /// Selects `offset`/`count` in the file space and builds a matching memory space. With `collective`, an empty
     /// selection still runs `body` (with nothing selected), since every process must join a collective transfer.
-    private func withSelection(_ id: hid_t, offset: [Int], count: [Int], elements: Int, collective: Bool = false,
-                               _ operation: String, _ body: (hid_t, hid_t) throws -> Void) throws {
+    private func withSelection(
+        _ id: hid_t, offset: [Int], count: [Int], elements: Int, collective: Bool = false,
+        _ operation: String, _ body: (hid_t, hid_t) throws -> Void
+    ) throws {
         let fileSpace = try check(H5Dget_space(id), operation)
         defer { H5Sclose(fileSpace) }
         let shape = try dataspaceExtent(fileSpace, file: file.path, object: path).shape
@@ -255,7 +268,7 @@ public final class HDF5Dataset: HDF5Object, @unchecked Sendable {
             throw shapeError(operation, "offset \(offset) + count \(count) exceeds shape \(shape)")
         }
         let n = count.reduce(1, *)
-        let nothing = collective && elements == 0   // a process that joins a collective write with no data
+        let nothing = collective && elements == 0 // a process that joins a collective write with no data
         guard elements == n || nothing else {
             throw shapeError(operation, "buffer has \(elements) elements, selection has \(n)")
         }

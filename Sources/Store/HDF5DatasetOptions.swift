@@ -18,8 +18,10 @@ public struct HDF5DatasetOptions: Sendable, Equatable {
     /// Set once at start-up, before any file is written (the write bench measures the filter's cost with it off).
     nonisolated(unsafe) public static var checksumByDefault = !ParallelIO.enabled
 
-    public init(chunk: [Int]? = nil, deflateLevel: Int? = nil, shuffle: Bool = false, maxShape: [Int?]? = nil,
-                checksum: Bool = HDF5DatasetOptions.checksumByDefault) {
+    public init(
+        chunk: [Int]? = nil, deflateLevel: Int? = nil, shuffle: Bool = false, maxShape: [Int?]? = nil,
+        checksum: Bool = HDF5DatasetOptions.checksumByDefault
+    ) {
         self.checksum = checksum
         self.chunk = chunk
         self.deflateLevel = deflateLevel
@@ -86,8 +88,9 @@ public struct HDF5DatasetOptions: Sendable, Equatable {
 /// Creates a scalar (rank 0) or simple dataspace. Caller holds the store lock.
 func makeDataspace(shape: [Int], maxShape: [Int?]? = nil, file: String, object: String) throws -> hid_t {
     if shape.contains(where: { $0 < 0 }) {
-        throw StoreError(.invalidArgument, file: file, object: object, operation: "create dataspace",
-                         message: "negative dimension in shape \(shape)")
+        throw StoreError(
+            .invalidArgument, file: file, object: object, operation: "create dataspace",
+            message: "negative dimension in shape \(shape)")
     }
     if shape.isEmpty {
         return try h5check(H5Screate(H5S_SCALAR), file: file, object: object, "create dataspace")
@@ -95,8 +98,9 @@ func makeDataspace(shape: [Int], maxShape: [Int?]? = nil, file: String, object: 
     let dims = shape.map { hsize_t($0) }
     if let maxShape {
         guard maxShape.count == shape.count else {
-            throw StoreError(.invalidArgument, file: file, object: object, operation: "create dataspace",
-                             message: "maxShape rank \(maxShape.count) does not match shape rank \(shape.count)")
+            throw StoreError(
+                .invalidArgument, file: file, object: object, operation: "create dataspace",
+                message: "maxShape rank \(maxShape.count) does not match shape rank \(shape.count)")
         }
         let maxDims = maxShape.map { $0.map { hsize_t($0) } ?? pbte_h5s_unlimited() }
         return try h5check(H5Screate_simple(Int32(dims.count), dims, maxDims), file: file, object: object, "create dataspace")

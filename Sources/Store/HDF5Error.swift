@@ -2,7 +2,9 @@ import CHDF5
 
 // No HDF5 atexit handler: after a failed write (ENOSPC) its library teardown dereferences freed dataset state and
 // turns a clean error exit into SIGSEGV. Every writer here closes its files explicitly before exit.
-private let hdf5Opened: Bool = { _ = H5dont_atexit(); return H5open() >= 0 }()
+private let hdf5Opened: Bool = {
+    _ = H5dont_atexit(); return H5open() >= 0
+}()
 
 /// Runs `body` under the store lock with HDF5 initialized and its stderr error printing off.
 /// Debian's libhdf5 is a thread-safe build, where the auto-print setting is per thread, so
@@ -26,21 +28,23 @@ func hdf5ErrorMessage() -> String {
     let box = ErrorStackBox()
     let context = Unmanaged.passUnretained(box).toOpaque()
     // H5E_WALK_UPWARD starts at the most specific error (where it was detected).
-    _ = H5Ewalk2(pbte_h5e_default(), H5E_WALK_UPWARD, { _, errorPointer, client in
-        guard let error = errorPointer?.pointee, let client else { return 0 }
-        let box = Unmanaged<ErrorStackBox>.fromOpaque(client).takeUnretainedValue()
-        var text = error.desc.map { String(cString: $0) } ?? ""
-        var minor = [CChar](repeating: 0, count: 256)
-        if H5Eget_msg(error.min_num, nil, &minor, minor.count) > 0 {
-            let minorText = stringFromCBuffer(minor)
-            if !minorText.isEmpty && minorText != text { text += " (\(minorText))" }
-        }
-        if let function = error.func_name.map({ String(cString: $0) }), box.entries.isEmpty {
-            text = "\(function): \(text)"
-        }
-        box.entries.append(text)
-        return 0
-    }, context)
+    _ = H5Ewalk2(
+        pbte_h5e_default(), H5E_WALK_UPWARD,
+        { _, errorPointer, client in
+            guard let error = errorPointer?.pointee, let client else { return 0 }
+            let box = Unmanaged<ErrorStackBox>.fromOpaque(client).takeUnretainedValue()
+            var text = error.desc.map { String(cString: $0) } ?? ""
+            var minor = [CChar](repeating: 0, count: 256)
+            if H5Eget_msg(error.min_num, nil, &minor, minor.count) > 0 {
+                let minorText = stringFromCBuffer(minor)
+                if !minorText.isEmpty && minorText != text { text += " (\(minorText))" }
+            }
+            if let function = error.func_name.map({ String(cString: $0) }), box.entries.isEmpty {
+                text = "\(function): \(text)"
+            }
+            box.entries.append(text)
+            return 0
+        }, context)
     _ = H5Eclear2(pbte_h5e_default())
     guard let innermost = box.entries.first else { return "unknown HDF5 error" }
     // The outermost entry names the API call that failed; keep it when it adds something.

@@ -49,8 +49,9 @@ public final class HDF5File: HDF5Container, @unchecked Sendable {
                 return try h5check(H5Fopen(path, flags, fapl), file: path, object: nil, "open file")
             } catch let e as StoreError where e.message.contains("unable to lock file") {
                 // HDF5's own file lock: another process has the file open for writing.
-                throw StoreError(.io, file: path, operation: "open file",
-                                 message: "another process has this file open for writing (a solve still running?); wait for it to finish. [\(e.message)]")
+                throw StoreError(
+                    .io, file: path, operation: "open file",
+                    message: "another process has this file open for writing (a solve still running?); wait for it to finish. [\(e.message)]")
             }
         }
         return HDF5File(path: path, diskPath: path, mode: mode, id: id, atomic: nil)
@@ -66,8 +67,10 @@ public final class HDF5File: HDF5Container, @unchecked Sendable {
 
     /// Runs `body` on an atomically created file and commits it if `body` returns normally;
     /// if `body` throws, nothing appears at `path`.
-    public static func writeAtomically<R>(_ path: String, durable: Bool = true,
-                                          _ body: (HDF5File) throws -> R) throws -> R {
+    public static func writeAtomically<R>(
+        _ path: String, durable: Bool = true,
+        _ body: (HDF5File) throws -> R
+    ) throws -> R {
         let file = try createAtomically(path)
         do {
             let result = try body(file)
@@ -84,8 +87,9 @@ public final class HDF5File: HDF5Container, @unchecked Sendable {
             let fapl = try makeFileAccessList(reportedPath)
             defer { H5Pclose(fapl) }
             let flags = overwrite ? pbte_h5f_acc_trunc() : pbte_h5f_acc_excl()
-            return try h5check(H5Fcreate(diskPath, flags, pbte_h5p_default(), fapl),
-                               file: reportedPath, object: nil, "create file")
+            return try h5check(
+                H5Fcreate(diskPath, flags, pbte_h5p_default(), fapl),
+                file: reportedPath, object: nil, "create file")
         }
     }
 
@@ -118,7 +122,9 @@ public final class HDF5File: HDF5Container, @unchecked Sendable {
     /// Closes the file (and any still-open objects in it). An uncommitted atomic output is
     /// removed. Closing twice is harmless.
     public func close() throws {
-        let pending: AtomicOutput? = hdf5Locked { defer { atomic = nil }; return atomic }
+        let pending: AtomicOutput? = hdf5Locked {
+            defer { atomic = nil }; return atomic
+        }
         let status = handle.close()
         pending?.abandon()
         if status < 0 {
@@ -129,9 +135,14 @@ public final class HDF5File: HDF5Container, @unchecked Sendable {
     /// Flushes and closes the file, then renames the temporary onto `path`.
     /// Only valid for files from `createAtomically`.
     public func commit(durable: Bool = true) throws {
-        guard let pending = hdf5Locked({ () -> AtomicOutput? in defer { atomic = nil }; return atomic }) else {
-            throw StoreError(.invalidArgument, file: path, operation: "commit",
-                             message: "file was not created atomically or is already committed/abandoned")
+        guard
+            let pending = hdf5Locked({ () -> AtomicOutput? in
+                defer { atomic = nil }; return atomic
+            })
+        else {
+            throw StoreError(
+                .invalidArgument, file: path, operation: "commit",
+                message: "file was not created atomically or is already committed/abandoned")
         }
         let failure: StoreError? = hdf5Locked {
             if let id = try? handle.live(file: path, object: nil), H5Fflush(id, H5F_SCOPE_GLOBAL) < 0 {

@@ -42,8 +42,9 @@ extension HDF5Container {
             let loc = try ref.id()
             let lcpl = try makeIntermediateLinkList(ref.file.path, full)
             defer { H5Pclose(lcpl) }
-            let id = try h5check(H5Gcreate2(loc, name, lcpl, pbte_h5p_default(), pbte_h5p_default()),
-                                 file: ref.file.path, object: full, "create group")
+            let id = try h5check(
+                H5Gcreate2(loc, name, lcpl, pbte_h5p_default(), pbte_h5p_default()),
+                file: ref.file.path, object: full, "create group")
             return HDF5Group(file: ref.file, id: id, path: full)
         }
     }
@@ -55,8 +56,9 @@ extension HDF5Container {
         return try hdf5Locked {
             let loc = try ref.id()
             try requireObject(loc, name, ref: ref, full: full, kind: .group, operation: "open group")
-            let id = try h5check(H5Gopen2(loc, name, pbte_h5p_default()),
-                                 file: ref.file.path, object: full, "open group")
+            let id = try h5check(
+                H5Gopen2(loc, name, pbte_h5p_default()),
+                file: ref.file.path, object: full, "open group")
             return HDF5Group(file: ref.file, id: id, path: full)
         }
     }
@@ -73,8 +75,9 @@ extension HDF5Container {
         return try hdf5Locked {
             let loc = try ref.id()
             try requireObject(loc, name, ref: ref, full: full, kind: .dataset, operation: "open dataset")
-            let id = try h5check(H5Dopen2(loc, name, pbte_h5p_default()),
-                                 file: ref.file.path, object: full, "open dataset")
+            let id = try h5check(
+                H5Dopen2(loc, name, pbte_h5p_default()),
+                file: ref.file.path, object: full, "open dataset")
             return HDF5Dataset(file: ref.file, id: id, path: full)
         }
     }
@@ -82,8 +85,10 @@ extension HDF5Container {
     /// Creates a dataset of `shape` (row-major); missing parent groups are created.
     /// `shape == []` makes a scalar dataset.
     @discardableResult
-    public func createDataset<T: HDF5Scalar>(_ name: String, of type: T.Type, shape: [Int],
-                                             options: HDF5DatasetOptions = .init()) throws -> HDF5Dataset {
+    public func createDataset<T: HDF5Scalar>(
+        _ name: String, of type: T.Type, shape: [Int],
+        options: HDF5DatasetOptions = .init()
+    ) throws -> HDF5Dataset {
         let ref = objectRef
         let full = hdf5Join(ref.path, name)
         return try hdf5Locked {
@@ -94,16 +99,19 @@ extension HDF5Container {
             defer { H5Pclose(dcpl) }
             let lcpl = try makeIntermediateLinkList(ref.file.path, full)
             defer { H5Pclose(lcpl) }
-            let id = try h5check(H5Dcreate2(loc, name, T.storeKind.hdf5NativeType, space, lcpl, dcpl, pbte_h5p_default()),
-                                 file: ref.file.path, object: full, "create dataset")
+            let id = try h5check(
+                H5Dcreate2(loc, name, T.storeKind.hdf5NativeType, space, lcpl, dcpl, pbte_h5p_default()),
+                file: ref.file.path, object: full, "create dataset")
             return HDF5Dataset(file: ref.file, id: id, path: full)
         }
     }
 
     /// Creates a dataset and writes `values` (row-major, `shape.product` elements).
     @discardableResult
-    public func writeDataset<T: HDF5Scalar>(_ name: String, _ values: [T], shape: [Int],
-                                            options: HDF5DatasetOptions = .init()) throws -> HDF5Dataset {
+    public func writeDataset<T: HDF5Scalar>(
+        _ name: String, _ values: [T], shape: [Int],
+        options: HDF5DatasetOptions = .init()
+    ) throws -> HDF5Dataset {
         let dataset = try createDataset(name, of: T.self, shape: shape, options: options)
         try dataset.write(values)
         return dataset
@@ -136,11 +144,12 @@ extension HDF5Container {
                 let name = try readName(file: ref.file.path, object: ref.path, "list group") { buffer, size in
                     H5Lget_name_by_idx(loc, ".", H5_INDEX_NAME, H5_ITER_INC, index, buffer, size, pbte_h5p_default())
                 }
-                let kind: HDF5Member.Kind = switch pbte_h5_object_type(loc, name) {
-                case H5O_TYPE_GROUP.rawValue: .group
-                case H5O_TYPE_DATASET.rawValue: .dataset
-                default: .other
-                }
+                let kind: HDF5Member.Kind =
+                    switch pbte_h5_object_type(loc, name) {
+                    case H5O_TYPE_GROUP.rawValue: .group
+                    case H5O_TYPE_DATASET.rawValue: .dataset
+                    default: .other
+                    }
                 result.append(HDF5Member(name: name, kind: kind))
             }
             return result
@@ -190,8 +199,10 @@ private func linkExists(_ loc: hid_t, _ name: String, ref: HDF5ObjectRef) throws
     return true
 }
 
-private func requireObject(_ loc: hid_t, _ name: String, ref: HDF5ObjectRef, full: String,
-                           kind: HDF5Member.Kind, operation: String) throws {
+private func requireObject(
+    _ loc: hid_t, _ name: String, ref: HDF5ObjectRef, full: String,
+    kind: HDF5Member.Kind, operation: String
+) throws {
     guard try linkExists(loc, name, ref: ref) else {
         throw StoreError(.notFound, file: ref.file.path, object: full, operation: operation, message: "no such object")
     }
@@ -204,8 +215,10 @@ private func requireObject(_ loc: hid_t, _ name: String, ref: HDF5ObjectRef, ful
 }
 
 /// Calls an HDF5 "get name" function twice: once for the length, once for the bytes.
-func readName(file: String, object: String?, _ operation: String,
-              _ get: (UnsafeMutablePointer<CChar>?, Int) -> Int) throws -> String {
+func readName(
+    file: String, object: String?, _ operation: String,
+    _ get: (UnsafeMutablePointer<CChar>?, Int) -> Int
+) throws -> String {
     let length = get(nil, 0)
     if length < 0 { throw hdf5Error(file: file, object: object, operation) }
     var buffer = [CChar](repeating: 0, count: length + 1)

@@ -34,8 +34,9 @@ final class HDF5Handle: @unchecked Sendable {
     /// The live id, or a `.closed` error. Caller holds the store lock.
     func live(file: String, object: String?) throws -> hid_t {
         if isClosed || H5Iis_valid(id) <= 0 {
-            throw StoreError(.closed, file: file, object: object, operation: "use handle",
-                             message: "the handle (or its file) has been closed")
+            throw StoreError(
+                .closed, file: file, object: object, operation: "use handle",
+                message: "the handle (or its file) has been closed")
         }
         return id
     }

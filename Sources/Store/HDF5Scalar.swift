@@ -100,8 +100,9 @@ extension StoreTypeInfo {
         case H5T_FLOAT:
             self.init(typeClass: .float, size: size, isSigned: true)
         case H5T_STRING:
-            self.init(typeClass: .string, size: size, isSigned: false,
-                      isVariableLengthString: H5Tis_variable_str(type) > 0)
+            self.init(
+                typeClass: .string, size: size, isSigned: false,
+                isVariableLengthString: H5Tis_variable_str(type) > 0)
         case H5T_NO_CLASS:
             return nil
         default:

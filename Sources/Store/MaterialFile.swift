@@ -41,18 +41,21 @@ public enum MaterialFile {
         let v = try g.get("\(p)/velocity", as: Double.self, units: "m s-1")
         let q = try g.get("\(p)/wavevector", as: Double.self, units: "m-1")
         let n = f.count
-        return ModeSet(temperature: t, omega: f.map { $0 * 2 * Double.pi * 1e12 },
-                       vx: (0..<n).map { v[3 * $0] }, vy: (0..<n).map { v[3 * $0 + 1] }, vz: (0..<n).map { v[3 * $0 + 2] },
-                       tau: try g.get("\(p)/lifetime", as: Double.self, units: "s"),
-                       volumeWeight: try g.get("\(p)/volume_weight", as: Double.self, units: "m-3"),
-                       dndT: try g.get("\(p)/dndT", as: Double.self, units: "K-1"),
-                       qx: (0..<n).map { q[3 * $0] }, qy: (0..<n).map { q[3 * $0 + 1] }, qz: (0..<n).map { q[3 * $0 + 2] },
-                       branch: try g.get("\(p)/branch", as: Int32.self, units: "1"),
-                       qIndex: try g.get("\(p)/q_index", as: Int32.self, units: "1"))
+        return ModeSet(
+            temperature: t, omega: f.map { $0 * 2 * Double.pi * 1e12 },
+            vx: (0..<n).map { v[3 * $0] }, vy: (0..<n).map { v[3 * $0 + 1] }, vz: (0..<n).map { v[3 * $0 + 2] },
+            tau: try g.get("\(p)/lifetime", as: Double.self, units: "s"),
+            volumeWeight: try g.get("\(p)/volume_weight", as: Double.self, units: "m-3"),
+            dndT: try g.get("\(p)/dndT", as: Double.self, units: "K-1"),
+            qx: (0..<n).map { q[3 * $0] }, qy: (0..<n).map { q[3 * $0 + 1] }, qz: (0..<n).map { q[3 * $0 + 2] },
+            branch: try g.get("\(p)/branch", as: Int32.self, units: "1"),
+            qIndex: try g.get("\(p)/q_index", as: Int32.self, units: "1"))
     }
 
-    public static func write(_ mat: Material, to path: String, sourceFormat: String, provenance: Provenance,
-                             diagnostics: MaterialDiagnostics = .init()) throws {
+    public static func write(
+        _ mat: Material, to path: String, sourceFormat: String, provenance: Provenance,
+        diagnostics: MaterialDiagnostics = .init()
+    ) throws {
         try HDF5File.writeAtomically(path) { file in
             try provenance.write(to: file, filetype: Schema.material.filetype, version: Schema.material.version)
             try file.setAttribute("name", mat.name)
@@ -68,8 +71,9 @@ public enum MaterialFile {
                 try group.setAttribute("kind", "relaxation-to-temperature")
             case .dense(let m):
                 try group.setAttribute("kind", "dense")
-                try file.put("/collision/matrix", m.values, shape: [n, n], units: "s-1",
-                             options: .compressed(chunk: [min(n, 256), n]))
+                try file.put(
+                    "/collision/matrix", m.values, shape: [n, n], units: "s-1",
+                    options: .compressed(chunk: [min(n, 256), n]))
             case .sparse(let m):
                 try group.setAttribute("kind", "sparse")
                 try file.put("/collision/row_start", m.rowStart.map(Int64.init), shape: [n + 1], units: "1")
@@ -101,13 +105,15 @@ public enum MaterialFile {
             let col = try file.get("/collision/column", as: Int32.self, units: "1")
             let val = try file.get("/collision/value", as: Double.self, units: "s-1")
             guard rs.count == n + 1, rs.last == val.count, col.allSatisfy({ $0 >= 0 && Int($0) < n }) else {
-                throw StoreError(.shapeMismatch, file: path, object: "/collision", operation: "read material",
-                                 message: "sparse matrix arrays are inconsistent with \(n) modes")
+                throw StoreError(
+                    .shapeMismatch, file: path, object: "/collision", operation: "read material",
+                    message: "sparse matrix arrays are inconsistent with \(n) modes")
             }
             collision = .sparse(SparseMatrix(rows: n, columns: n, rowStart: rs, columnIndex: col, values: val))
         default:
-            throw StoreError(.invalidArgument, file: path, object: "/collision@kind", operation: "read material",
-                             message: "unknown collision kind '\(kind)' (expected relaxation-to-temperature, dense or sparse)")
+            throw StoreError(
+                .invalidArgument, file: path, object: "/collision@kind", operation: "read material",
+                message: "unknown collision kind '\(kind)' (expected relaxation-to-temperature, dense or sparse)")
         }
         let name = try file.stringAttribute("name")
         let vol = try file.get("/crystal/cell_volume", as: Double.self, units: "m3")[0]
@@ -116,11 +122,18 @@ public enum MaterialFile {
         var diag = MaterialDiagnostics()
         if try file.exists("/diagnostics/kappa_rta") { diag.kappaRTA = try file.get("/diagnostics/kappa_rta", units: "W m-1 K-1") }
         if try file.exists("/diagnostics/kappa_lbte") { diag.kappaLBTE = try file.get("/diagnostics/kappa_lbte", units: "W m-1 K-1") }
-        if try file.exists("/diagnostics/energy_residual") { diag.energyResidual = try file.get("/diagnostics/energy_residual", as: Double.self, units: "1")[0] }
-        if try file.exists("/diagnostics/spectral_radius") { diag.spectralRadius = try file.get("/diagnostics/spectral_radius", as: Double.self, units: "1")[0] }
+        if try file.exists("/diagnostics/energy_residual") {
+            diag.energyResidual = try file.get("/diagnostics/energy_residual", as: Double.self, units: "1")[0]
+        }
+        if try file.exists("/diagnostics/spectral_radius") {
+            diag.spectralRadius = try file.get("/diagnostics/spectral_radius", as: Double.self, units: "1")[0]
+        }
         let harmonics = try file.exists("/harmonic") ? try readHarmonics(from: file, path: path, modes: n, branches: nb) : nil
-        return (Material(name: name, modes: modes, collision: collision, cellVolume: vol, qMesh: qm, branchCount: nb,
-                         harmonics: harmonics), diag)
+        return (
+            Material(
+                name: name, modes: modes, collision: collision, cellVolume: vol, qMesh: qm, branchCount: nb,
+                harmonics: harmonics), diag
+        )
     }
 
     static func writeHarmonics(_ h: ModeHarmonics, modes n: Int, into file: HDF5File) throws {
@@ -158,10 +171,12 @@ public enum MaterialFile {
         let g = try file.exists("/harmonic/gruneisen") ? try file.get("/harmonic/gruneisen", as: Double.self, units: "1") : nil
         let t = try file.exists("/harmonic/gruneisen_tensor") ? try file.get("/harmonic/gruneisen_tensor", as: Double.self, units: "1") : nil
         guard e.count == n * nb * 2, g.map({ $0.count == n }) ?? true, t.map({ $0.count == 9 * n }) ?? true, fc.branchCount == nb else {
-            throw StoreError(.shapeMismatch, file: path, object: "/harmonic", operation: "read material",
-                             message: "eigenvectors or Grüneisen data do not match \(n) modes × \(nb) branches")
+            throw StoreError(
+                .shapeMismatch, file: path, object: "/harmonic", operation: "read material",
+                message: "eigenvectors or Grüneisen data do not match \(n) modes × \(nb) branches")
         }
-        return ModeHarmonics(forceConstants: fc, eigenvectors: e, gruneisen: g, gruneisenTensor: t,
-                             largestFrequencyDeviation: try file.get("/harmonic/largest_frequency_deviation", as: Double.self, units: "THz")[0])
+        return ModeHarmonics(
+            forceConstants: fc, eigenvectors: e, gruneisen: g, gruneisenTensor: t,
+            largestFrequencyDeviation: try file.get("/harmonic/largest_frequency_deviation", as: Double.self, units: "THz")[0])
     }
 }

@@ -39,9 +39,10 @@ public enum MeshFile {
         let btags = try g.get("\(p)/names/boundary_tag", as: Int32.self, units: "1")
         let names = try g.openGroup("\(p)/names")
         let rn = try names.stringArrayAttribute("region_name"), bn = try names.stringArrayAttribute("boundary_name")
-        return TetMesh(nodes: nodes, tets: tets, region: region, boundaryFaces: faces,
-                       regionNames: Dictionary(uniqueKeysWithValues: zip(rt, rn)),
-                       boundaryNames: Dictionary(uniqueKeysWithValues: zip(btags, bn)))
+        return TetMesh(
+            nodes: nodes, tets: tets, region: region, boundaryFaces: faces,
+            regionNames: Dictionary(uniqueKeysWithValues: zip(rt, rn)),
+            boundaryNames: Dictionary(uniqueKeysWithValues: zip(btags, bn)))
     }
 
     /// Opens, validates against the schema, and reads a mesh file.
@@ -65,8 +66,11 @@ public enum SchemaCheck {
         let (schema, issues) = SchemaValidator.validate(path: path)
         if !issues.isEmpty { throw SchemaCheckError(issues: issues) }
         if schema?.filetype != filetype {
-            throw SchemaCheckError(issues: [.init(file: path, object: "/@filetype",
-                                                  message: "expected a \(filetype) file, found \(schema?.filetype ?? "unknown")")])
+            throw SchemaCheckError(issues: [
+                .init(
+                    file: path, object: "/@filetype",
+                    message: "expected a \(filetype) file, found \(schema?.filetype ?? "unknown")")
+            ])
         }
     }
 }

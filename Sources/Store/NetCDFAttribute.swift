@@ -19,8 +19,9 @@ extension NetCDFAttributeHolder {
         let t = attributeTarget
         try t.file.locked { ncid in
             let bytes = Array(value.utf8)
-            try ncCheck(nc_put_att_text(ncid, t.varid, name, bytes.count, bytes.map { CChar(bitPattern: $0) }),
-                        file: t.file.path, object: path(name), "write attribute")
+            try ncCheck(
+                nc_put_att_text(ncid, t.varid, name, bytes.count, bytes.map { CChar(bitPattern: $0) }),
+                file: t.file.path, object: path(name), "write attribute")
         }
     }
 
@@ -58,16 +59,18 @@ extension NetCDFAttributeHolder {
                 return stringFromCBuffer(buffer)
             case NC_STRING:
                 guard length == 1 else {
-                    throw StoreError(.shapeMismatch, file: t.file.path, object: path(name), operation: "read attribute",
-                                     message: "attribute holds \(length) strings, expected 1")
+                    throw StoreError(
+                        .shapeMismatch, file: t.file.path, object: path(name), operation: "read attribute",
+                        message: "attribute holds \(length) strings, expected 1")
                 }
                 var pointers = [UnsafeMutablePointer<CChar>?](repeating: nil, count: length)
                 try ncCheck(nc_get_att_string(ncid, t.varid, name, &pointers), file: t.file.path, object: path(name), "read attribute")
                 defer { nc_free_string(length, &pointers) }
                 return pointers[0].map { String(cString: $0) } ?? ""
             default:
-                throw StoreError(.typeMismatch, file: t.file.path, object: path(name), operation: "read attribute",
-                                 message: "attribute is \(StoreTypeInfo(ncType: type)), not text")
+                throw StoreError(
+                    .typeMismatch, file: t.file.path, object: path(name), operation: "read attribute",
+                    message: "attribute is \(StoreTypeInfo(ncType: type)), not text")
             }
         }
     }
@@ -75,8 +78,9 @@ extension NetCDFAttributeHolder {
     public func attribute<T: NetCDFScalar>(_ name: String, as type: T.Type = T.self) throws -> T {
         let values = try arrayAttribute(name, as: T.self)
         guard values.count == 1 else {
-            throw StoreError(.shapeMismatch, file: attributeTarget.file.path, object: path(name), operation: "read attribute",
-                             message: "attribute holds \(values.count) values, expected 1")
+            throw StoreError(
+                .shapeMismatch, file: attributeTarget.file.path, object: path(name), operation: "read attribute",
+                message: "attribute holds \(values.count) values, expected 1")
         }
         return values[0]
     }
@@ -87,18 +91,20 @@ extension NetCDFAttributeHolder {
             let (type, length) = try inquire(ncid, name)
             let stored = StoreTypeInfo(ncType: type)
             guard stored.convertsLosslessly(to: StoreTypeInfo(T.storeKind)) else {
-                throw StoreError(.typeMismatch, file: t.file.path, object: path(name), operation: "read attribute",
-                                 message: "cannot convert \(stored) to \(StoreTypeInfo(T.storeKind)) without loss")
+                throw StoreError(
+                    .typeMismatch, file: t.file.path, object: path(name), operation: "read attribute",
+                    message: "cannot convert \(stored) to \(StoreTypeInfo(T.storeKind)) without loss")
             }
             return try [T](unsafeUninitializedCapacity: length) { buffer, initialized in
                 if length > 0, let base = UnsafeMutableRawPointer(buffer.baseAddress) {
-                    let status: Int32 = switch T.storeKind {
-                    case .float64: nc_get_att_double(ncid, t.varid, name, base.assumingMemoryBound(to: Double.self))
-                    case .float32: nc_get_att_float(ncid, t.varid, name, base.assumingMemoryBound(to: Float.self))
-                    case .int64: nc_get_att_longlong(ncid, t.varid, name, base.assumingMemoryBound(to: Int64.self))
-                    case .int32: nc_get_att_int(ncid, t.varid, name, base.assumingMemoryBound(to: Int32.self))
-                    case .uint8: nc_get_att_uchar(ncid, t.varid, name, base.assumingMemoryBound(to: UInt8.self))
-                    }
+                    let status: Int32 =
+                        switch T.storeKind {
+                        case .float64: nc_get_att_double(ncid, t.varid, name, base.assumingMemoryBound(to: Double.self))
+                        case .float32: nc_get_att_float(ncid, t.varid, name, base.assumingMemoryBound(to: Float.self))
+                        case .int64: nc_get_att_longlong(ncid, t.varid, name, base.assumingMemoryBound(to: Int64.self))
+                        case .int32: nc_get_att_int(ncid, t.varid, name, base.assumingMemoryBound(to: Int32.self))
+                        case .uint8: nc_get_att_uchar(ncid, t.varid, name, base.assumingMemoryBound(to: UInt8.self))
+                        }
                     try ncCheck(status, file: t.file.path, object: path(name), "read attribute")
                 }
                 initialized = length

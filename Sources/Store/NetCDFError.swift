@@ -12,10 +12,11 @@ func netCDFLocked<R>(_ body: () throws -> R) rethrows -> R {
 /// Throws a StoreError carrying nc_strerror's text for any non-zero status. Caller holds the lock.
 func ncCheck(_ status: Int32, file: String, object: String?, _ operation: String) throws {
     guard status != NC_NOERR else { return }
-    let kind: StoreError.Kind = switch status {
-    case NC_ENOTVAR, NC_EBADDIM, NC_ENOTATT: .notFound
-    default: .netCDF
-    }
+    let kind: StoreError.Kind =
+        switch status {
+        case NC_ENOTVAR, NC_EBADDIM, NC_ENOTATT: .notFound
+        default: .netCDF
+        }
     var message = nc_strerror(status).map { String(cString: $0) } ?? "netCDF error \(status)"
     // netCDF reports a full disk as a bare "HDF error"; say what actually happened.
     if status == NC_EHDFERR || status == NC_EIO, let free = freeBytes(near: file), free < 1 << 20 {
@@ -50,8 +51,10 @@ extension StoreTypeInfo {
         case NC_FLOAT: self.init(typeClass: .float, size: 4, isSigned: true)
         case NC_DOUBLE: self.init(typeClass: .float, size: 8, isSigned: true)
         case NC_CHAR: self.init(typeClass: .string, size: 1, isSigned: false)
-        case NC_STRING: self.init(typeClass: .string, size: MemoryLayout<UnsafePointer<CChar>>.size,
-                                  isSigned: false, isVariableLengthString: true)
+        case NC_STRING:
+            self.init(
+                typeClass: .string, size: MemoryLayout<UnsafePointer<CChar>>.size,
+                isSigned: false, isVariableLengthString: true)
         default: self.init(typeClass: .other, size: 0, isSigned: false)
         }
     }

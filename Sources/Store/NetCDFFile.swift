@@ -55,8 +55,9 @@ public final class NetCDFFile: NetCDFAttributeHolder, @unchecked Sendable {
         }
         let ncid: Int32 = try netCDFLocked {
             var ncid: Int32 = -1
-            try ncCheck(nc_open(path, writable ? pbte_nc_write() : pbte_nc_nowrite(), &ncid),
-                        file: path, object: nil, "open file")
+            try ncCheck(
+                nc_open(path, writable ? pbte_nc_write() : pbte_nc_nowrite(), &ncid),
+                file: path, object: nil, "open file")
             return ncid
         }
         return NetCDFFile(path: path, diskPath: path, ncid: ncid, atomic: nil)
@@ -70,8 +71,10 @@ public final class NetCDFFile: NetCDFAttributeHolder, @unchecked Sendable {
     }
 
     /// Runs `body` on an atomically created file; commits on normal return, removes on throw.
-    public static func writeAtomically<R>(_ path: String, durable: Bool = true,
-                                          _ body: (NetCDFFile) throws -> R) throws -> R {
+    public static func writeAtomically<R>(
+        _ path: String, durable: Bool = true,
+        _ body: (NetCDFFile) throws -> R
+    ) throws -> R {
         let file = try createAtomically(path)
         do {
             let result = try body(file)
@@ -99,8 +102,9 @@ public final class NetCDFFile: NetCDFAttributeHolder, @unchecked Sendable {
     public func defineDimension(_ name: String, length: Int?) throws -> NetCDFDimension {
         try locked { ncid in
             var dimid: Int32 = -1
-            try ncCheck(nc_def_dim(ncid, name, length ?? pbte_nc_unlimited(), &dimid),
-                        file: path, object: "dim:\(name)", "define dimension")
+            try ncCheck(
+                nc_def_dim(ncid, name, length ?? pbte_nc_unlimited(), &dimid),
+                file: path, object: "dim:\(name)", "define dimension")
             return try dimensionInfo(ncid, dimid)
         }
     }
@@ -129,9 +133,11 @@ public final class NetCDFFile: NetCDFAttributeHolder, @unchecked Sendable {
     /// Defines a variable of `type` over the named dimensions (`[]` for a scalar).
     /// `fillValue` is stored via nc_def_var_fill (it becomes `_FillValue`).
     @discardableResult
-    public func defineVariable<T: NetCDFScalar>(_ name: String, of type: T.Type, dimensions: [String],
-                                                options: NetCDFVariableOptions = .init(),
-                                                fillValue: T? = nil) throws -> NetCDFVariable {
+    public func defineVariable<T: NetCDFScalar>(
+        _ name: String, of type: T.Type, dimensions: [String],
+        options: NetCDFVariableOptions = .init(),
+        fillValue: T? = nil
+    ) throws -> NetCDFVariable {
         try locked { ncid in
             let object = "var:\(name)"
             var dimids: [Int32] = []
@@ -141,25 +147,31 @@ public final class NetCDFFile: NetCDFAttributeHolder, @unchecked Sendable {
                 dimids.append(dimid)
             }
             var varid: Int32 = -1
-            try ncCheck(nc_def_var(ncid, name, T.storeKind.ncType, Int32(dimids.count), dimids, &varid),
-                        file: path, object: object, "define variable")
+            try ncCheck(
+                nc_def_var(ncid, name, T.storeKind.ncType, Int32(dimids.count), dimids, &varid),
+                file: path, object: object, "define variable")
             if let chunk = options.chunk {
                 guard chunk.count == dimids.count, chunk.allSatisfy({ $0 > 0 }) else {
-                    throw StoreError(.invalidArgument, file: path, object: object, operation: "define variable",
-                                     message: "chunk \(chunk) does not match the \(dimids.count) dimensions")
+                    throw StoreError(
+                        .invalidArgument, file: path, object: object, operation: "define variable",
+                        message: "chunk \(chunk) does not match the \(dimids.count) dimensions")
                 }
-                try ncCheck(nc_def_var_chunking(ncid, varid, pbte_nc_chunked(), chunk),
-                            file: path, object: object, "set chunking")
+                try ncCheck(
+                    nc_def_var_chunking(ncid, varid, pbte_nc_chunked(), chunk),
+                    file: path, object: object, "set chunking")
             }
             if options.deflateLevel != nil || options.shuffle {
                 let level = options.deflateLevel ?? 0
                 guard (0...9).contains(level) else {
-                    throw StoreError(.invalidArgument, file: path, object: object, operation: "define variable",
-                                     message: "deflate level must be 0...9")
+                    throw StoreError(
+                        .invalidArgument, file: path, object: object, operation: "define variable",
+                        message: "deflate level must be 0...9")
                 }
-                try ncCheck(nc_def_var_deflate(ncid, varid, options.shuffle ? 1 : 0,
-                                               options.deflateLevel == nil ? 0 : 1, Int32(level)),
-                            file: path, object: object, "set deflate")
+                try ncCheck(
+                    nc_def_var_deflate(
+                        ncid, varid, options.shuffle ? 1 : 0,
+                        options.deflateLevel == nil ? 0 : 1, Int32(level)),
+                    file: path, object: object, "set deflate")
             }
             if var fill = fillValue {
                 try ncCheck(nc_def_var_fill(ncid, varid, pbte_nc_fill(), &fill), file: path, object: object, "set fill value")
@@ -227,8 +239,9 @@ public final class NetCDFFile: NetCDFAttributeHolder, @unchecked Sendable {
             return (closeLocked(), pending)
         }
         guard let pending else {
-            throw StoreError(.invalidArgument, file: path, operation: "commit",
-                             message: "file was not created atomically or is already committed/abandoned")
+            throw StoreError(
+                .invalidArgument, file: path, operation: "commit",
+                message: "file was not created atomically or is already committed/abandoned")
         }
         do {
             try netCDFLocked { try ncCheck(status, file: path, object: nil, "close file") }

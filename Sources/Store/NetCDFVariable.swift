@@ -37,8 +37,9 @@ public struct NetCDFVariable: NetCDFAttributeHolder, Sendable {
             try ncCheck(nc_inq_var_chunking(ncid, varid, &storage, &chunk), file: file.path, object: object, "query chunking")
             var shuffle: Int32 = 0, deflate: Int32 = 0, level: Int32 = 0
             try ncCheck(nc_inq_var_deflate(ncid, varid, &shuffle, &deflate, &level), file: file.path, object: object, "query deflate")
-            return NetCDFVariableOptions(chunk: storage == pbte_nc_chunked() && rank > 0 ? Array(chunk.prefix(rank)) : nil,
-                                         deflateLevel: deflate != 0 ? Int(level) : nil, shuffle: shuffle != 0)
+            return NetCDFVariableOptions(
+                chunk: storage == pbte_nc_chunked() && rank > 0 ? Array(chunk.prefix(rank)) : nil,
+                deflateLevel: deflate != 0 ? Int(level) : nil, shuffle: shuffle != 0)
         }
     }
 
@@ -76,13 +77,14 @@ public struct NetCDFVariable: NetCDFAttributeHolder, Sendable {
             let stored = StoreTypeInfo(ncType: try ncType(ncid))
             try requireConversion(stored, StoreTypeInfo(T.storeKind), "read variable")
             guard buffer.count > 0, let base = UnsafeMutableRawPointer(buffer.baseAddress) else { return }
-            let status: Int32 = switch T.storeKind {
-            case .float64: nc_get_vara_double(ncid, varid, start, count, base.assumingMemoryBound(to: Double.self))
-            case .float32: nc_get_vara_float(ncid, varid, start, count, base.assumingMemoryBound(to: Float.self))
-            case .int64: nc_get_vara_longlong(ncid, varid, start, count, base.assumingMemoryBound(to: Int64.self))
-            case .int32: nc_get_vara_int(ncid, varid, start, count, base.assumingMemoryBound(to: Int32.self))
-            case .uint8: nc_get_vara_uchar(ncid, varid, start, count, base.assumingMemoryBound(to: UInt8.self))
-            }
+            let status: Int32 =
+                switch T.storeKind {
+                case .float64: nc_get_vara_double(ncid, varid, start, count, base.assumingMemoryBound(to: Double.self))
+                case .float32: nc_get_vara_float(ncid, varid, start, count, base.assumingMemoryBound(to: Float.self))
+                case .int64: nc_get_vara_longlong(ncid, varid, start, count, base.assumingMemoryBound(to: Int64.self))
+                case .int32: nc_get_vara_int(ncid, varid, start, count, base.assumingMemoryBound(to: Int32.self))
+                case .uint8: nc_get_vara_uchar(ncid, varid, start, count, base.assumingMemoryBound(to: UInt8.self))
+                }
             try ncCheck(status, file: file.path, object: object, "read variable")
         }
     }
@@ -98,13 +100,14 @@ public struct NetCDFVariable: NetCDFAttributeHolder, Sendable {
             let stored = StoreTypeInfo(ncType: try ncType(ncid))
             try requireConversion(StoreTypeInfo(T.storeKind), stored, "write variable")
             guard buffer.count > 0, let base = UnsafeRawPointer(buffer.baseAddress) else { return }
-            let status: Int32 = switch T.storeKind {
-            case .float64: nc_put_vara_double(ncid, varid, start, count, base.assumingMemoryBound(to: Double.self))
-            case .float32: nc_put_vara_float(ncid, varid, start, count, base.assumingMemoryBound(to: Float.self))
-            case .int64: nc_put_vara_longlong(ncid, varid, start, count, base.assumingMemoryBound(to: Int64.self))
-            case .int32: nc_put_vara_int(ncid, varid, start, count, base.assumingMemoryBound(to: Int32.self))
-            case .uint8: nc_put_vara_uchar(ncid, varid, start, count, base.assumingMemoryBound(to: UInt8.self))
-            }
+            let status: Int32 =
+                switch T.storeKind {
+                case .float64: nc_put_vara_double(ncid, varid, start, count, base.assumingMemoryBound(to: Double.self))
+                case .float32: nc_put_vara_float(ncid, varid, start, count, base.assumingMemoryBound(to: Float.self))
+                case .int64: nc_put_vara_longlong(ncid, varid, start, count, base.assumingMemoryBound(to: Int64.self))
+                case .int32: nc_put_vara_int(ncid, varid, start, count, base.assumingMemoryBound(to: Int32.self))
+                case .uint8: nc_put_vara_uchar(ncid, varid, start, count, base.assumingMemoryBound(to: UInt8.self))
+                }
             try ncCheck(status, file: file.path, object: object, "write variable")
         }
     }
@@ -130,20 +133,23 @@ public struct NetCDFVariable: NetCDFAttributeHolder, Sendable {
     private func checkSelection(_ ncid: Int32, start: [Int], count: [Int], elements: Int, _ operation: String) throws {
         let rank = try dimensionIDs(ncid).count
         guard start.count == rank, count.count == rank else {
-            throw StoreError(.shapeMismatch, file: file.path, object: object, operation: operation,
-                             message: "start/count rank \(start.count)/\(count.count) does not match variable rank \(rank)")
+            throw StoreError(
+                .shapeMismatch, file: file.path, object: object, operation: operation,
+                message: "start/count rank \(start.count)/\(count.count) does not match variable rank \(rank)")
         }
         let n = count.reduce(1, *)
         guard elements == n, start.allSatisfy({ $0 >= 0 }), count.allSatisfy({ $0 >= 0 }) else {
-            throw StoreError(.shapeMismatch, file: file.path, object: object, operation: operation,
-                             message: "buffer has \(elements) elements, selection start \(start) count \(count) has \(n)")
+            throw StoreError(
+                .shapeMismatch, file: file.path, object: object, operation: operation,
+                message: "buffer has \(elements) elements, selection start \(start) count \(count) has \(n)")
         }
     }
 
     private func requireConversion(_ from: StoreTypeInfo, _ to: StoreTypeInfo, _ operation: String) throws {
         guard from.convertsLosslessly(to: to) else {
-            throw StoreError(.typeMismatch, file: file.path, object: object, operation: operation,
-                             message: "cannot convert \(from) to \(to) without loss")
+            throw StoreError(
+                .typeMismatch, file: file.path, object: object, operation: operation,
+                message: "cannot convert \(from) to \(to) without loss")
         }
     }
 }

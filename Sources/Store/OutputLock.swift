@@ -15,13 +15,17 @@ public final class OutputLock {
         while true {
             let fd = open(lockPath, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
             guard fd >= 0 else {
-                throw StoreError(.io, file: output, operation: "lock output", message: "cannot create \(lockPath): \(String(cString: strerror(errno)))", code: errno)
+                throw StoreError(
+                    .io, file: output, operation: "lock output", message: "cannot create \(lockPath): \(String(cString: strerror(errno)))", code: errno)
             }
             if flock(fd, LOCK_EX | LOCK_NB) != 0 {
                 let holder = Self.readHolder(fd)
                 close(fd)
-                throw StoreError(.invalidArgument, file: output, operation: "lock output",
-                                 message: "another process\(holder.map { " (pid \($0))" } ?? "") is writing this output (lock \(lockPath)); wait for it to finish or choose another output")
+                throw StoreError(
+                    .invalidArgument, file: output, operation: "lock output",
+                    message:
+                        "another process\(holder.map { " (pid \($0))" } ?? "") is writing this output (lock \(lockPath)); wait for it to finish or choose another output"
+                )
             }
             // The holder before us may have removed the lock file after we opened it: then our lock is on a
             // file nobody else can see, and we must start again on the current one.

@@ -6,17 +6,17 @@ import CHDF5
 /// its elements from rank 0 alone, a `writeShare` takes each process's own block. The serial build has one process,
 /// where both are the ordinary write.
 enum ParallelIO {
-#if PBTE_MPI
-    static let enabled = true
-    static var rank: Int { Int(pbte_mpi_rank()) }
-    static func configure(fileAccess fapl: hid_t) -> herr_t { pbte_h5p_set_fapl_mpio_world(fapl) }
-    static func writeTransfer() -> hid_t { pbte_h5p_collective_xfer() }
-    static func closeTransfer(_ dxpl: hid_t) { H5Pclose(dxpl) }
-#else
-    static let enabled = false
-    static var rank: Int { 0 }
-    static func configure(fileAccess fapl: hid_t) -> herr_t { 0 }
-    static func writeTransfer() -> hid_t { pbte_h5p_default() }
-    static func closeTransfer(_ dxpl: hid_t) {}
-#endif
+    #if PBTE_MPI
+        static let enabled = true
+        static var rank: Int { Int(pbte_mpi_rank()) }
+        static func configure(fileAccess fapl: hid_t) -> herr_t { pbte_h5p_set_fapl_mpio_world(fapl) }
+        static func writeTransfer() -> hid_t { pbte_h5p_collective_xfer() }
+        static func closeTransfer(_ dxpl: hid_t) { H5Pclose(dxpl) }
+    #else
+        static let enabled = false
+        static var rank: Int { 0 }
+        static func configure(fileAccess fapl: hid_t) -> herr_t { 0 }
+        static func writeTransfer() -> hid_t { pbte_h5p_default() }
+        static func closeTransfer(_ dxpl: hid_t) {}
+    #endif
 }

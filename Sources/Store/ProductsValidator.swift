@@ -47,7 +47,8 @@ public enum ProductsValidator {
                 let t = try nc.variable("temperature").read(as: Double.self), v = try nc.variable("node_volume").read(as: Double.self)
                 let pairs = zip(t, v).filter { $0.0.isFinite && abs($0.0) < 1e30 }
                 let mean = pairs.map { $0 * $1 }.reduce(0, +) / max(pairs.map(\.1).reduce(0, +), .leastNormalMagnitude)
-                summary += String(format: "\n  steady ΔT: volume mean %.4g K (node mean %.4g K)", mean, pairs.map(\.0).reduce(0, +) / Double(max(pairs.count, 1)))
+                summary += String(
+                    format: "\n  steady ΔT: volume mean %.4g K (node mean %.4g K)", mean, pairs.map(\.0).reduce(0, +) / Double(max(pairs.count, 1)))
             }
             if names.contains("conductance_equivalent") {
                 let g = try nc.variable("conductance_equivalent").read(as: Double.self)

@@ -58,8 +58,10 @@ public final class RunFileWriter {
         public var interfaces: [(tag: Int32, kernel: String, landauer: Double, warnings: [String])] = []
         /// Per region, the block of modes this process holds in an MPI solve (nil: all modes, the serial solve).
         public var ownedModes: [Range<Int>]? = nil
-        public init(mesh: TetMesh, regions: [RunRegion], provenance: Provenance, config: String, counting: String,
-                    float32: Bool, deflate: Int?) {
+        public init(
+            mesh: TetMesh, regions: [RunRegion], provenance: Provenance, config: String, counting: String,
+            float32: Bool, deflate: Int?
+        ) {
             self.mesh = mesh; self.regions = regions; self.provenance = provenance; self.config = config
             self.counting = counting; self.float32 = float32; self.deflate = deflate
         }
@@ -78,9 +80,10 @@ public final class RunFileWriter {
         // One process claims the output for an MPI solve; its peers write through the same collective file.
         lock = ParallelIO.rank == 0 ? try OutputLock(output: outputPath) : nil
         if resume, FileManager.default.fileExists(atPath: partial),
-           let f = try? HDF5File.open(partial, mode: .readWrite),
-           RunFileWriter.sameInputs(f, text: h.config, canonical: h.canonicalConfig, checksums: h.provenance.checksums),
-           let done = try? f.attribute("events_completed", as: Int64.self) {
+            let f = try? HDF5File.open(partial, mode: .readWrite),
+            RunFileWriter.sameInputs(f, text: h.config, canonical: h.canonicalConfig, checksums: h.provenance.checksums),
+            let done = try? f.attribute("events_completed", as: Int64.self)
+        {
             file = f
             eventsCompleted = Int(done)
             // Anything written past the last completed event is discarded by shrinking back.
@@ -158,8 +161,9 @@ public final class RunFileWriter {
             try createStack("\(p)/events/psi", width: r.nodes, modes: nm, deflate: h.deflate, units: "1")
             try createStack("\(p)/events/boundary_flux", width: r.faces, modes: nm, deflate: h.deflate, units: "m s-1")
             // Read back by resume only: a WordDigest per slot instead of Fletcher32 (see WordDigest for the cost).
-            try file.put("\(p)/checkpoint/boundary_trace", [Double](repeating: 0, count: 2 * nm * 3 * r.faces),
-                         shape: [2, nm, 3 * r.faces], units: "1", options: HDF5DatasetOptions(checksum: false))
+            try file.put(
+                "\(p)/checkpoint/boundary_trace", [Double](repeating: 0, count: 2 * nm * 3 * r.faces),
+                shape: [2, nm, 3 * r.faces], units: "1", options: HDF5DatasetOptions(checksum: false))
         }
         if !h.interfaces.isEmpty {
             try file.put("/interfaces/tag", h.interfaces.map(\.tag), shape: [h.interfaces.count], units: "1")
@@ -177,8 +181,9 @@ public final class RunFileWriter {
         try file.openDataset("/events/balance/relative_change").setAttribute("units", "1")
         _ = try file.createDataset("/events/balance/sweeps", of: Int32.self, shape: [0], options: series)
         try file.openDataset("/events/balance/sweeps").setAttribute("units", "1")
-        _ = try file.createDataset("/events/balance/leaving", of: Double.self, shape: [0, tags.count],
-                                   options: HDF5DatasetOptions(chunk: [64, max(tags.count, 1)], maxShape: [nil, tags.count]))
+        _ = try file.createDataset(
+            "/events/balance/leaving", of: Double.self, shape: [0, tags.count],
+            options: HDF5DatasetOptions(chunk: [64, max(tags.count, 1)], maxShape: [nil, tags.count]))
         try file.openDataset("/events/balance/leaving").setAttribute("units", "W")
         try file.put("/events/balance/tag", tags, shape: [tags.count], units: "1")
         try file.flush()
@@ -190,14 +195,18 @@ public final class RunFileWriter {
         let chunkModes = max(1, min(modes, (1 << 17) / max(width, 1)))
         // No Fletcher32 here: through HDF5's filter pipeline it cut the event write to under half the rate.
         // A WordDigest per event, in `<path>_digest`, is checked by every reader of this program instead.
-        let opts = HDF5DatasetOptions(chunk: [1, chunkModes, max(width, 1)], deflateLevel: deflate,
-                                      shuffle: deflate != nil, maxShape: [nil, modes, width], checksum: false)
-        let ds = float32 ? try file.createDataset(path, of: Float.self, shape: [0, modes, width], options: opts)
-                         : try file.createDataset(path, of: Double.self, shape: [0, modes, width], options: opts)
+        let opts = HDF5DatasetOptions(
+            chunk: [1, chunkModes, max(width, 1)], deflateLevel: deflate,
+            shuffle: deflate != nil, maxShape: [nil, modes, width], checksum: false)
+        let ds =
+            float32
+            ? try file.createDataset(path, of: Float.self, shape: [0, modes, width], options: opts)
+            : try file.createDataset(path, of: Double.self, shape: [0, modes, width], options: opts)
         try ds.setAttribute("units", units)
         if digests {
-            _ = try file.createDataset(path + RowDigest.suffix, of: Int64.self, shape: [0],
-                                       options: HDF5DatasetOptions(chunk: [64], maxShape: [nil]))
+            _ = try file.createDataset(
+                path + RowDigest.suffix, of: Int64.self, shape: [0],
+                options: HDF5DatasetOptions(chunk: [64], maxShape: [nil]))
             try file.openDataset(path + RowDigest.suffix).setAttribute("units", "1")
         }
     }
@@ -207,8 +216,11 @@ public final class RunFileWriter {
 
     /// Writes this process's rows of a modes-major array (all rows in the serial solve).
     private func writeSlab(_ ds: HDF5Dataset, _ values: [Double], offset: [Int], count: [Int]) throws {
-        if float32 { try values.map(Float.init).withUnsafeBufferPointer { try ds.writeShare($0, offset: offset, count: count) } }
-        else { try values.withUnsafeBufferPointer { try ds.writeShare($0, offset: offset, count: count) } }
+        if float32 {
+            try values.map(Float.init).withUnsafeBufferPointer { try ds.writeShare($0, offset: offset, count: count) }
+        } else {
+            try values.withUnsafeBufferPointer { try ds.writeShare($0, offset: offset, count: count) }
+        }
     }
 
     /// A modes × width dataset written from every process's own rows.
@@ -223,8 +235,10 @@ public final class RunFileWriter {
     }
 
     /// The balance of each stored event, so a resumed run reports the totals of the whole run.
-    public func readStoredBalances() throws -> [(injectedVolume: Double, injectedBoundary: Double, scattered: Double,
-                                                 leaving: [Int32: Double], relativeChange: Double, sweeps: Int)] {
+    public func readStoredBalances() throws -> [(
+        injectedVolume: Double, injectedBoundary: Double, scattered: Double,
+        leaving: [Int32: Double], relativeChange: Double, sweeps: Int
+    )] {
         let n = eventsCompleted
         guard n > 0 else { return [] }
         func series(_ name: String) throws -> [Double] { Array(try file.readDataset("/events/balance/\(name)", as: Double.self).prefix(n)) }
@@ -240,8 +254,10 @@ public final class RunFileWriter {
     }
 
     /// Appends event m (which must be the next one) and marks it complete once flushed.
-    public func writeEvent(_ m: Int, regions data: [RegionEvent], injectedVolume: Double, injectedBoundary: Double,
-                           scattered: Double, leaving: [Int32: Double], relativeChange: Double, sweeps: Int) throws {
+    public func writeEvent(
+        _ m: Int, regions data: [RegionEvent], injectedVolume: Double, injectedBoundary: Double,
+        scattered: Double, leaving: [Int32: Double], relativeChange: Double, sweeps: Int
+    ) throws {
         precondition(m == eventsCompleted, "events are written in order")
         for (i, (r, d)) in zip(regions, data).enumerated() {
             let p = "/regions/\(r.name)"
@@ -283,8 +299,9 @@ public final class RunFileWriter {
         try regions.indices.map { i in
             let r = regions[i]
             let path = "/regions/\(r.name)/events/psi"
-            let values = try file.openDataset(path).read(as: Double.self, offset: [m, owned[i].lowerBound, 0],
-                                                         count: [1, owned[i].count, r.nodes])
+            let values = try file.openDataset(path).read(
+                as: Double.self, offset: [m, owned[i].lowerBound, 0],
+                count: [1, owned[i].count, r.nodes])
             if owned[i].count == r.modes.count { try RowDigest.verify(file, path, row: m, values) }
             return values
         }
@@ -298,13 +315,17 @@ public final class RunFileWriter {
         return try regions.indices.map { i in
             let path = "/regions/\(regions[i].name)/checkpoint/boundary_trace"
             let ds = try file.openDataset(path)
-            let trace = try ds.read(as: Double.self, offset: [slot, owned[i].lowerBound, 0],
-                                    count: [1, owned[i].count, 3 * regions[i].faces])
+            let trace = try ds.read(
+                as: Double.self, offset: [slot, owned[i].lowerBound, 0],
+                count: [1, owned[i].count, 3 * regions[i].faces])
             if owned[i].count == regions[i].modes.count, try ds.hasAttribute("digest") {
                 let digests = try ds.arrayAttribute("digest", as: Int64.self)
                 if digests.count == 2, digests[slot] != WordDigest.of(trace) {
-                    throw StoreError(.io, file: partialPath, object: path, operation: "resume",
-                                     message: "checkpoint slot \(slot) does not match its digest (the file was corrupted on disk); run solve again with --restart to start afresh")
+                    throw StoreError(
+                        .io, file: partialPath, object: path, operation: "resume",
+                        message:
+                            "checkpoint slot \(slot) does not match its digest (the file was corrupted on disk); run solve again with --restart to start afresh"
+                    )
                 }
             }
             return trace
@@ -320,8 +341,10 @@ public final class RunFileWriter {
     }
 
     /// Writes the steady state, marks the file complete and renames it onto the output path.
-    public func finish(accumulated: [[Double]], temperature: [Double], heatFlux: [Double], warnings: [String] = [],
-                       summary: [String: Double]) throws {
+    public func finish(
+        accumulated: [[Double]], temperature: [Double], heatFlux: [Double], warnings: [String] = [],
+        summary: [String: Double]
+    ) throws {
         for (i, (r, p)) in zip(regions, accumulated).enumerated() {
             try putRows("/regions/\(r.name)/accumulated/psi", p, region: i, width: r.nodes, units: "1")
         }
@@ -334,7 +357,7 @@ public final class RunFileWriter {
         if !warnings.isEmpty { try g.setAttribute("warnings", warnings) }
         try file.setAttribute("complete", Int64(1))
         try file.close()
-        guard ParallelIO.rank == 0 else { return }   // the collective close has finished every process's writes
+        guard ParallelIO.rank == 0 else { return } // the collective close has finished every process's writes
         guard rename(partialPath, outputPath) == 0 else {
             throw StoreError(.io, file: outputPath, operation: "rename finished run", message: String(cString: strerror(errno)), code: errno)
         }

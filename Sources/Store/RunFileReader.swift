@@ -19,9 +19,10 @@ public final class RunFileReader {
         mesh = try MeshFile.read(from: file, prefix: "/mesh")
         let names = try file.stringArrayAttribute("regions")
         regions = try names.map { n in
-            RunRegion(name: n, modes: try MaterialFile.readModes(from: file, prefix: "/regions/\(n)/modes"),
-                      nodeIndex: try file.get("/regions/\(n)/node_index", as: Int32.self, units: "1"),
-                      faceIndex: try file.get("/regions/\(n)/face_index", as: Int32.self, units: "1"))
+            RunRegion(
+                name: n, modes: try MaterialFile.readModes(from: file, prefix: "/regions/\(n)/modes"),
+                nodeIndex: try file.get("/regions/\(n)/node_index", as: Int32.self, units: "1"),
+                faceIndex: try file.get("/regions/\(n)/face_index", as: Int32.self, units: "1"))
         }
         events = Int(try file.attribute("events_completed", as: Int64.self))
         complete = try file.attribute("complete", as: Int64.self) == 1

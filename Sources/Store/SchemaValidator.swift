@@ -70,7 +70,9 @@ public enum SchemaValidator {
         let objPath = parts[0].isEmpty ? "/" : parts[0], name = parts[1]
         do {
             let holder: any HDF5Object
-            if objPath == "/" { holder = file } else {
+            if objPath == "/" {
+                holder = file
+            } else {
                 guard try file.exists(objPath) else {
                     if field.required { fail(field.path, "missing (its object \(objPath) does not exist)") }
                     return
@@ -96,8 +98,10 @@ public enum SchemaValidator {
         field.path.hasSuffix("psi") || field.path.hasSuffix("boundary_trace") || field.path.hasSuffix("boundary_flux")
     }
 
-    static func checkDataset(_ field: SchemaField, file: HDF5File, dims: inout [String: (Int, String)],
-                             fail: (String, String) -> Void) {
+    static func checkDataset(
+        _ field: SchemaField, file: HDF5File, dims: inout [String: (Int, String)],
+        fail: (String, String) -> Void
+    ) {
         do {
             guard try file.exists(field.path) else {
                 if field.required { fail(field.path, "missing dataset (\(field.description))") }
@@ -134,8 +138,9 @@ public enum SchemaValidator {
                 }
             }
             if let units = field.units {
-                if !(try ds.hasAttribute("units")) { fail(field.path, "missing 'units' attribute (expected '\(units)')") }
-                else {
+                if !(try ds.hasAttribute("units")) {
+                    fail(field.path, "missing 'units' attribute (expected '\(units)')")
+                } else {
                     let u = try ds.stringAttribute("units")
                     if u != units { fail(field.path, "expected units '\(units)', found '\(u)'") }
                 }
@@ -148,8 +153,10 @@ public enum SchemaValidator {
 
     /// Reads along the first dimension in slabs of at most ~4M values, so event stacks of any length fit.
     /// Rows with a stored digest (the event stacks) are checked against it as they are read.
-    static func checkValues(_ ds: HDF5Dataset, field: SchemaField, shape: [Int], file: HDF5File,
-                            fail: (String, String) -> Void) throws {
+    static func checkValues(
+        _ ds: HDF5Dataset, field: SchemaField, shape: [Int], file: HDF5File,
+        fail: (String, String) -> Void
+    ) throws {
         let total = shape.reduce(1, *)
         if total == 0 { return }
         let digestPath = field.path + RowDigest.suffix
@@ -161,7 +168,9 @@ public enum SchemaValidator {
         var start = 0
         repeat {
             let values: [Double]
-            if shape.isEmpty { values = try ds.read(as: Double.self) } else {
+            if shape.isEmpty {
+                values = try ds.read(as: Double.self)
+            } else {
                 let n = min(step, rows - start)
                 values = try ds.read(as: Double.self, offset: [start] + shape.dropFirst().map { _ in 0 }, count: [n] + shape.dropFirst())
             }
@@ -177,7 +186,9 @@ public enum SchemaValidator {
                 for j in 0..<n where start + j < digests.count {
                     let d = values.withUnsafeBufferPointer { WordDigest.of(UnsafeBufferPointer(rebasing: $0[(j * perRow)..<((j + 1) * perRow)])) }
                     if d != digests[start + j] {
-                        fail(field.path, "row \(start + j) does not match its digest in \(digestPath): the file changed after it was written (corrupted on disk, or edited)")
+                        fail(
+                            field.path,
+                            "row \(start + j) does not match its digest in \(digestPath): the file changed after it was written (corrupted on disk, or edited)")
                         return
                     }
                 }

@@ -1,8 +1,8 @@
 import Foundation
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// What a command must undo if it is told to stop (SIGTERM, SIGINT, SIGHUP): temporary files and folders it
@@ -34,11 +34,19 @@ public enum SignalCleanup {
 
     /// A file or folder to remove on a stop signal; returns a token for `forget`.
     @discardableResult
-    public static func register(path: String) -> Int { lock.withLock { next += 1; paths[next] = path; return next } }
+    public static func register(path: String) -> Int {
+        lock.withLock {
+            next += 1; paths[next] = path; return next
+        }
+    }
 
     /// A child process to terminate on a stop signal.
     @discardableResult
-    public static func register(child: pid_t) -> Int { lock.withLock { next += 1; children[next] = child; return next } }
+    public static func register(child: pid_t) -> Int {
+        lock.withLock {
+            next += 1; children[next] = child; return next
+        }
+    }
 
     public static func forget(_ token: Int) { _ = lock.withLock { paths.removeValue(forKey: token) ?? children.removeValue(forKey: token).map { _ in "" } } }
 

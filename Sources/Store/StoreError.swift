@@ -29,8 +29,10 @@ public struct StoreError: Error, Sendable, Equatable, CustomStringConvertible {
     public var message: String
     public var code: Int32?
 
-    public init(_ kind: Kind, file: String, object: String? = nil, operation: String,
-                message: String, code: Int32? = nil) {
+    public init(
+        _ kind: Kind, file: String, object: String? = nil, operation: String,
+        message: String, code: Int32? = nil
+    ) {
         self.kind = kind
         self.file = file
         self.object = object

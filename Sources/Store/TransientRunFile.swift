@@ -23,9 +23,11 @@ public final class TransientRunWriter {
         /// 1 for backward Euler, 2 for BDF2: how many time levels a resume needs.
         public var levels: Int
         public var initialEnergy: [Double]
-        public init(mesh: TetMesh, regions: [RunRegion], provenance: Provenance, config: String, counting: String,
-                    float32: Bool, scheme: String, timeStep: Double, steps: Int, parts: Int, meanEvents: Bool,
-                    levels: Int, initialEnergy: [Double]) {
+        public init(
+            mesh: TetMesh, regions: [RunRegion], provenance: Provenance, config: String, counting: String,
+            float32: Bool, scheme: String, timeStep: Double, steps: Int, parts: Int, meanEvents: Bool,
+            levels: Int, initialEnergy: [Double]
+        ) {
             self.mesh = mesh; self.regions = regions; self.provenance = provenance; self.config = config
             self.counting = counting; self.float32 = float32; self.scheme = scheme; self.timeStep = timeStep
             self.steps = steps; self.parts = parts; self.meanEvents = meanEvents; self.levels = levels
@@ -54,10 +56,11 @@ public final class TransientRunWriter {
         lock = try OutputLock(output: outputPath)
         let partial = outputPath + ".partial"
         if resume, FileManager.default.fileExists(atPath: partial),
-           let f = try? HDF5File.open(partial, mode: .readWrite),
-           (try? f.stringAttribute("filetype")) == Schema.transient.filetype,
-           RunFileWriter.sameInputs(f, text: header.config, canonical: header.canonicalConfig, checksums: header.provenance.checksums),
-           let k = try? f.attribute("checkpoint_step", as: Int64.self), k > 0 {
+            let f = try? HDF5File.open(partial, mode: .readWrite),
+            (try? f.stringAttribute("filetype")) == Schema.transient.filetype,
+            RunFileWriter.sameInputs(f, text: header.config, canonical: header.canonicalConfig, checksums: header.provenance.checksums),
+            let k = try? f.attribute("checkpoint_step", as: Int64.self), k > 0
+        {
             file = f
             // Everything after the resume state is redone: history rows and stored steps beyond it go.
             checkpointStep = Int(k)
@@ -148,8 +151,10 @@ public final class TransientRunWriter {
             func stack(_ name: String, _ shape: [Int], _ chunk: [Int]) throws {
                 var maxShape: [Int?] = shape; maxShape[0] = nil
                 let o = HDF5DatasetOptions(chunk: chunk, maxShape: maxShape, checksum: false)
-                let ds = h.float32 ? try file.createDataset("\(p)/transient/\(name)", of: Float.self, shape: shape, options: o)
-                                   : try file.createDataset("\(p)/transient/\(name)", of: Double.self, shape: shape, options: o)
+                let ds =
+                    h.float32
+                    ? try file.createDataset("\(p)/transient/\(name)", of: Float.self, shape: shape, options: o)
+                    : try file.createDataset("\(p)/transient/\(name)", of: Double.self, shape: shape, options: o)
                 try ds.setAttribute("units", "1")
                 try series("\(p)/transient/\(name)\(RowDigest.suffix)", Int64.self, units: "1")
             }
@@ -158,9 +163,11 @@ public final class TransientRunWriter {
             let corners = 4 * (r.tets)
             let cm = max(1, min(nm, (1 << 17) / max(corners, 1)))
             // Read back by resume only; each slot's WordDigest is an attribute.
-            try file.createDataset("\(p)/checkpoint/state", of: Double.self, shape: [2, h.levels, carried, nm, corners],
-                                   options: HDF5DatasetOptions(chunk: [1, 1, 1, cm, max(corners, 1)], checksum: false))
-                .setAttribute("units", "1")
+            try file.createDataset(
+                "\(p)/checkpoint/state", of: Double.self, shape: [2, h.levels, carried, nm, corners],
+                options: HDF5DatasetOptions(chunk: [1, 1, 1, cm, max(corners, 1)], checksum: false)
+            )
+            .setAttribute("units", "1")
         }
         try file.flush()
     }
@@ -184,8 +191,10 @@ public final class TransientRunWriter {
 
     /// Appends step `n` (the next one): its history row, and its fields when `psi` is given (per region: the parts
     /// one after another, each modes × nodes; then χ per region when the run carries it).
-    public func writeStep(_ n: Int, time: Double, energy: [Double], regionEnergy: [Double], leaving: [Int32: Double],
-                          sweeps: Int, residual: Double, psi: [[Double]]?, meanEventsPsi: [[Double]]?) throws {
+    public func writeStep(
+        _ n: Int, time: Double, energy: [Double], regionEnergy: [Double], leaving: [Int32: Double],
+        sweeps: Int, residual: Double, psi: [[Double]]?, meanEventsPsi: [[Double]]?
+    ) throws {
         precondition(n == stepsCompleted + 1, "steps are written in order")
         if let psi {
             for (r, p) in zip(h.regions, psi) {
@@ -240,11 +249,13 @@ public final class TransientRunWriter {
         return try h.regions.enumerated().map { i, r in
             let path = "/regions/\(r.name)/checkpoint/state"
             let corners = 4 * r.tets
-            let s = try file.openDataset(path).read(as: Double.self, offset: [slot, 0, 0, 0, 0],
-                                                     count: [1, h.levels, carried, r.modes.count, corners])
+            let s = try file.openDataset(path).read(
+                as: Double.self, offset: [slot, 0, 0, 0, 0],
+                count: [1, h.levels, carried, r.modes.count, corners])
             guard i < digests.count, digests[i] == WordDigest.of(s) else {
-                throw StoreError(.io, file: partialPath, object: path, operation: "resume",
-                                 message: "the resume state does not match its digest (corrupted on disk); run solve again with --restart")
+                throw StoreError(
+                    .io, file: partialPath, object: path, operation: "resume",
+                    message: "the resume state does not match its digest (corrupted on disk); run solve again with --restart")
             }
             return s
         }
@@ -290,9 +301,10 @@ public final class TransientRunReader {
         self.file = file
         mesh = try MeshFile.read(from: file, prefix: "/mesh")
         regions = try file.stringArrayAttribute("regions").map { n in
-            RunRegion(name: n, modes: try MaterialFile.readModes(from: file, prefix: "/regions/\(n)/modes"),
-                      nodeIndex: try file.get("/regions/\(n)/node_index", as: Int32.self, units: "1"),
-                      faceIndex: try file.get("/regions/\(n)/face_index", as: Int32.self, units: "1"))
+            RunRegion(
+                name: n, modes: try MaterialFile.readModes(from: file, prefix: "/regions/\(n)/modes"),
+                nodeIndex: try file.get("/regions/\(n)/node_index", as: Int32.self, units: "1"),
+                faceIndex: try file.get("/regions/\(n)/face_index", as: Int32.self, units: "1"))
         }
         parts = Int(try file.attribute("parts", as: Int64.self))
         meanEvents = try file.attribute("mean_events", as: Int64.self) == 1

@@ -46,8 +46,9 @@ enum RowDigest {
         guard row < (try ds.shape().first ?? 0) else { return }
         let stored = try ds.read(as: Int64.self, offset: [row], count: [1])[0]
         if stored != WordDigest.of(values) {
-            throw StoreError(.io, file: file.path, object: path, operation: "read",
-                             message: "row \(row) does not match its digest in \(p): the file changed after it was written (corrupted on disk, or edited)")
+            throw StoreError(
+                .io, file: file.path, object: path, operation: "read",
+                message: "row \(row) does not match its digest in \(p): the file changed after it was written (corrupted on disk, or edited)")
         }
     }
 }

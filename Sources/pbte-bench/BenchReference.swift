@@ -49,9 +49,10 @@ struct Reference: Codable {
         let g = dgemmSeconds(m: n, n: n, k: n, repeats: quick ? 3 : 5).best
         let triad = triadSeconds(count: 8 << 20, repeats: quick ? 3 : 5)
         let write = try rawWriteSeconds(bytes: quick ? 64 << 20 : 256 << 20, path: dir + "/reference-write.bin")
-        return Reference(dgemmGflops: 2 * pow(Double(n), 3) / g * 1e-9,
-                         triadGBps: 24 * Double(8 << 20) / triad * 1e-9,
-                         writeMBps: Double(quick ? 64 << 20 : 256 << 20) / write * 1e-6)
+        return Reference(
+            dgemmGflops: 2 * pow(Double(n), 3) / g * 1e-9,
+            triadGBps: 24 * Double(8 << 20) / triad * 1e-9,
+            writeMBps: Double(quick ? 64 << 20 : 256 << 20) / write * 1e-6)
     }
 
     /// Seconds of one `C = A·B` with OpenBLAS dgemm, row-major A (m×k), B (k×n): also the reference for the
@@ -61,10 +62,15 @@ struct Reference: Codable {
         let b = (0..<(k * n)).map { Double(($0 * 104_729) % 997) * 1e-3 }
         var c = [Double](repeating: 0, count: m * n)
         return Clock.time(repeats: repeats) {
-            a.withUnsafeBufferPointer { aa in b.withUnsafeBufferPointer { bb in c.withUnsafeMutableBufferPointer { cc in
-                cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(m), Int32(n), Int32(k), 1,
+            a.withUnsafeBufferPointer { aa in
+                b.withUnsafeBufferPointer { bb in
+                    c.withUnsafeMutableBufferPointer { cc in
+                        cblas_dgemm(
+                            CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(m), Int32(n), Int32(k), 1,
                             aa.baseAddress, Int32(k), bb.baseAddress, Int32(n), 0, cc.baseAddress, Int32(n))
-            } } }
+                    }
+                }
+            }
         }
     }
 
@@ -74,9 +80,13 @@ struct Reference: Codable {
         let b = [Double](repeating: 1, count: count), c = [Double](repeating: 2, count: count)
         var sink = 0.0
         let t = Clock.time(repeats: repeats) {
-            a.withUnsafeMutableBufferPointer { pa in b.withUnsafeBufferPointer { pb in c.withUnsafeBufferPointer { pc in
-                for i in 0..<count { pa[i] = pb[i] + 0.5 * pc[i] }
-            } } }
+            a.withUnsafeMutableBufferPointer { pa in
+                b.withUnsafeBufferPointer { pb in
+                    c.withUnsafeBufferPointer { pc in
+                        for i in 0..<count { pa[i] = pb[i] + 0.5 * pc[i] }
+                    }
+                }
+            }
             sink += a[count / 2]
         }
         if sink.isNaN { print(sink) }

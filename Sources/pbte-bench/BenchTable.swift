@@ -40,10 +40,13 @@ final class Table {
     init(reference: Reference) { self.reference = reference }
 
     /// A figure; `normalizedBy` divides it by a reference quantity in its own units.
-    func add(_ section: String, _ name: String, value: Double, unit: String, display: String, limit: String = "",
-             ok: Bool? = nil, better: Figure.Better = .neither, normalized: (Double, String)? = nil, spread: Double? = nil) {
-        let f = Figure(section: section, name: name, value: value, unit: unit, display: display, limit: limit, ok: ok,
-                       better: better, normalized: normalized?.0, normalizedUnit: normalized?.1, spread: spread)
+    func add(
+        _ section: String, _ name: String, value: Double, unit: String, display: String, limit: String = "",
+        ok: Bool? = nil, better: Figure.Better = .neither, normalized: (Double, String)? = nil, spread: Double? = nil
+    ) {
+        let f = Figure(
+            section: section, name: name, value: value, unit: unit, display: display, limit: limit, ok: ok,
+            better: better, normalized: normalized?.0, normalizedUnit: normalized?.1, spread: spread)
         figures.append(f)
         let n = normalized.map { String(format: " [%.4g %@]", $0.0, $0.1) } ?? ""
         FileHandle.standardError.write(Data("  [\(section)] \(name): \(display)\(n)  \(limit) \(Self.verdict(ok))\n".utf8))
@@ -57,8 +60,10 @@ final class Table {
     func render() -> String {
         let head = ["section", "figure", "value", "vs reference", "limit", ""]
         let rows = figures.map { f in
-            [f.section, f.name, f.display, f.normalized.map { String(format: "%.4g %@", $0, f.normalizedUnit ?? "") } ?? "",
-             f.limit, Self.verdict(f.ok)]
+            [
+                f.section, f.name, f.display, f.normalized.map { String(format: "%.4g %@", $0, f.normalizedUnit ?? "") } ?? "",
+                f.limit, Self.verdict(f.ok)
+            ]
         }
         return markdown(head: head, rows: rows)
     }
@@ -103,12 +108,16 @@ enum Comparison {
                 verdict = w ? "REGRESSION" : b ? "improved" : "within noise"
                 if w { regressions += 1 }
             }
-            rows.append([f.key, p.display, f.display, String(format: "%+.1f%%", raw),
-                         normChange.map { String(format: "%+.1f%%", $0) } ?? "", String(format: "±%.0f%%", noise), verdict])
+            rows.append([
+                f.key, p.display, f.display, String(format: "%+.1f%%", raw),
+                normChange.map { String(format: "%+.1f%%", $0) } ?? "", String(format: "±%.0f%%", noise), verdict
+            ])
         }
-        let ref = [("dgemm GFLOP/s", new.referenceBefore.dgemmGflops, old.referenceBefore.dgemmGflops),
-                   ("triad GB/s", new.referenceBefore.triadGBps, old.referenceBefore.triadGBps),
-                   ("write MB/s", new.referenceBefore.writeMBps, old.referenceBefore.writeMBps)]
+        let ref = [
+            ("dgemm GFLOP/s", new.referenceBefore.dgemmGflops, old.referenceBefore.dgemmGflops),
+            ("triad GB/s", new.referenceBefore.triadGBps, old.referenceBefore.triadGBps),
+            ("write MB/s", new.referenceBefore.writeMBps, old.referenceBefore.writeMBps)
+        ]
         var out = "compared with \(old.date) (\(old.cpu), \(old.cores) cores, load \(old.load.joined(separator: "→")))\n"
         out += "reference: " + ref.map { String(format: "%@ %.3g → %.3g (%+.1f%%)", $0.0, $0.2, $0.1, pct($0.1, $0.2)) }.joined(separator: ", ") + "\n"
         out += markdown(head: ["figure", "before", "now", "raw change", "vs reference", "noise", "verdict"], rows: rows)

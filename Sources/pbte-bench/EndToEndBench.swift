@@ -89,7 +89,9 @@ extension BenchRun {
         let toml = dir + "/run-\(q).toml"
         try Self.runToml(material: material, mesh: meshPath, events: 15).write(toFile: toml, atomically: true, encoding: .utf8)
         let out = dir + "/run-\(q).h5"
-        note("end to end: Si \(q), \(mesh.tetCount) tets, 15 events (ingest \(String(format: "%.1f", ingestSeconds)) s, mesh \(String(format: "%.1f", meshSeconds)) s)")
+        note(
+            "end to end: Si \(q), \(mesh.tetCount) tets, 15 events (ingest \(String(format: "%.1f", ingestSeconds)) s, mesh \(String(format: "%.1f", meshSeconds)) s)"
+        )
         let r = try solveInChild(toml: toml, output: out)
         // Figures of the solve, and the sizes of what it must hold.
         let (mat, _) = try MaterialFile.read(path: material)
@@ -101,21 +103,24 @@ extension BenchRun {
         }
         let events = Int(field("events")), sweeps = Int(field("sweeps"))
         let wall = r.seconds + ingestSeconds + meshSeconds
-        table.add("e2e", "Si \(nm) modes, sphere \(mesh.tetCount) tets, \(events) events + remainder (\(sweeps) sweeps): wall", value: wall, unit: "s",
-                  display: String(format: "%.1f s (solve %.1f, ingest %.1f, mesh %.1f)", wall, r.seconds, ingestSeconds, meshSeconds),
-                  limit: "≤ 300 s", ok: wall <= 300, better: .lower, normalized: table.perTriad(wall))
+        table.add(
+            "e2e", "Si \(nm) modes, sphere \(mesh.tetCount) tets, \(events) events + remainder (\(sweeps) sweeps): wall", value: wall, unit: "s",
+            display: String(format: "%.1f s (solve %.1f, ingest %.1f, mesh %.1f)", wall, r.seconds, ingestSeconds, meshSeconds),
+            limit: "≤ 300 s", ok: wall <= 300, better: .lower, normalized: table.perTriad(wall))
         let perSweep = r.seconds / Double(max(sweeps, 1)) / Double(nm * mesh.tetCount)
-        table.add("e2e", "time per sweep (drift + scatter + write)", value: perSweep * 1e6, unit: "µs/(mode·tet)",
-                  display: String(format: "%.2f s = %.3f µs/(mode·tet) wall", r.seconds / Double(max(sweeps, 1)), perSweep * 1e6),
-                  better: .lower, normalized: table.perTriad(perSweep))
+        table.add(
+            "e2e", "time per sweep (drift + scatter + write)", value: perSweep * 1e6, unit: "µs/(mode·tet)",
+            display: String(format: "%.2f s = %.3f µs/(mode·tet) wall", r.seconds / Double(max(sweeps, 1)), perSweep * 1e6),
+            better: .lower, normalized: table.perTriad(perSweep))
         // What the solver must hold: the event recursion's volume vectors (ψ^(m), Σψ, G) and boundary vectors
         // (traces, inflow), plus the Krylov basis it builds for the remainder (iterations + 1 vectors of both).
         let nv = Double(nm * nn) * 8, nb = Double(nm * 3 * nf) * 8
         let krylov = max(0, sweeps - events - 1)
         let floor = 3 * nv + 2 * nb + Double(min(krylov, 30) + 1) * (nv + nb)
-        table.add("e2e", "peak memory (ru_maxrss) / arrays the solver must hold", value: r.maxRSS / 1e6, unit: "MB",
-                  display: String(format: "%.0f MB / %.0f MB = %.2f×", r.maxRSS / 1e6, floor / 1e6, r.maxRSS / floor),
-                  limit: "≤ 1.5×", ok: r.maxRSS <= 1.5 * floor, better: .lower, normalized: (r.maxRSS / floor, "of the arrays held"))
+        table.add(
+            "e2e", "peak memory (ru_maxrss) / arrays the solver must hold", value: r.maxRSS / 1e6, unit: "MB",
+            display: String(format: "%.0f MB / %.0f MB = %.2f×", r.maxRSS / 1e6, floor / 1e6, r.maxRSS / floor),
+            limit: "≤ 1.5×", ok: r.maxRSS <= 1.5 * floor, better: .lower, normalized: (r.maxRSS / floor, "of the arrays held"))
         try? FileManager.default.removeItem(atPath: out)
     }
 
@@ -137,11 +142,14 @@ extension BenchRun {
         }
         let a = try perEvent(small, m1), b = try perEvent(large, m1), c = try perEvent(large, m2)
         let nmA = small.modes.count, nmB = large.modes.count
-        for (label, s) in [("event (drift+scatter), \(nmA) modes × \(m1.tetCount) tets", a), ("event, \(nmB) modes × \(m1.tetCount) tets", b),
-                           ("event, \(nmB) modes × \(m2.tetCount) tets", c)] {
+        for (label, s) in [
+            ("event (drift+scatter), \(nmA) modes × \(m1.tetCount) tets", a), ("event, \(nmB) modes × \(m1.tetCount) tets", b),
+            ("event, \(nmB) modes × \(m2.tetCount) tets", c)
+        ] {
             table.add("scaling", label, value: s, unit: "s", display: String(format: "%.2f s", s), better: .lower, normalized: table.perTriad(s))
         }
         let em = log(b / a) / log(Double(nmB) / Double(nmA)), et = log(c / b) / log(Double(m2.tetCount) / Double(m1.tetCount))
-        table.add("scaling", "exponents: time ∝ modes^a · tets^b", value: et, unit: "1", display: String(format: "a = %.2f, b = %.2f", em, et), limit: "a ≈ 1, b ≈ 1")
+        table.add(
+            "scaling", "exponents: time ∝ modes^a · tets^b", value: et, unit: "1", display: String(format: "a = %.2f, b = %.2f", em, et), limit: "a ≈ 1, b ≈ 1")
     }
 }

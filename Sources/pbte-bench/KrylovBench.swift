@@ -11,8 +11,10 @@ extension BenchRun {
         let (polar, az) = quick ? (8, 16) : (16, 32)
         let mesh = BoxMesh.make(cells: (n, n, 3 * n), lengths: Vector3(1, 1, 3))
         let mat = GrayMedium.make(polar: polar, azimuthal: az, speed: 1, meanFreePath: 3, heatCapacity: 1)
-        let walls: [Int32: WallKind] = [1: .periodic(partner: 2), 2: .periodic(partner: 1), 3: .periodic(partner: 4),
-                                        4: .periodic(partner: 3), 5: .black(temperature: 1), 6: .black(temperature: 0)]
+        let walls: [Int32: WallKind] = [
+            1: .periodic(partner: 2), 2: .periodic(partner: 1), 3: .periodic(partner: 4),
+            4: .periodic(partner: 3), 5: .black(temperature: 1), 6: .black(temperature: 0)
+        ]
         let t = try Transport(mesh: SweepMesh(mesh: mesh), material: mat, walls: walls)
         let system = TransportSystem(t)
         var inflow = [Double](repeating: 0, count: t.boundarySize)
@@ -22,7 +24,7 @@ extension BenchRun {
         let drift = Clock.time(repeats: 3) { t.drift(source: zero, inflow: inflow, psi: &psi, trace: &trace) }
         var options = EventOptions()
         options.maxEvents = 0
-        options.krylovTolerance = 1e-14          // never reached: every run does the same number of sweeps
+        options.krylovTolerance = 1e-14 // never reached: every run does the same number of sweeps
         options.krylovRestart = 30
         options.maxSweeps = quick ? 30 : 60
         options.preconditioner = .none
@@ -32,9 +34,10 @@ extension BenchRun {
         let work = Double(t.modeCount * mesh.tetCount)
         let perSweep = solve.best / Double(sweeps), ratio = perSweep / drift.best
         let label = "box \(mesh.tetCount) tets × \(t.modeCount) dirs, periodic x y, restart 30, \(sweeps) sweeps"
-        table.add("krylov", "GMRES time per sweep, \(label)", value: perSweep / work * 1e6, unit: "µs/(mode·tet)",
-                  display: String(format: "%.3f µs/(mode·tet) wall = %.2f× one drift (%.3f)", perSweep / work * 1e6, ratio, drift.best / work * 1e6),
-                  limit: "≤ 1.2× drift", ok: ratio <= 1.2, better: .lower, normalized: (ratio, "drifts of the same system"),
-                  spread: solve.spread + drift.spread)
+        table.add(
+            "krylov", "GMRES time per sweep, \(label)", value: perSweep / work * 1e6, unit: "µs/(mode·tet)",
+            display: String(format: "%.3f µs/(mode·tet) wall = %.2f× one drift (%.3f)", perSweep / work * 1e6, ratio, drift.best / work * 1e6),
+            limit: "≤ 1.2× drift", ok: ratio <= 1.2, better: .lower, normalized: (ratio, "drifts of the same system"),
+            spread: solve.spread + drift.spread)
     }
 }

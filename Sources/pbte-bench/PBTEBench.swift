@@ -11,10 +11,10 @@ struct PBTEBench: ParsableCommand {
         commandName: "pbte-bench",
         abstract: "Time the solver on standard problems and print one table of figures against their limits.",
         discussion: """
-        Every timed figure is also given relative to a reference measured in the same run (one-thread dgemm, a
-        memory-bandwidth triad, a raw write), before and after the figures. --json keeps the report; --compare
-        sets this run beside a kept one and names the figures that moved beyond their noise.
-        """)
+            Every timed figure is also given relative to a reference measured in the same run (one-thread dgemm, a
+            memory-bandwidth triad, a raw write), before and after the figures. --json keeps the report; --compare
+            sets this run beside a kept one and names the figures that moved beyond their noise.
+            """)
 
     @Flag(help: "Smaller problems (under a minute) instead of the full set.")
     var quick = false
@@ -88,7 +88,9 @@ struct PBTEBench: ParsableCommand {
         let load0 = Self.loadAverage()
         note("bench (\(quick ? "quick" : "full")) on \(cores) cores, \(Self.cpuModel()), load average \(load0), scratch \(dir)")
         let before = try Reference.measure(dir: dir, quick: quick)
-        note(String(format: "reference: dgemm %.2f GFLOP/s, triad %.2f GB/s, write %.0f MB/s (one thread)", before.dgemmGflops, before.triadGBps, before.writeMBps))
+        note(
+            String(
+                format: "reference: dgemm %.2f GFLOP/s, triad %.2f GB/s, write %.0f MB/s (one thread)", before.dgemmGflops, before.triadGBps, before.writeMBps))
         let table = Table(reference: before)
         let run = BenchRun(quick: quick, data: data, dir: dir, table: table, cores: cores)
         // Everything below runs OpenBLAS one thread at a time unless a figure says otherwise; the solver's own
@@ -102,13 +104,18 @@ struct PBTEBench: ParsableCommand {
         let after = try Reference.measure(dir: dir, quick: quick)
         let load1 = Self.loadAverage()
         let f = ISO8601DateFormatter()
-        let report = BenchReport(date: f.string(from: Date()), command: CommandLine.arguments.joined(separator: " "), quick: quick,
-                                 cores: cores, cpu: Self.cpuModel(), load: [load0, load1], referenceBefore: before,
-                                 referenceAfter: after, figures: table.figures)
-        print("pbte-bench \(quick ? "--quick" : "(full)") — \(report.date), \(cores) cores, \(report.cpu), total \(String(format: "%.0f", Date().timeIntervalSince(start))) s")
+        let report = BenchReport(
+            date: f.string(from: Date()), command: CommandLine.arguments.joined(separator: " "), quick: quick,
+            cores: cores, cpu: Self.cpuModel(), load: [load0, load1], referenceBefore: before,
+            referenceAfter: after, figures: table.figures)
+        print(
+            "pbte-bench \(quick ? "--quick" : "(full)") — \(report.date), \(cores) cores, \(report.cpu), total \(String(format: "%.0f", Date().timeIntervalSince(start))) s"
+        )
         print("load average (1 min) at start \(load0), at end \(load1): figures are trustworthy only when other work on the machine stays well below one core")
-        print(String(format: "reference before/after: dgemm %.2f/%.2f GFLOP/s, triad %.2f/%.2f GB/s, write %.0f/%.0f MB/s",
-                     before.dgemmGflops, after.dgemmGflops, before.triadGBps, after.triadGBps, before.writeMBps, after.writeMBps))
+        print(
+            String(
+                format: "reference before/after: dgemm %.2f/%.2f GFLOP/s, triad %.2f/%.2f GB/s, write %.0f/%.0f MB/s",
+                before.dgemmGflops, after.dgemmGflops, before.triadGBps, after.triadGBps, before.writeMBps, after.writeMBps))
         let drift = abs(after.triadGBps / before.triadGBps - 1)
         if drift > 0.1 { print(String(format: "warning: the memory reference moved by %.0f%% during the run: the machine's load changed", 100 * drift)) }
         print(table.render(), terminator: "")

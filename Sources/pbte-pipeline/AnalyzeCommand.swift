@@ -4,7 +4,8 @@ import Analyze
 import Model
 
 struct AnalyzeCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "analyze",
+    static let configuration = CommandConfiguration(
+        commandName: "analyze",
         abstract: "Turn a run file into CF NetCDF products (+ an XDMF sidecar for ParaView); never re-solves.")
 
     @Argument(help: "Run file written by `pbte-pipeline solve`.") var runFile: String
@@ -22,11 +23,13 @@ struct AnalyzeCommand: ParsableCommand {
         try failing {
             let o: AnalysisOptions
             do {
-                o = try AnalysisOptions.parse(binning: binning, bins: bins, center: center, radius: radius,
-                                              energyBins: energyBins, angularBins: angularBins, tirMargin: tirMargin)
+                o = try AnalysisOptions.parse(
+                    binning: binning, bins: bins, center: center, radius: radius,
+                    energyBins: energyBins, angularBins: angularBins, tirMargin: tirMargin)
             } catch let e as AnalysisOptions.Invalid { throw ValidationError(e.description) }
-            try AnalyzeStage.run(runPath: runFile, output: output, options: o,
-                                 commandLine: CommandLine.arguments.joined(separator: " "), progress: progress.reporter())
+            try AnalyzeStage.run(
+                runPath: runFile, output: output, options: o,
+                commandLine: CommandLine.arguments.joined(separator: " "), progress: progress.reporter())
             print(output)
         }
     }

@@ -31,8 +31,9 @@ struct Ingest: ParsableCommand {
                 try requirePositive("--mean-free-path", l, text: meanFreePath)
                 try requirePositive("--heat-capacity", c, text: heatCapacity)
                 try requirePositive("--temperature", t, text: temperature)
-                let m = try SyntheticIngest.writeGray(polar: polar, azimuthal: azimuthal, speed: v, meanFreePath: l,
-                                                      heatCapacity: c, temperature: t, to: output)
+                let m = try SyntheticIngest.writeGray(
+                    polar: polar, azimuthal: azimuthal, speed: v, meanFreePath: l,
+                    heatCapacity: c, temperature: t, to: output)
                 print("\(output): gray medium, \(m.modes.count) modes, κ = \(m.modes.kappaRTA()[0]) W m-1 K-1")
             }
         }
@@ -91,7 +92,10 @@ extension Ingest {
             abstract: "phono3py kappa-m*.hdf5 (+ a full collision matrix) → material file.")
         @Argument(help: "kappa-m*.hdf5 written by phono3py (full mesh, or irreducible with stars).") var kappa: String
         @Option(help: "Crystal header (data-schema/d3q-text.md).") var crystal: String
-        @Option(help: "Full collision matrix: phono3py's own (--reducible-colmat --write-collision: a collision-m*-g*.hdf5 file of the set, their directory, or one collision-m*.hdf5), the project's collision-m*.h5, or the scattering text format.") var collision: String?
+        @Option(
+            help:
+                "Full collision matrix: phono3py's own (--reducible-colmat --write-collision: a collision-m*-g*.hdf5 file of the set, their directory, or one collision-m*.hdf5), the project's collision-m*.h5, or the scattering text format."
+        ) var collision: String?
         @Option(name: .shortAndLong, help: "Output material file.") var output: String
         @OptionGroup var phonon: PhononOptions
         func run() throws {
@@ -105,7 +109,9 @@ extension Ingest {
     struct Harmonic: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "fc2 (+ fc3) on any q-mesh → a harmonic-only material (no lifetimes) for interface kernels.",
-            discussion: "Frequencies, group velocities and polarisation vectors from fc2 on a Γ-centred mesh; with --fc3 the force constants for the SMM's first-principles coupling. `solve --dry-run` builds interface kernels from it (their q-mesh convergence without a phono3py run per mesh); `solve` refuses it.")
+            discussion:
+                "Frequencies, group velocities and polarisation vectors from fc2 on a Γ-centred mesh; with --fc3 the force constants for the SMM's first-principles coupling. `solve --dry-run` builds interface kernels from it (their q-mesh convergence without a phono3py run per mesh); `solve` refuses it."
+        )
         @Option(help: "Harmonic force constants fc2.hdf5 (phonopy/phono3py).") var fc2: String
         @Option(help: "Cubic force constants fc3.hdf5 (phono3py), for coupling = \"force-constants\".") var fc3: String?
         @Option(help: "phono3py_disp.yaml (or phono3py.yaml): the structures of the force constants.") var structure: String
@@ -116,15 +122,19 @@ extension Ingest {
         func run() throws {
             try failing {
                 guard mesh.count == 3 else { throw ValidationError("--mesh needs three sizes") }
-                let s = try PhononIngest.ingestHarmonic(files: ForceConstantFiles(fc2: fc2, fc3: fc3, structure: structure), mesh: mesh,
-                                                        temperature: try Quantity.parse(temperature, .temperature), name: name, output: output)
-                print("\(s.output): \(s.name), \(s.modeCount) modes (\(s.excludedModes) inert), q-mesh \(s.qMesh.map(String.init).joined(separator: "×")), T = \(s.temperature) K, harmonic only")
+                let s = try PhononIngest.ingestHarmonic(
+                    files: ForceConstantFiles(fc2: fc2, fc3: fc3, structure: structure), mesh: mesh,
+                    temperature: try Quantity.parse(temperature, .temperature), name: name, output: output)
+                print(
+                    "\(s.output): \(s.name), \(s.modeCount) modes (\(s.excludedModes) inert), q-mesh \(s.qMesh.map(String.init).joined(separator: "×")), T = \(s.temperature) K, harmonic only"
+                )
             }
         }
     }
 
     struct D3Q: ParsableCommand {
-        static let configuration = CommandConfiguration(commandName: "d3q",
+        static let configuration = CommandConfiguration(
+            commandName: "d3q",
             abstract: "d3q (thermal2) text outputs q./freq./vel./lw.<prefix>… (+ a scattering matrix) → material file.",
             aliases: ["d3-q"])
         @Option(help: "Directory holding the d3q files.") var directory: String
@@ -135,8 +145,9 @@ extension Ingest {
         @OptionGroup var phonon: PhononOptions
         func run() throws {
             try failing {
-                let s = try PhononIngest.ingestD3Q(directory: directory, prefix: prefix, crystal: crystal, scattering: scattering,
-                                                   output: output, options: try phonon.options())
+                let s = try PhononIngest.ingestD3Q(
+                    directory: directory, prefix: prefix, crystal: crystal, scattering: scattering,
+                    output: output, options: try phonon.options())
                 print(phononSummary(s))
             }
         }
@@ -192,8 +203,9 @@ extension Ingest {
                 let size = try lengthVector(lengths)
                 let names = regions.split(separator: ",").map(String.init)
                 guard names.count == 2 else { throw ValidationError("--regions needs two names separated by a comma") }
-                let m = try MeshGenerators.heterostructure(cells: (cells[0], cells[1], cells[2]), lengths: size,
-                                                           splitZ: try Quantity.parse(split, .length), regionNames: (names[0], names[1]))
+                let m = try MeshGenerators.heterostructure(
+                    cells: (cells[0], cells[1], cells[2]), lengths: size,
+                    splitZ: try Quantity.parse(split, .length), regionNames: (names[0], names[1]))
                 try MeshFile.write(m, to: output, provenance: try Provenance(inputs: [], checksums: []))
                 print("\(output): \(m.nodeCount) nodes, \(m.tetCount) tetrahedra, 2 regions")
             }
@@ -202,13 +214,16 @@ extension Ingest {
 }
 
 func phononSummary(_ s: PhononIngestSummary) -> String {
-    var lines = ["\(s.output): \(s.name), \(s.modeCount) modes (\(s.excludedModes) excluded), q-mesh \(s.qMesh.map(String.init).joined(separator: "×")), T = \(s.temperature) K",
-                 String(format: "  κ_RTA diagonal %.2f %.2f %.2f W m-1 K-1", s.kappaRTA[0], s.kappaRTA[4], s.kappaRTA[8]),
-                 "  collisions: \(s.collisionKind), spectral radius of τM \(String(format: "%.4f", s.spectralRadius))"]
+    var lines = [
+        "\(s.output): \(s.name), \(s.modeCount) modes (\(s.excludedModes) excluded), q-mesh \(s.qMesh.map(String.init).joined(separator: "×")), T = \(s.temperature) K",
+        String(format: "  κ_RTA diagonal %.2f %.2f %.2f W m-1 K-1", s.kappaRTA[0], s.kappaRTA[4], s.kappaRTA[8]),
+        "  collisions: \(s.collisionKind), spectral radius of τM \(String(format: "%.4f", s.spectralRadius))"
+    ]
     if let k = s.kappaLBTE { lines.append(String(format: "  κ_LBTE diagonal %.2f %.2f %.2f W m-1 K-1", k[0], k[4], k[8])) }
     if let d = s.frequencyDeviation {
-        lines.append(String(format: "  force constants: frequencies within %.2e THz of the modes", d)
-                     + (s.meanGruneisen.map { String(format: ", heat-capacity-weighted mode Grüneisen γ = %.4f", $0) } ?? ""))
+        lines.append(
+            String(format: "  force constants: frequencies within %.2e THz of the modes", d)
+                + (s.meanGruneisen.map { String(format: ", heat-capacity-weighted mode Grüneisen γ = %.4f", $0) } ?? ""))
     }
     lines += s.warnings.map { "  warning: \($0)" }
     return lines.joined(separator: "\n")
@@ -227,7 +242,9 @@ func requireCells(_ cells: [Int]) throws {
     guard cells.count == 3 else { throw ValidationError("--cells needs three counts") }
     for c in cells { try requireRange("--cells", c, 1...10_000) }
     let tets = cells.map(Double.init).reduce(6, *)
-    guard tets <= 6e7 else { throw ValidationError("--cells \(cells.map(String.init).joined(separator: " ")) makes \(Int(tets)) tetrahedra; at most 60,000,000") }
+    guard tets <= 6e7 else {
+        throw ValidationError("--cells \(cells.map(String.init).joined(separator: " ")) makes \(Int(tets)) tetrahedra; at most 60,000,000")
+    }
 }
 
 func parseQuantity(_ s: String, _ units: [String: Double], _ what: String) throws -> Double {

@@ -34,9 +34,11 @@ struct Inspect: ParsableCommand {
                 print("  counting: \(try f.stringAttribute("counting")), precision: \(try f.stringAttribute("precision"))")
                 if run.complete {
                     let acc = try f.openGroup("/accumulated")
-                    print(String(format: "  converged: %@, events %.0f, sweeps %.0f, max balance error %.1e",
-                                 try acc.attribute("converged", as: Double.self) == 1 ? "yes" : "no", try acc.attribute("events", as: Double.self),
-                                 try acc.attribute("sweeps", as: Double.self), try acc.attribute("max_balance_error", as: Double.self)))
+                    print(
+                        String(
+                            format: "  converged: %@, events %.0f, sweeps %.0f, max balance error %.1e",
+                            try acc.attribute("converged", as: Double.self) == 1 ? "yes" : "no", try acc.attribute("events", as: Double.self),
+                            try acc.attribute("sweeps", as: Double.self), try acc.attribute("max_balance_error", as: Double.self)))
                 }
                 let change = try f.readDataset("/events/balance/relative_change", as: Double.self)
                 print("  relative change per event: " + change.map { String(format: "%.2e", $0) }.joined(separator: " "))
@@ -54,7 +56,7 @@ struct MaterialSummary {
         let excluded = m.tau.filter { !$0.isFinite }.count
         var lines = [
             "  material \(material.name): \(m.count) modes (\(excluded) excluded), q-mesh \(material.qMesh.map(String.init).joined(separator: "×")), \(material.branchCount) branches",
-            String(format: "  T = %.1f K, frequencies %.3f – %.3f THz, C = %.4g J m-3 K-1", m.temperature, f.min() ?? 0, f.max() ?? 0, m.volumetricHeatCapacity),
+            String(format: "  T = %.1f K, frequencies %.3f – %.3f THz, C = %.4g J m-3 K-1", m.temperature, f.min() ?? 0, f.max() ?? 0, m.volumetricHeatCapacity)
         ]
         let k = diagnostics.kappaRTA ?? m.kappaRTA()
         lines.append(String(format: "  κ_RTA diagonal: %.2f %.2f %.2f W m-1 K-1", k[0], k[4], k[8]))
@@ -68,8 +70,9 @@ struct MaterialSummary {
         if let r = diagnostics.spectralRadius { lines.append(String(format: "  spectral radius of τM: %.4f", r)) }
         if let h = material.harmonics {
             let fc = h.forceConstants
-            var line = String(format: "  force constants: %d-atom supercell, polarisation vectors within %.2e THz of the modes, fc3 %@",
-                              fc.supercellCount, h.largestFrequencyDeviation, fc.fc3 == nil ? "absent" : "present")
+            var line = String(
+                format: "  force constants: %d-atom supercell, polarisation vectors within %.2e THz of the modes, fc3 %@",
+                fc.supercellCount, h.largestFrequencyDeviation, fc.fc3 == nil ? "absent" : "present")
             if let g = h.gruneisen, let mean = h.meanGruneisen(m) {
                 line += String(format: ", mode Grüneisen γ %.3f – %.3f (C-weighted mean %.4f)", g.min() ?? 0, g.max() ?? 0, mean)
             }
@@ -85,8 +88,10 @@ struct MeshSummaryText {
         let topo = MeshTopology(mesh: mesh)
         let geo = MeshGeometry(mesh: mesh, topology: topo)
         let (lo, hi) = mesh.bounds
-        var lines = ["  \(mesh.nodeCount) nodes, \(mesh.tetCount) tetrahedra",
-                     String(format: "  extent %.4g × %.4g × %.4g m", hi.x - lo.x, hi.y - lo.y, hi.z - lo.z)]
+        var lines = [
+            "  \(mesh.nodeCount) nodes, \(mesh.tetCount) tetrahedra",
+            String(format: "  extent %.4g × %.4g × %.4g m", hi.x - lo.x, hi.y - lo.y, hi.z - lo.z)
+        ]
         for r in mesh.regionTags {
             let vol = (0..<mesh.tetCount).filter { mesh.region[$0] == r }.reduce(0.0) { $0 + geo.volume[$1] }
             lines.append(String(format: "  region %d %@: volume %.4g m3", r, mesh.regionNames[r] ?? "", vol))

@@ -8,13 +8,13 @@ struct PBTEPipeline: ParsableCommand {
         commandName: "pbte-pipeline",
         abstract: "Phonon transport resolved in position, momentum and scattering event.",
         discussion: """
-        Stages talk only through files (data-schema/): ingest → material.h5, mesh.h5; solve → run.h5; analyze → .nc.
-        Sample runs (CLITests.testHelpSampleRunsWork runs these lines):
-          pbte-pipeline ingest gray --output gray.h5 --mean-free-path "1 um"
-          pbte-pipeline ingest box --output slab.h5 --cells 1 1 20 --lengths "1 1 1 um"
-          pbte-pipeline solve slab.toml --output slab.run.h5
-          pbte-pipeline validate slab.run.h5
-        """,
+            Stages talk only through files (data-schema/): ingest → material.h5, mesh.h5; solve → run.h5; analyze → .nc.
+            Sample runs (CLITests.testHelpSampleRunsWork runs these lines):
+              pbte-pipeline ingest gray --output gray.h5 --mean-free-path "1 um"
+              pbte-pipeline ingest box --output slab.h5 --cells 1 1 20 --lengths "1 1 1 um"
+              pbte-pipeline solve slab.toml --output slab.run.h5
+              pbte-pipeline validate slab.run.h5
+            """,
         version: Schema.programVersion,
         subcommands: [Ingest.self, Solve.self, AnalyzeCommand.self, Inspect.self, Validate.self, SchemaCommand.self])
 
@@ -56,7 +56,8 @@ final class ProgressBar: @unchecked Sendable {
         lock.lock(); defer { lock.unlock() }
         let range = NSRange(line.startIndex..., in: line)
         if let m = Self.counter.firstMatch(in: line, range: range),
-           let done = Int(line[Range(m.range(at: 1), in: line)!]), let total = Int(line[Range(m.range(at: 2), in: line)!]), total > 0 {
+            let done = Int(line[Range(m.range(at: 1), in: line)!]), let total = Int(line[Range(m.range(at: 2), in: line)!]), total > 0
+        {
             let width = 30, filled = min(width, width * min(done + 1, total) / total)
             let bar = String(repeating: "█", count: filled) + String(repeating: "·", count: width - filled)
             write("\r\u{1B}[2K  [\(bar)] \(line)")
@@ -100,7 +101,8 @@ func refuseArgumentsThatAreNotUTF8() {
         let bytes = Array(UnsafeBufferPointer(start: UnsafeRawPointer(p).assumingMemoryBound(to: UInt8.self), count: strlen(p)))
         if String(validating: bytes, as: UTF8.self) == nil {
             let shown = bytes.map { $0 < 0x80 && $0 >= 0x20 ? String(UnicodeScalar($0)) : String(format: "\\x%02x", $0) }.joined()
-            FileHandle.standardError.write(Data(("error: argument \(i) is not valid UTF-8 (\"\(shown)\"); file names and options must be UTF-8: rename the file\n").utf8))
+            FileHandle.standardError.write(
+                Data(("error: argument \(i) is not valid UTF-8 (\"\(shown)\"); file names and options must be UTF-8: rename the file\n").utf8))
             exit(1)
         }
     }

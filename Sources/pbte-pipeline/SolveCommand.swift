@@ -36,25 +36,36 @@ struct Solve: ParsableCommand {
                     for w in i.warnings { print("  warning: \(w)") }
                 }
                 let (disk, memory) = RunSizeEstimate.available(forOutput: output)
-                print("available: disk \(disk.map { String(format: "%.2f GB", $0 / 1e9) } ?? "unknown"), memory \(memory.map { String(format: "%.2f GB", $0 / 1e9) } ?? "unknown")")
+                print(
+                    "available: disk \(disk.map { String(format: "%.2f GB", $0 / 1e9) } ?? "unknown"), memory \(memory.map { String(format: "%.2f GB", $0 / 1e9) } ?? "unknown")"
+                )
                 return
             }
-            let report = try SolveStage.run(config: cfg, output: output, resume: !restart, force: force, progress: progress.reporter(),
-                                           warn: { FileHandle.standardError.write(Data("warning: \($0)\n".utf8)) })
+            let report = try SolveStage.run(
+                config: cfg, output: output, resume: !restart, force: force, progress: progress.reporter(),
+                warn: { FileHandle.standardError.write(Data("warning: \($0)\n".utf8)) })
             if let t = report.transient {
                 if !progress.quiet {
                     let left = t.energyLeft.map { String(format: ", energy left %.4g of the initial", $0) } ?? ""
-                    FileHandle.standardError.write(Data(String(format: "  solved: %d steps%@ (%d stored), %d sweeps, %.1f s%@\n",
-                                                               t.steps, t.resumedFrom > 0 ? " (resumed after \(t.resumedFrom))" : "",
-                                                               t.stored, t.sweeps, t.seconds, left).utf8))
+                    FileHandle.standardError.write(
+                        Data(
+                            String(
+                                format: "  solved: %d steps%@ (%d stored), %d sweeps, %.1f s%@\n",
+                                t.steps, t.resumedFrom > 0 ? " (resumed after \(t.resumedFrom))" : "",
+                                t.stored, t.sweeps, t.seconds, left
+                            ).utf8))
                 }
                 print(output)
                 return
             }
             if !progress.quiet {
-                FileHandle.standardError.write(Data(String(format: "  solved: %d events%@, %d sweeps, %.1f s, converged: %@, max balance error %.1e\n",
-                                                           report.events, report.resumedFrom > 0 ? " (resumed after \(report.resumedFrom))" : "",
-                                                           report.sweeps, report.seconds, report.converged ? "yes" : "no", report.maxClosure).utf8))
+                FileHandle.standardError.write(
+                    Data(
+                        String(
+                            format: "  solved: %d events%@, %d sweeps, %.1f s, converged: %@, max balance error %.1e\n",
+                            report.events, report.resumedFrom > 0 ? " (resumed after \(report.resumedFrom))" : "",
+                            report.sweeps, report.seconds, report.converged ? "yes" : "no", report.maxClosure
+                        ).utf8))
             }
             print(output)
         }

@@ -11,7 +11,10 @@ struct Validate: ParsableCommand {
     @Argument(help: "Files to check.")
     var files: [String]
 
-    @Flag(help: "For a run configuration, also print the values it parses to (units applied, paths absolute, comments and order gone): what the run file stores as config_canonical and what a resume compares. Two files that print the same resume each other's runs.")
+    @Flag(
+        help:
+            "For a run configuration, also print the values it parses to (units applied, paths absolute, comments and order gone): what the run file stores as config_canonical and what a resume compares. Two files that print the same resume each other's runs."
+    )
     var canonical = false
 
     func run() throws {
@@ -29,7 +32,11 @@ struct Validate: ParsableCommand {
             }
             if ProductsValidator.isProducts(path) {
                 let (summary, issues) = ProductsValidator.check(path: path)
-                if issues.isEmpty { print("\(path): valid \(path.hasSuffix(".xmf") ? "XDMF sidecar" : "products") (\(summary.components(separatedBy: "\n")[0].components(separatedBy: ": ").dropFirst().joined(separator: ": ")))") } else {
+                if issues.isEmpty {
+                    print(
+                        "\(path): valid \(path.hasSuffix(".xmf") ? "XDMF sidecar" : "products") (\(summary.components(separatedBy: "\n")[0].components(separatedBy: ": ").dropFirst().joined(separator: ": ")))"
+                    )
+                } else {
                     for i in issues { FileHandle.standardError.write(Data("\(i)\n".utf8)) }
                     bad += 1
                 }
@@ -76,7 +83,8 @@ struct Validate: ParsableCommand {
 }
 
 struct SchemaCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "schema",
+    static let configuration = CommandConfiguration(
+        commandName: "schema",
         abstract: "Print the machine-readable layout of every file type (the validator's source of truth).")
 
     @Flag(help: "JSON (default).") var json = false
@@ -89,7 +97,9 @@ struct SchemaCommand: ParsableCommand {
                 print("| path | kind | type | shape | units | required | meaning |\n|---|---|---|---|---|---|---|")
                 for f in s.fields {
                     let shape = f.kind == .dataset ? "(" + f.shape.joined(separator: ", ") + ")" : ""
-                    print("| `\(f.path)` | \(f.kind.rawValue) | \(f.type) | \(shape) | \(f.units.map { "`\($0)`" } ?? "") | \(f.required ? "yes" : "no") | \(f.description) |")
+                    print(
+                        "| `\(f.path)` | \(f.kind.rawValue) | \(f.type) | \(shape) | \(f.units.map { "`\($0)`" } ?? "") | \(f.required ? "yes" : "no") | \(f.description) |"
+                    )
                 }
                 print("")
             }

@@ -50,10 +50,13 @@ final class MPICommunicator: Communicator, @unchecked Sendable {
         var out = [Double](repeating: 0, count: d)
         let t0 = MPI_Wtime()
         defer { seconds += MPI_Wtime() - t0 }
-        mine.withUnsafeBufferPointer { m in out.withUnsafeMutableBufferPointer { o in
-            _ = MPI_Allgatherv(m.baseAddress, Int32(mine.count), pbte_mpi_double(), o.baseAddress, c32, displacements,
-                               pbte_mpi_double(), world)
-        } }
+        mine.withUnsafeBufferPointer { m in
+            out.withUnsafeMutableBufferPointer { o in
+                _ = MPI_Allgatherv(
+                    m.baseAddress, Int32(mine.count), pbte_mpi_double(), o.baseAddress, c32, displacements,
+                    pbte_mpi_double(), world)
+            }
+        }
         bytesSent += (size - 1) * 8 * mine.count
         collectives += 1
         return out

@@ -40,8 +40,10 @@ enum SolveMPI {
             }
             comm.barrier()
             if comm.rank == 0 {
-                say(String(format: "solved: %d events, %d sweeps, %.1f s, converged: %@, max balance error %.1e",
-                           report.events, report.sweeps, report.seconds, report.converged ? "yes" : "no", report.maxClosure))
+                say(
+                    String(
+                        format: "solved: %d events, %d sweeps, %.1f s, converged: %@, max balance error %.1e",
+                        report.events, report.sweeps, report.seconds, report.converged ? "yes" : "no", report.maxClosure))
                 // One line for the scaling table: mean s/event and bytes sent per event by rank 0 over events 1...
                 // (event 0 also carries the setup), then totals including the Krylov remainder.
                 if marks.count >= 2 {
@@ -49,10 +51,14 @@ enum SolveMPI {
                     let per = marks.last!.date.timeIntervalSince(marks[0].date) / n
                     let bytes = Double(marks.last!.bytes - marks[0].bytes) / n
                     let wait = (marks.last!.wait - marks[0].wait) / n
-                    FileHandle.standardError.write(Data(String(
-                        format: "scaling: ranks %d  events %d  s/event %.3f  in-collectives s/event %.3f  bytes/event/rank %.0f  sweeps %d  total %.1f s  writing %.1f s  bytes/rank %d  collectives %d\n",
-                        comm.size, report.events, per, wait, bytes, report.sweeps, Date().timeIntervalSince(start), report.writeSeconds,
-                        comm.bytesSent, comm.collectives).utf8))
+                    FileHandle.standardError.write(
+                        Data(
+                            String(
+                                format:
+                                    "scaling: ranks %d  events %d  s/event %.3f  in-collectives s/event %.3f  bytes/event/rank %.0f  sweeps %d  total %.1f s  writing %.1f s  bytes/rank %d  collectives %d\n",
+                                comm.size, report.events, per, wait, bytes, report.sweeps, Date().timeIntervalSince(start), report.writeSeconds,
+                                comm.bytesSent, comm.collectives
+                            ).utf8))
                 }
                 print(output)
             }

@@ -19,38 +19,38 @@ final class ProductTests: XCTestCase {
         try! MaterialFile.write(mat, to: dir + "/gray.h5", sourceFormat: "gray-synthetic", provenance: prov)
         try! MeshFile.write(mesh, to: dir + "/box.h5", provenance: prov)
         let toml = """
-        [run]
-        material = "gray.h5"
-        mesh = "box.h5"
-        [events]
-        max_events = 6
-        counting = "bulk-only"
-        [[wall]]
-        boundary = "zmin"
-        kind = "black"
-        temperature = "2 K"
-        [[wall]]
-        boundary = "zmax"
-        kind = "black"
-        [[wall]]
-        boundary = "xmin"
-        kind = "diffuse"
-        [[wall]]
-        boundary = "xmax"
-        kind = "specular"
-        [[wall]]
-        boundary = "ymin"
-        kind = "diffuse"
-        [[wall]]
-        boundary = "ymax"
-        kind = "partially-specular"
-        specularity = 0.4
-        [[source]]
-        kind = "gaussian"
-        power_density = "1e18 W m-3"
-        center = "150 150 300 nm"
-        width = "100 nm"
-        """
+            [run]
+            material = "gray.h5"
+            mesh = "box.h5"
+            [events]
+            max_events = 6
+            counting = "bulk-only"
+            [[wall]]
+            boundary = "zmin"
+            kind = "black"
+            temperature = "2 K"
+            [[wall]]
+            boundary = "zmax"
+            kind = "black"
+            [[wall]]
+            boundary = "xmin"
+            kind = "diffuse"
+            [[wall]]
+            boundary = "xmax"
+            kind = "specular"
+            [[wall]]
+            boundary = "ymin"
+            kind = "diffuse"
+            [[wall]]
+            boundary = "ymax"
+            kind = "partially-specular"
+            specularity = 0.4
+            [[source]]
+            kind = "gaussian"
+            power_density = "1e18 W m-3"
+            center = "150 150 300 nm"
+            width = "100 nm"
+            """
         try! toml.write(toFile: dir + "/run.toml", atomically: true, encoding: .utf8)
         let cfg = try! RunConfig.load(path: dir + "/run.toml")
         runPath = dir + "/run.h5"; ncPath = dir + "/products.nc"
@@ -108,10 +108,12 @@ final class ProductTests: XCTestCase {
         let p = try nc.variable("surface_power").read(as: Double.self)
         let leaving = try run.file.readDataset("/events/balance/leaving", as: Double.self)
         let nt = run.boundaryTags.count
-        for e in 0..<run.events { for t in 0..<nt {
-            let s = (0..<3).reduce(0.0) { $0 + p[(e * nt + t) * 3 + $1] }
-            XCTAssertEqual(s, leaving[e * nt + t], accuracy: 1e-9 * max(1e-30, abs(leaving[e * nt + t])) + 1e-25)
-        } }
+        for e in 0..<run.events {
+            for t in 0..<nt {
+                let s = (0..<3).reduce(0.0) { $0 + p[(e * nt + t) * 3 + $1] }
+                XCTAssertEqual(s, leaving[e * nt + t], accuracy: 1e-9 * max(1e-30, abs(leaving[e * nt + t])) + 1e-25)
+            }
+        }
     }
 
     /// The products carry the mesh (UGRID) and node volumes that make a weighted mean the volume mean: they sum to
@@ -161,8 +163,10 @@ final class ProductTests: XCTestCase {
     /// temperature is the mean of the two emitted temperatures, event by event and in the steady state.
     func testEmittedTemperaturesAverageToTheEquivalentOne() throws {
         let nc = try NetCDFFile.open(Self.ncPath)
-        for (eq, plus, minus) in [("temperature_event", "temperature_emitted_plus_event", "temperature_emitted_minus_event"),
-                                  ("temperature", "temperature_emitted_plus", "temperature_emitted_minus")] {
+        for (eq, plus, minus) in [
+            ("temperature_event", "temperature_emitted_plus_event", "temperature_emitted_minus_event"),
+            ("temperature", "temperature_emitted_plus", "temperature_emitted_minus")
+        ] {
             let t = try nc.variable(eq).read(as: Double.self)
             let p = try nc.variable(plus).read(as: Double.self), m = try nc.variable(minus).read(as: Double.self)
             for i in t.indices { XCTAssertEqual(t[i], 0.5 * (p[i] + m[i]), accuracy: 1e-12 * max(1, abs(t[i])), eq) }
@@ -185,17 +189,17 @@ final class ProductTests: XCTestCase {
     func testXarrayOpensTheProducts() throws {
         guard let py = ProcessInfo.processInfo.environment["PBTE_PYTHON"] else { throw XCTSkip("PBTE_PYTHON not set") }
         let script = """
-        import sys, xarray as xr, numpy as np
-        d = xr.open_dataset(sys.argv[1])
-        assert d.attrs["Conventions"] == "CF-1.11"
-        for v in ["temperature_event", "temperature_binned_cumulative", "surface_power", "temperature", "heat_flux"]:
-            assert "units" in d[v].attrs and "long_name" in d[v].attrs, v
-        assert d.temperature_binned_cumulative.dims == ("event", "z")
-        assert d.z.attrs["bounds"] == "z_bounds" and np.all(np.diff(d.z.values) > 0)
-        last = d.temperature_binned_cumulative.isel(event=-1).values
-        assert np.all(np.isfinite(last))
-        print("ok", d.sizes["event"])
-        """
+            import sys, xarray as xr, numpy as np
+            d = xr.open_dataset(sys.argv[1])
+            assert d.attrs["Conventions"] == "CF-1.11"
+            for v in ["temperature_event", "temperature_binned_cumulative", "surface_power", "temperature", "heat_flux"]:
+                assert "units" in d[v].attrs and "long_name" in d[v].attrs, v
+            assert d.temperature_binned_cumulative.dims == ("event", "z")
+            assert d.z.attrs["bounds"] == "z_bounds" and np.all(np.diff(d.z.values) > 0)
+            last = d.temperature_binned_cumulative.isel(event=-1).values
+            assert np.all(np.isfinite(last))
+            print("ok", d.sizes["event"])
+            """
         let p = Process()
         // Under coreutils' timeout: a Python that hangs fails the test instead of CI.
         p.executableURL = URL(fileURLWithPath: "/usr/bin/timeout")

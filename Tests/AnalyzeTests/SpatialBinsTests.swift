@@ -19,7 +19,9 @@ final class SpatialBinsTests: XCTestCase {
         let total = geo.volume.reduce(0, +)
         XCTAssertEqual(bins.binVolume.reduce(0, +), total, accuracy: 1e-12 * total)
         // The integral of a nodal field over all bins is the mesh integral of its piecewise-linear interpolant.
-        let field = (0..<mesh.nodeCount).map { n -> Double in let p = mesh.node(n); return 1 + p.x * 1e7 + sin(p.y * 1e8) }
+        let field = (0..<mesh.nodeCount).map { n -> Double in
+            let p = mesh.node(n); return 1 + p.x * 1e7 + sin(p.y * 1e8)
+        }
         let exact = (0..<mesh.tetCount).map { t in geo.volume[t] * (0..<4).map { field[mesh.corner(t, $0)] }.reduce(0, +) / 4 }.reduce(0, +)
         let binned = zip(bins.average(field), bins.binVolume).map { $0 * $1 }.reduce(0, +)
         XCTAssertEqual(binned, exact, accuracy: 1e-12 * abs(exact))

@@ -14,24 +14,34 @@ final class BenchCompareTests: XCTestCase {
         }
         let reference = "{\"dgemmGflops\": 40, \"triadGBps\": \(triad), \"writeMBps\": 1000}"
         return """
-        {"date": "\(date)", "command": "pbte-bench", "quick": true, "cores": 2, "cpu": "test", "load": ["0.1", "0.1"],
-         "referenceBefore": \(reference), "referenceAfter": \(reference), "figures": [\(rows.joined(separator: ","))]}
-        """
+            {"date": "\(date)", "command": "pbte-bench", "quick": true, "cores": 2, "cpu": "test", "load": ["0.1", "0.1"],
+             "referenceBefore": \(reference), "referenceAfter": \(reference), "figures": [\(rows.joined(separator: ","))]}
+            """
     }
 
     func testRegressionIsToldFromNoiseAndFromASlowerMachine() throws {
         let dir = try CLI.temporaryDirectory("bench-compare")
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let bench = (CLI.executable as NSString).deletingLastPathComponent + "/pbte-bench"
-        try report(date: "old", triad: 20, figures: [("slower code", 0.10, 100, 0.01), ("slower machine", 0.10, 100, 0.01),
-                                                     ("noise", 0.10, 100, 0.02), ("faster code", 0.10, 100, 0.01),
-                                                     ("jumpy reference", 0.10, 100, 0.01)])
-            .write(toFile: dir + "/old.json", atomically: true, encoding: .utf8)
+        try report(
+            date: "old", triad: 20,
+            figures: [
+                ("slower code", 0.10, 100, 0.01), ("slower machine", 0.10, 100, 0.01),
+                ("noise", 0.10, 100, 0.02), ("faster code", 0.10, 100, 0.01),
+                ("jumpy reference", 0.10, 100, 0.01)
+            ]
+        )
+        .write(toFile: dir + "/old.json", atomically: true, encoding: .utf8)
         // The new machine streams at 10 GB/s instead of 20: its triad element takes twice as long.
-        try report(date: "new", triad: 10, figures: [("slower code", 0.30, 150, 0.01), ("slower machine", 0.20, 100, 0.01),
-                                                     ("noise", 0.21, 104, 0.02), ("faster code", 0.05, 50, 0.01),
-                                                     ("jumpy reference", 0.10, 130, 0.01)])
-            .write(toFile: dir + "/new.json", atomically: true, encoding: .utf8)
+        try report(
+            date: "new", triad: 10,
+            figures: [
+                ("slower code", 0.30, 150, 0.01), ("slower machine", 0.20, 100, 0.01),
+                ("noise", 0.21, 104, 0.02), ("faster code", 0.05, 50, 0.01),
+                ("jumpy reference", 0.10, 130, 0.01)
+            ]
+        )
+        .write(toFile: dir + "/new.json", atomically: true, encoding: .utf8)
         let r = try CLI.spawn(bench, ["--report", "new.json", "--compare", "old.json"], in: dir, limit: 60)
         XCTAssertEqual(r.status, 3, "a regression exits 3: \(r.stdout)\(r.stderr)")
         func verdict(_ name: String) -> String? {

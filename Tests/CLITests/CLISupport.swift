@@ -48,8 +48,9 @@ struct CLI {
         let o = out.fileHandleForReading.readDataToEndOfFile()
         p.waitUntilExit()
         let status = p.terminationStatus
-        return Spawned(status: status, stdout: String(decoding: o, as: UTF8.self), stderr: e.wait(),
-                       timedOut: p.terminationReason == .exit && (status == 124 || status == 137))
+        return Spawned(
+            status: status, stdout: String(decoding: o, as: UTF8.self), stderr: e.wait(),
+            timedOut: p.terminationReason == .exit && (status == 124 || status == 137))
     }
 
     /// Starts the tool without waiting, for kill tests.
@@ -129,8 +130,10 @@ func graySlabConfig(maxEvents: Int = 10, counting: String = "bulk-and-boundary",
 
 /// Two regions of a heterostructure mesh joined by one `[[interface]]`, a hot black wall at zmin, a cold one at zmax
 /// and specular side walls, as the interface tests write it.
-func bilayerConfig(regions: (String, String) = ("lower", "upper"), files: (String, String) = ("gray.h5", "gray.h5"),
-                   kind: String, extra: String, hot: String, cold: String, events: String = "") -> String {
+func bilayerConfig(
+    regions: (String, String) = ("lower", "upper"), files: (String, String) = ("gray.h5", "gray.h5"),
+    kind: String, extra: String, hot: String, cold: String, events: String = ""
+) -> String {
     """
     [run]
     mesh = "bilayer.h5"

@@ -21,16 +21,16 @@ final class ChecksumTests: XCTestCase {
         XCTAssertTrue(try f.openDataset("/accumulated/temperature").creationOptions().checksum, "contiguous data are chunked for checksums")
         try f.close()
         let script = """
-        import h5py, shutil
-        shutil.copy("run.h5", "flipped.h5")
-        with h5py.File("run.h5", "r") as h:
-            info = h["/regions/bulk/events/psi"].id.get_chunk_info(1)
-        with open("flipped.h5", "r+b") as out:
-            out.seek(info.byte_offset + info.size // 2)
-            b = out.read(1)
-            out.seek(info.byte_offset + info.size // 2)
-            out.write(bytes([b[0] ^ 0x10]))
-        """
+            import h5py, shutil
+            shutil.copy("run.h5", "flipped.h5")
+            with h5py.File("run.h5", "r") as h:
+                info = h["/regions/bulk/events/psi"].id.get_chunk_info(1)
+            with open("flipped.h5", "r+b") as out:
+                out.seek(info.byte_offset + info.size // 2)
+                b = out.read(1)
+                out.seek(info.byte_offset + info.size // 2)
+                out.write(bytes([b[0] ^ 0x10]))
+            """
         try script.write(toFile: (dir as NSString).appendingPathComponent("flip.py"), atomically: true, encoding: .utf8)
         let flip = try CLI.spawn(py, ["flip.py"], in: dir, limit: 300)
         XCTAssertEqual(flip.status, 0, flip.stderr)

@@ -8,8 +8,8 @@ import Store
 final class CorruptedInputTableTests: XCTestCase {
     struct Corruption {
         var name: String
-        var file: String                 // which good file it starts from
-        var expect: [String]             // every one must appear in the message
+        var file: String // which good file it starts from
+        var expect: [String] // every one must appear in the message
         var apply: (String) throws -> Void
     }
 
@@ -46,21 +46,35 @@ final class CorruptedInputTableTests: XCTestCase {
 
     let corruptions: [Corruption] = [
         .init(name: "truncated to half", file: "gray.h5", expect: ["gray-bad.h5"]) { try truncate($0, keeping: 0.5) },
-        .init(name: "truncated to 1 kB", file: "slab.h5", expect: ["slab-bad.h5"]) { try truncate($0, keeping: 1024 / Double(try Data(contentsOf: URL(fileURLWithPath: $0)).count)) },
+        .init(name: "truncated to 1 kB", file: "slab.h5", expect: ["slab-bad.h5"]) {
+            try truncate($0, keeping: 1024 / Double(try Data(contentsOf: URL(fileURLWithPath: $0)).count))
+        },
         .init(name: "empty file", file: "run.h5", expect: ["run-bad.h5"]) { try truncate($0, keeping: 0) },
         .init(name: "text, not HDF5", file: "gray.h5", expect: ["gray-bad.h5"]) { try "frequency 1.0\n".write(toFile: $0, atomically: true, encoding: .utf8) },
-        .init(name: "dataset of the wrong type (int32 lifetimes)", file: "gray.h5", expect: ["/modes/lifetime", "float64"]) { try retype($0, "/modes/lifetime") },
-        .init(name: "dataset of the wrong rank (velocity flattened)", file: "gray.h5", expect: ["/modes/velocity", "rank"]) { try reshape($0, "/modes/velocity") { [$0] } },
-        .init(name: "dataset of the wrong shape (nodes × 2)", file: "slab.h5", expect: ["/nodes", "dimension 1 should be 3"]) { try reshape($0, "/nodes") { [$0 / 2, 2] } },
+        .init(name: "dataset of the wrong type (int32 lifetimes)", file: "gray.h5", expect: ["/modes/lifetime", "float64"]) {
+            try retype($0, "/modes/lifetime")
+        },
+        .init(name: "dataset of the wrong rank (velocity flattened)", file: "gray.h5", expect: ["/modes/velocity", "rank"]) {
+            try reshape($0, "/modes/velocity") { [$0] }
+        },
+        .init(name: "dataset of the wrong shape (nodes × 2)", file: "slab.h5", expect: ["/nodes", "dimension 1 should be 3"]) {
+            try reshape($0, "/nodes") { [$0 / 2, 2] }
+        },
         .init(name: "dataset missing", file: "slab.h5", expect: ["/tets", "missing"]) { p in try edit(p) { try $0.remove("/tets") } },
-        .init(name: "units attribute missing", file: "gray.h5", expect: ["/modes/frequency", "units"]) { p in try edit(p) { try $0.openDataset("/modes/frequency").removeAttribute("units") } },
-        .init(name: "wrong units", file: "slab.h5", expect: ["/nodes", "expected units 'm', found 'nm'"]) { p in try edit(p) { try $0.openDataset("/nodes").setAttribute("units", "nm") } },
+        .init(name: "units attribute missing", file: "gray.h5", expect: ["/modes/frequency", "units"]) { p in
+            try edit(p) { try $0.openDataset("/modes/frequency").removeAttribute("units") }
+        },
+        .init(name: "wrong units", file: "slab.h5", expect: ["/nodes", "expected units 'm', found 'nm'"]) { p in
+            try edit(p) { try $0.openDataset("/nodes").setAttribute("units", "nm") }
+        },
         .init(name: "file type attribute missing", file: "gray.h5", expect: ["/@filetype"]) { p in try edit(p) { try $0.removeAttribute("filetype") } },
-        .init(name: "schema version from the future", file: "run.h5", expect: ["schema version 99, newer than"]) { p in try edit(p) { try $0.setAttribute("schema_version", Int64(99)) } },
+        .init(name: "schema version from the future", file: "run.h5", expect: ["schema version 99, newer than"]) { p in
+            try edit(p) { try $0.setAttribute("schema_version", Int64(99)) }
+        },
         .init(name: "NaN planted in ψ", file: "run.h5", expect: ["/regions/bulk/events/psi", "NaN at index"]) { p in
             try edit(p) { try $0.openDataset("/regions/bulk/events/psi").write([Double.nan], offset: [1, 2, 3], count: [1, 1, 1]) }
         },
-        .init(name: "run not complete (flag removed)", file: "run.h5", expect: ["/@complete"]) { p in try edit(p) { try $0.removeAttribute("complete") } },
+        .init(name: "run not complete (flag removed)", file: "run.h5", expect: ["/@complete"]) { p in try edit(p) { try $0.removeAttribute("complete") } }
     ]
 
     func testEveryCorruptionIsRefusedByValidateAndByItsStage() throws {
@@ -96,12 +110,15 @@ final class CorruptedInputTableTests: XCTestCase {
                 for e in Set(c.expect + [bad]) {
                     XCTAssertTrue(message.contains(e), "\(c.name): \(command[0]) should name '\(e)': \(message)")
                 }
-                XCTAssertFalse(FileManager.default.fileExists(atPath: path("out.nc")) || FileManager.default.fileExists(atPath: path("out.h5")),
-                               "\(c.name): \(command[0]) left an output")
+                XCTAssertFalse(
+                    FileManager.default.fileExists(atPath: path("out.nc")) || FileManager.default.fileExists(atPath: path("out.h5")),
+                    "\(c.name): \(command[0]) left an output")
                 let leftovers = try FileManager.default.contentsOfDirectory(atPath: dir).filter { $0.hasSuffix(".partial") && !$0.hasPrefix("run") }
                 XCTAssertTrue(leftovers.isEmpty, "\(c.name): temporary files left: \(leftovers)")
                 let first = message.split(separator: "\n").first.map(String.init) ?? ""
-                table.append("| \(c.name) | \(c.file) | \(command[0] == "validate" ? "refused" : "") | \(command[0] == "validate" ? "" : command[0]) | \(r.status) | \(first.replacingOccurrences(of: dir + "/", with: "").prefix(140)) |")
+                table.append(
+                    "| \(c.name) | \(c.file) | \(command[0] == "validate" ? "refused" : "") | \(command[0] == "validate" ? "" : command[0]) | \(r.status) | \(first.replacingOccurrences(of: dir + "/", with: "").prefix(140)) |"
+                )
             }
             XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: path(bad))), before, "\(c.name): the input was modified")
         }

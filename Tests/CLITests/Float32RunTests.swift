@@ -17,8 +17,9 @@ final class Float32RunTests: XCTestCase {
         try ok(["ingest", "box", "-o", "slab.h5", "--cells", "2", "2", "12", "--lengths", "1 1 1 um"])
         try graySlabConfig(maxEvents: 6).write(toFile: dir + "/d.toml", atomically: true, encoding: .utf8)
         // The [output] table goes after [events] (graySlabConfig's `extra` lands inside it) and before the walls.
-        let single = graySlabConfig(maxEvents: 6).replacingOccurrences(of: "[[wall]]\nboundary = \"zmin\"",
-                                                                         with: "[output]\nprecision = \"float32\"\n[[wall]]\nboundary = \"zmin\"")
+        let single = graySlabConfig(maxEvents: 6).replacingOccurrences(
+            of: "[[wall]]\nboundary = \"zmin\"",
+            with: "[output]\nprecision = \"float32\"\n[[wall]]\nboundary = \"zmin\"")
         XCTAssertTrue(single.contains("float32"))
         try single.write(toFile: dir + "/s.toml", atomically: true, encoding: .utf8)
         try ok(["solve", "d.toml", "-o", "d.h5", "--quiet"])

@@ -44,7 +44,7 @@ final class HostileInputTests: XCTestCase {
             (["solve", "slab.toml", "-o", "hard.h5"], "gray.h5"),
             (["analyze", "run.h5", "-o", "run.h5", "--binning", "slab-z"], "run.h5"),
             (["analyze", "run.h5", "-o", "./../\((dir as NSString).lastPathComponent)/run.h5", "--binning", "slab-z"], "run.h5"),
-            (["analyze", "run.h5", "-o", "run.nc", "--binning", "slab-z"], "run.h5"),   // the sidecar run.xmf is not the run
+            (["analyze", "run.h5", "-o", "run.nc", "--binning", "slab-z"], "run.h5") // the sidecar run.xmf is not the run
         ]
         for (args, input) in cases.dropLast() {
             let kept = bytes(input)
@@ -132,13 +132,15 @@ final class HostileInputTests: XCTestCase {
             fields[0] = value
             l[3] = "    " + fields.joined(separator: "    ")
             try write(lw, l.joined(separator: "\n"))
-            try refused(["ingest", "d3q", "--directory", ".", "--prefix", "ge.4x4x4", "--crystal", "crystal.ge.txt", "-o", "ge.h5"],
-                        [fragment, value.hasPrefix("-") ? "lw.ge.4x4x4_T300_s0.out:4" : "mode 6 (q-point 1, branch 0"])
+            try refused(
+                ["ingest", "d3q", "--directory", ".", "--prefix", "ge.4x4x4", "--crystal", "crystal.ge.txt", "-o", "ge.h5"],
+                [fragment, value.hasPrefix("-") ? "lw.ge.4x4x4_T300_s0.out:4" : "mode 6 (q-point 1, branch 0"])
         }
         lines = original.components(separatedBy: "\n")
         try write(lw, lines.joined(separator: "\n"))
-        XCTAssertEqual(try CLI.run(["ingest", "d3-q", "--directory", ".", "--prefix", "ge.4x4x4", "--crystal", "crystal.ge.txt", "-o", "ge.h5"], in: dir).status, 0,
-                       "the untouched data (and the d3-q spelling) still ingest")
+        XCTAssertEqual(
+            try CLI.run(["ingest", "d3-q", "--directory", ".", "--prefix", "ge.4x4x4", "--crystal", "crystal.ge.txt", "-o", "ge.h5"], in: dir).status, 0,
+            "the untouched data (and the d3-q spelling) still ingest")
     }
 
     /// validate reads the modes of a material file, not only their types and shapes.
@@ -160,10 +162,12 @@ final class HostileInputTests: XCTestCase {
         let base = graySlabConfig(maxEvents: 4)
         let cases: [(String, [String])] = [
             (base.replacingOccurrences(of: "partner = \"xmax\"", with: "partner = \"xmin\""), ["names itself as partner"]),
-            (base.replacingOccurrences(of: "boundary = \"xmax\"\nkind = \"periodic\"\npartner = \"xmin\"", with: "boundary = \"xmax\"\nkind = \"specular\""),
-             ["not periodic with 'xmin' as its partner"]),
+            (
+                base.replacingOccurrences(of: "boundary = \"xmax\"\nkind = \"periodic\"\npartner = \"xmin\"", with: "boundary = \"xmax\"\nkind = \"specular\""),
+                ["not periodic with 'xmin' as its partner"]
+            ),
             (base.replacingOccurrences(of: "mesh = \"slab.h5\"", with: "mesh = \"nowhere.h5\""), ["nowhere.h5"]),
-            (base.replacingOccurrences(of: "boundary = \"ymax\"", with: "boundary = \"ymin\""), ["given twice"]),
+            (base.replacingOccurrences(of: "boundary = \"ymax\"", with: "boundary = \"ymin\""), ["given twice"])
         ]
         for (i, (text, fragments)) in cases.enumerated() {
             try write("bad\(i).toml", text)
@@ -183,7 +187,10 @@ final class HostileInputTests: XCTestCase {
             (["ingest", "box", "-o", "q.h5", "--cells", "100000", "1", "1", "--lengths", "1 1 1 um"], "--cells must lie in"),
             (["ingest", "box", "-o", "q.h5", "--cells", "2", "2", "2", "--lengths", "nan 1 1 um"], "finite numbers"),
             (["ingest", "box", "-o", "q.h5", "--cells", "2", "2", "2", "--lengths", "0 1 1 um"], "must be positive"),
-            (["ingest", "heterostructure", "-o", "q.h5", "--cells", "2000", "2000", "2000", "--lengths", "1 1 1 um", "--split", "0.5 um"], "tetrahedra; at most"),
+            (
+                ["ingest", "heterostructure", "-o", "q.h5", "--cells", "2000", "2000", "2000", "--lengths", "1 1 1 um", "--split", "0.5 um"],
+                "tetrahedra; at most"
+            ),
             (["ingest", "gray", "-o", "q.h5", "--mean-free-path", "inf um"], "expected a number"),
             (["ingest", "gray", "-o", "q.h5", "--mean-free-path", "1 um", "--polar", "100000000"], "--polar must lie in"),
             (["ingest", "sphere", "-o", "q.h5", "--radius", "100 nm", "--mesh-size", "0 nm"], "--mesh-size must be finite and positive"),
@@ -194,7 +201,7 @@ final class HostileInputTests: XCTestCase {
             (["analyze", "run.h5", "-o", "q.nc", "--radius=-1e3 nm"], "--radius must be positive and at most 1 m"),
             // Found by fuzz-analyze-options: these once trapped in the binning (Double → Int of ∞/NaN).
             (["analyze", "run.h5", "-o", "q.nc", "--center", "0 0 1e300 nm"], "--center must lie within 1 m"),
-            (["analyze", "run.h5", "-o", "q.nc", "--center", "0 0 1e300 nm", "--radius", "1 m"], "--center must lie within 1 m"),
+            (["analyze", "run.h5", "-o", "q.nc", "--center", "0 0 1e300 nm", "--radius", "1 m"], "--center must lie within 1 m")
         ]
         for (args, fragment) in cases { try refused(args, [fragment]) }
         // A radius far below the element size is legal: every shell but the first is empty, nothing traps.

@@ -7,22 +7,32 @@ import Store
 /// within 2%, and with both walls at one temperature no heat flows.
 final class InterfaceRunTests: XCTestCase {
     func config(kind: String, extra: String, hot: String, cold: String) -> String {
-        bilayerConfig(kind: kind, extra: extra, hot: hot, cold: cold, events: """
-            [events]
-            max_events = 4
-            krylov_tolerance = 1e-9
-            krylov_restart = 60
-            max_sweeps = 600
-            """)
+        bilayerConfig(
+            kind: kind, extra: extra, hot: hot, cold: cold,
+            events: """
+                [events]
+                max_events = 4
+                krylov_tolerance = 1e-9
+                krylov_restart = 60
+                max_sweeps = 600
+                """)
     }
 
     func testDiffuseSheetResistanceThroughThePipeline() throws {
         let dir = try CLI.temporaryDirectory("interface")
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        XCTAssertEqual(try CLI.run(["ingest", "gray", "-o", "gray.h5", "--mean-free-path", "1 um", "--speed", "1000 m/s",
-                                    "--heat-capacity", "1e6 J m-3 K-1", "--polar", "32", "--azimuthal", "4"], in: dir).status, 0)
-        let mesh = try CLI.run(["ingest", "heterostructure", "-o", "bilayer.h5", "--cells", "1", "1", "80",
-                                "--lengths", "1 1 40 um", "--split", "20 um"], in: dir)
+        XCTAssertEqual(
+            try CLI.run(
+                [
+                    "ingest", "gray", "-o", "gray.h5", "--mean-free-path", "1 um", "--speed", "1000 m/s",
+                    "--heat-capacity", "1e6 J m-3 K-1", "--polar", "32", "--azimuthal", "4"
+                ], in: dir
+            ).status, 0)
+        let mesh = try CLI.run(
+            [
+                "ingest", "heterostructure", "-o", "bilayer.h5", "--cells", "1", "1", "80",
+                "--lengths", "1 1 40 um", "--split", "20 um"
+            ], in: dir)
         XCTAssertEqual(mesh.status, 0, mesh.stderr)
         try config(kind: "diffuse-sheet", extra: "transmissivity = 0.5", hot: "1 K", cold: "0 K")
             .write(toFile: dir + "/sheet.toml", atomically: true, encoding: .utf8)
@@ -45,8 +55,13 @@ final class InterfaceRunTests: XCTestCase {
         let dir = try CLI.temporaryDirectory("interface-eq")
         defer { try? FileManager.default.removeItem(atPath: dir) }
         XCTAssertEqual(try CLI.run(["ingest", "gray", "-o", "gray.h5", "--mean-free-path", "1 um", "--polar", "8", "--azimuthal", "4"], in: dir).status, 0)
-        XCTAssertEqual(try CLI.run(["ingest", "heterostructure", "-o", "bilayer.h5", "--cells", "1", "1", "12",
-                                    "--lengths", "1 1 6 um", "--split", "3 um"], in: dir).status, 0)
+        XCTAssertEqual(
+            try CLI.run(
+                [
+                    "ingest", "heterostructure", "-o", "bilayer.h5", "--cells", "1", "1", "12",
+                    "--lengths", "1 1 6 um", "--split", "3 um"
+                ], in: dir
+            ).status, 0)
         try config(kind: "dmm", extra: "", hot: "1 K", cold: "1 K").write(toFile: dir + "/eq.toml", atomically: true, encoding: .utf8)
         let solve = try CLI.run(["solve", "eq.toml", "-o", "eq.run.h5", "--quiet"], in: dir)
         XCTAssertEqual(solve.status, 0, solve.stderr)
@@ -62,10 +77,20 @@ final class InterfaceRunTests: XCTestCase {
     func testDryRunReportsTheInterfaceKernel() throws {
         let dir = try CLI.temporaryDirectory("interface-dry")
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        XCTAssertEqual(try CLI.run(["ingest", "gray", "-o", "gray.h5", "--mean-free-path", "1 um", "--speed", "1000 m/s",
-                                    "--heat-capacity", "1e6 J m-3 K-1", "--polar", "32", "--azimuthal", "4"], in: dir).status, 0)
-        XCTAssertEqual(try CLI.run(["ingest", "heterostructure", "-o", "bilayer.h5", "--cells", "1", "1", "4",
-                                    "--lengths", "1 1 4 um", "--split", "2 um"], in: dir).status, 0)
+        XCTAssertEqual(
+            try CLI.run(
+                [
+                    "ingest", "gray", "-o", "gray.h5", "--mean-free-path", "1 um", "--speed", "1000 m/s",
+                    "--heat-capacity", "1e6 J m-3 K-1", "--polar", "32", "--azimuthal", "4"
+                ], in: dir
+            ).status, 0)
+        XCTAssertEqual(
+            try CLI.run(
+                [
+                    "ingest", "heterostructure", "-o", "bilayer.h5", "--cells", "1", "1", "4",
+                    "--lengths", "1 1 4 um", "--split", "2 um"
+                ], in: dir
+            ).status, 0)
         try config(kind: "diffuse-sheet", extra: "transmissivity = 0.5", hot: "1 K", cold: "0 K")
             .write(toFile: dir + "/sheet.toml", atomically: true, encoding: .utf8)
         let dry = try CLI.run(["solve", "sheet.toml", "-o", "sheet.run.h5", "--dry-run"], in: dir)

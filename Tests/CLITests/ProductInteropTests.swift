@@ -7,77 +7,77 @@ import Foundation
 /// than the run; ParaView's default reader opens both sidecars and renders one (skipped without pvpython).
 final class ProductInteropTests: XCTestCase {
     static let bilayer = """
-    [run]
-    mesh = "bilayer.h5"
-    [[material]]
-    region = "lower"
-    file = "gray.h5"
-    [[material]]
-    region = "upper"
-    file = "gray.h5"
-    [events]
-    max_events = 3
-    [[interface]]
-    boundary = "interface"
-    kind = "diffuse-sheet"
-    transmissivity = 0.5
-    [[wall]]
-    boundary = "zmin"
-    kind = "black"
-    temperature = "1 K"
-    [[wall]]
-    boundary = "zmax"
-    kind = "black"
-    temperature = "0 K"
-    [[wall]]
-    boundary = "xmin"
-    kind = "specular"
-    [[wall]]
-    boundary = "xmax"
-    kind = "specular"
-    [[wall]]
-    boundary = "ymin"
-    kind = "specular"
-    [[wall]]
-    boundary = "ymax"
-    kind = "specular"
-    """
+        [run]
+        mesh = "bilayer.h5"
+        [[material]]
+        region = "lower"
+        file = "gray.h5"
+        [[material]]
+        region = "upper"
+        file = "gray.h5"
+        [events]
+        max_events = 3
+        [[interface]]
+        boundary = "interface"
+        kind = "diffuse-sheet"
+        transmissivity = 0.5
+        [[wall]]
+        boundary = "zmin"
+        kind = "black"
+        temperature = "1 K"
+        [[wall]]
+        boundary = "zmax"
+        kind = "black"
+        temperature = "0 K"
+        [[wall]]
+        boundary = "xmin"
+        kind = "specular"
+        [[wall]]
+        boundary = "xmax"
+        kind = "specular"
+        [[wall]]
+        boundary = "ymin"
+        kind = "specular"
+        [[wall]]
+        boundary = "ymax"
+        kind = "specular"
+        """
 
     /// A transient product: stored steps on a time axis, event-labelled parts and the mean events suffered.
     static let transient = """
-    [run]
-    material = "gray.h5"
-    mesh = "slab.h5"
-    [transient]
-    time_step = "20 ps"
-    steps = 6
-    store_every = 2
-    events = 2
-    mean_events = true
-    [[source]]
-    kind = "gaussian"
-    power_density = "1e18 W m-3"
-    center = "0.5 0.5 0.5 um"
-    width = "0.2 um"
-    [[wall]]
-    boundary = "zmin"
-    kind = "black"
-    [[wall]]
-    boundary = "zmax"
-    kind = "black"
-    [[wall]]
-    boundary = "xmin"
-    kind = "specular"
-    [[wall]]
-    boundary = "xmax"
-    kind = "specular"
-    [[wall]]
-    boundary = "ymin"
-    kind = "specular"
-    [[wall]]
-    boundary = "ymax"
-    kind = "specular"
-    """
+        [run]
+        material = "gray.h5"
+        mesh = "slab.h5"
+        [transient]
+        time_step = "20 ps"
+        steps = 6
+        store_every = 2
+        events = 2
+        mean_events = true
+        [[source]]
+        kind = "gaussian"
+        power_density = "1e18 W m-3"
+        center = "0.5 0.5 0.5 um"
+        width = "0.2 um"
+        [[wall]]
+        boundary = "zmin"
+        kind = "black"
+        [[wall]]
+        boundary = "zmax"
+        kind = "black"
+        [[wall]]
+        boundary = "xmin"
+        kind = "specular"
+        [[wall]]
+        boundary = "xmax"
+        kind = "specular"
+        [[wall]]
+        boundary = "ymin"
+        kind = "specular"
+        [[wall]]
+        boundary = "ymax"
+        kind = "specular"
+        """
 
     func products(in dir: String) throws -> [String] {
         func ok(_ args: [String]) throws {
@@ -137,7 +137,8 @@ final class ProductInteropTests: XCTestCase {
         _ = try products(in: dir)
         let shot = ProcessInfo.processInfo.environment["PBTE_PARAVIEW_SCREENSHOT"] ?? dir + "/paraview.png"
         let script = [repo + "/tests/python/paraview_check.py", "slab.xmf", "slab.events.xmf", shot]
-        let (program, args) = FileManager.default.isExecutableFile(atPath: xvfb)
+        let (program, args) =
+            FileManager.default.isExecutableFile(atPath: xvfb)
             ? (repo + "/tests/python/with-xvfb.sh", [pv] + script) : (pv, ["--force-offscreen-rendering"] + script)
         let spawned = try CLI.spawn(program, args, in: dir, limit: 300)
         let r = (status: spawned.status, output: spawned.stdout + spawned.stderr, timedOut: spawned.timedOut)

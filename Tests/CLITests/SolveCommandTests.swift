@@ -7,9 +7,11 @@ import Store
 final class SolveCommandTests: XCTestCase {
     func prepare(_ name: String, cells: Int = 12, maxEvents: Int = 10, counting: String = "bulk-and-boundary", azimuthal: Int = 4) throws -> String {
         let dir = try CLI.temporaryDirectory(name)
-        XCTAssertEqual(try CLI.run(["ingest", "gray", "-o", "gray.h5", "--mean-free-path", "0.5 um", "--polar", "8", "--azimuthal", "\(azimuthal)"], in: dir).status, 0)
+        XCTAssertEqual(
+            try CLI.run(["ingest", "gray", "-o", "gray.h5", "--mean-free-path", "0.5 um", "--polar", "8", "--azimuthal", "\(azimuthal)"], in: dir).status, 0)
         XCTAssertEqual(try CLI.run(["ingest", "box", "-o", "slab.h5", "--cells", "1", "1", "\(cells)", "--lengths", "1 1 1 um"], in: dir).status, 0)
-        try graySlabConfig(maxEvents: maxEvents, counting: counting).write(toFile: (dir as NSString).appendingPathComponent("slab.toml"), atomically: true, encoding: .utf8)
+        try graySlabConfig(maxEvents: maxEvents, counting: counting).write(
+            toFile: (dir as NSString).appendingPathComponent("slab.toml"), atomically: true, encoding: .utf8)
         return dir
     }
 
@@ -72,14 +74,19 @@ final class SolveCommandTests: XCTestCase {
         // The same values: the [events] table moved after the walls, its keys reversed, other spellings, comments.
         let events = original.components(separatedBy: "[events]")[1].components(separatedBy: "[[wall]]")[0]
         let keys = events.split(separator: "\n").filter { !$0.trimmingCharacters(in: .whitespaces).isEmpty }
-        let reformatted = "# the same run, reformatted\n" + original.replacingOccurrences(of: "[events]" + events, with: "")
+        let reformatted =
+            "# the same run, reformatted\n"
+            + original.replacingOccurrences(of: "[events]" + events, with: "")
             .replacingOccurrences(of: "\"1 K\"", with: "\"1.0 K\"   # hot side")
-            + "\n\n[events]\n" + keys.reversed().map { $0.replacingOccurrences(of: "1e-9", with: "1.0e-09").replacingOccurrences(of: "1e-10", with: "0.0000000001") }.joined(separator: "\n") + "\n"
+            + "\n\n[events]\n"
+            + keys.reversed().map { $0.replacingOccurrences(of: "1e-9", with: "1.0e-09").replacingOccurrences(of: "1e-10", with: "0.0000000001") }.joined(
+                separator: "\n") + "\n"
         try reformatted.write(toFile: path("same.toml"), atomically: true, encoding: .utf8)
         try original.replacingOccurrences(of: "tolerance = 1e-9", with: "tolerance = 2e-9")
             .write(toFile: path("changed.toml"), atomically: true, encoding: .utf8)
-        XCTAssertEqual(try CLI.run(["validate", "same.toml", "--canonical"], in: dir).stdout.components(separatedBy: "\n").dropFirst(),
-                       try CLI.run(["validate", "slab.toml", "--canonical"], in: dir).stdout.components(separatedBy: "\n").dropFirst())
+        XCTAssertEqual(
+            try CLI.run(["validate", "same.toml", "--canonical"], in: dir).stdout.components(separatedBy: "\n").dropFirst(),
+            try CLI.run(["validate", "slab.toml", "--canonical"], in: dir).stdout.components(separatedBy: "\n").dropFirst())
 
         /// Starts the solve and kills it once it has reported `event` on stderr.
         func killAfter(event: Int) throws -> Bool {

@@ -104,40 +104,40 @@ final class TransientCommandTests: XCTestCase {
         let dir = try prepare("transient-pulse", cells: 4)
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let toml = """
-        [run]
-        material = "gray.h5"
-        mesh = "slab.h5"
-        [transient]
-        time_step = "20 ps"
-        steps = 30
-        scheme = "backward-euler"
-        drive = "pulse"
-        pulse_center = "300 ps"
-        pulse_width = "80 ps"
-        checkpoint_every = 0
-        krylov_tolerance = 1e-12
-        [[wall]]
-        boundary = "zmin"
-        kind = "diffuse"
-        [[wall]]
-        boundary = "zmax"
-        kind = "diffuse"
-        [[wall]]
-        boundary = "xmin"
-        kind = "specular"
-        [[wall]]
-        boundary = "xmax"
-        kind = "specular"
-        [[wall]]
-        boundary = "ymin"
-        kind = "specular"
-        [[wall]]
-        boundary = "ymax"
-        kind = "specular"
-        [[source]]
-        kind = "uniform"
-        power_density = "1e15 W m-3"
-        """
+            [run]
+            material = "gray.h5"
+            mesh = "slab.h5"
+            [transient]
+            time_step = "20 ps"
+            steps = 30
+            scheme = "backward-euler"
+            drive = "pulse"
+            pulse_center = "300 ps"
+            pulse_width = "80 ps"
+            checkpoint_every = 0
+            krylov_tolerance = 1e-12
+            [[wall]]
+            boundary = "zmin"
+            kind = "diffuse"
+            [[wall]]
+            boundary = "zmax"
+            kind = "diffuse"
+            [[wall]]
+            boundary = "xmin"
+            kind = "specular"
+            [[wall]]
+            boundary = "xmax"
+            kind = "specular"
+            [[wall]]
+            boundary = "ymin"
+            kind = "specular"
+            [[wall]]
+            boundary = "ymax"
+            kind = "specular"
+            [[source]]
+            kind = "uniform"
+            power_density = "1e15 W m-3"
+            """
         try toml.write(toFile: dir + "/p.toml", atomically: true, encoding: .utf8)
         let r = try CLI.run(["solve", "p.toml", "-o", "p.h5", "--quiet"], in: dir)
         XCTAssertEqual(r.status, 0, r.stderr)
@@ -217,15 +217,19 @@ final class TransientCommandTests: XCTestCase {
             if p.terminationReason == .uncaughtSignal {
                 XCTAssertFalse(FileManager.default.fileExists(atPath: out), "a killed solve must not leave run.h5")
                 killed = true
-            } else { try? FileManager.default.removeItem(atPath: out) }
+            } else {
+                try? FileManager.default.removeItem(atPath: out)
+            }
         }
         XCTAssertTrue(killed, "the solve finished before any kill")
         let r = try CLI.run(["solve", "t.toml", "-o", "run.h5"], in: dir)
         XCTAssertEqual(r.status, 0, r.stderr)
         XCTAssertTrue(r.stderr.contains("resuming after step"), r.stderr)
         let a = try HDF5File.open(dir + "/reference.h5"), b = try HDF5File.open(out)
-        for path in ["/regions/bulk/transient/psi", "/regions/bulk/transient/mean_events_psi", "/transient/history/energy",
-                     "/transient/history/leaving", "/transient/time"] {
+        for path in [
+            "/regions/bulk/transient/psi", "/regions/bulk/transient/mean_events_psi", "/transient/history/energy",
+            "/transient/history/leaving", "/transient/time"
+        ] {
             XCTAssertEqual(try a.readDataset(path, as: Double.self), try b.readDataset(path, as: Double.self), path)
         }
     }

@@ -105,8 +105,11 @@ final class ForceConstantCommandTests: XCTestCase {
         let dir = try CLI.temporaryDirectory("fc-cli")
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let d = CLI.repositoryRoot + "/data/si/"
-        let ingest = try CLI.run(["ingest", "phono3py", d + "kappa-m888.hdf5", "--crystal", d + "crystal.si.txt", "--fc2", d + "fc2.hdf5",
-                                  "--fc3", d + "fc3.hdf5", "--structure", d + "phono3py_disp.yaml", "-o", "si.h5"], in: dir)
+        let ingest = try CLI.run(
+            [
+                "ingest", "phono3py", d + "kappa-m888.hdf5", "--crystal", d + "crystal.si.txt", "--fc2", d + "fc2.hdf5",
+                "--fc3", d + "fc3.hdf5", "--structure", d + "phono3py_disp.yaml", "-o", "si.h5"
+            ], in: dir)
         XCTAssertEqual(ingest.status, 0, ingest.stderr)
         XCTAssertTrue(ingest.stdout.contains("mode Grüneisen γ = 0.5177"), ingest.stdout)
         let validate = try CLI.run(["validate", "si.h5"], in: dir)
@@ -115,8 +118,11 @@ final class ForceConstantCommandTests: XCTestCase {
         let inspect = try CLI.run(["inspect", "si.h5"], in: dir)
         XCTAssertEqual(inspect.status, 0, inspect.stderr)
         XCTAssertTrue(inspect.stdout.contains("force constants: 64-atom supercell") && inspect.stdout.contains("C-weighted mean 0.5177"), inspect.stdout)
-        let lone = try CLI.run(["ingest", "phono3py", d + "kappa-m888.hdf5", "--crystal", d + "crystal.si.txt", "--fc3", d + "fc3.hdf5",
-                                "-o", "lone.h5"], in: dir)
+        let lone = try CLI.run(
+            [
+                "ingest", "phono3py", d + "kappa-m888.hdf5", "--crystal", d + "crystal.si.txt", "--fc3", d + "fc3.hdf5",
+                "-o", "lone.h5"
+            ], in: dir)
         XCTAssertNotEqual(lone.status, 0)
         XCTAssertTrue(lone.stderr.contains("--fc2"), lone.stderr)
         XCTAssertFalse(FileManager.default.fileExists(atPath: dir + "/lone.h5"))
@@ -129,14 +135,22 @@ final class ForceConstantCommandTests: XCTestCase {
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let d = CLI.repositoryRoot + "/data/"
         for m in ["si", "ge"] {
-            let r = try CLI.run(["ingest", "harmonic", "--fc2", d + m + "/fc2.hdf5", "--structure", d + m + "/phono3py_disp.yaml",
-                                 "--mesh", "6", "6", "6", "--name", m, "-o", m + ".h5"], in: dir)
+            let r = try CLI.run(
+                [
+                    "ingest", "harmonic", "--fc2", d + m + "/fc2.hdf5", "--structure", d + m + "/phono3py_disp.yaml",
+                    "--mesh", "6", "6", "6", "--name", m, "-o", m + ".h5"
+                ], in: dir)
             XCTAssertEqual(r.status, 0, r.stderr)
             XCTAssertTrue(r.stdout.contains("1296 modes (3 inert), q-mesh 6×6×6"), r.stdout)
         }
         XCTAssertEqual(try CLI.run(["validate", "si.h5"], in: dir).status, 0)
-        XCTAssertEqual(try CLI.run(["ingest", "heterostructure", "-o", "bilayer.h5", "--cells", "1", "1", "4",
-                                    "--lengths", "25 25 1000 nm", "--split", "500 nm", "--regions", "si,ge"], in: dir).status, 0)
+        XCTAssertEqual(
+            try CLI.run(
+                [
+                    "ingest", "heterostructure", "-o", "bilayer.h5", "--cells", "1", "1", "4",
+                    "--lengths", "25 25 1000 nm", "--split", "500 nm", "--regions", "si,ge"
+                ], in: dir
+            ).status, 0)
         let config = bilayerConfig(regions: ("si", "ge"), files: ("si.h5", "ge.h5"), kind: "dmm", extra: "", hot: "1 K", cold: "0 K")
         try config.write(toFile: dir + "/run.toml", atomically: true, encoding: .utf8)
         let dry = try CLI.run(["solve", "run.toml", "-o", "run.h5", "--dry-run"], in: dir)

@@ -38,8 +38,9 @@ final class BulkKappaTests: XCTestCase {
     func testLBTEFromTheFullMatrix() throws {
         let out = NSTemporaryDirectory() + "si444-\(getpid()).h5"
         defer { try? FileManager.default.removeItem(atPath: out) }
-        let s = try PhononIngest.ingestPhono3py(kappa: Self.data + "/kappa-m444.hdf5", crystal: Self.data + "/crystal.si.txt",
-                                                collision: Self.data + "/collision-m444.h5", output: out)
+        let s = try PhononIngest.ingestPhono3py(
+            kappa: Self.data + "/kappa-m444.hdf5", crystal: Self.data + "/crystal.si.txt",
+            collision: Self.data + "/collision-m444.h5", output: out)
         let (mat, _) = try MaterialFile.read(path: out)
         let k = try kappaXX(material: mat)
         print("LBTE 4x4x4: solver \(k), ingest \(s.kappaLBTE![0])")

@@ -7,8 +7,10 @@ import Model
 final class ConfigFuzzRegressionTests: XCTestCase {
     static let base = "[run]\nmaterial = \"si.h5\"\nmesh = \"m.h5\"\n[[wall]]\nboundary = \"1\"\nkind = \"black\"\n"
 
-    func assertConfigError(_ text: String, line: Int, contains fragment: String,
-                           file: StaticString = #filePath, sourceLine: UInt = #line) {
+    func assertConfigError(
+        _ text: String, line: Int, contains fragment: String,
+        file: StaticString = #filePath, sourceLine: UInt = #line
+    ) {
         XCTAssertThrowsError(try RunConfig.parse(text, file: "run.toml"), file: file, line: sourceLine) { error in
             guard let e = error as? ConfigError else { return XCTFail("expected ConfigError, got \(error)", file: file, line: sourceLine) }
             XCTAssertEqual(e.line, line, e.description, file: file, line: sourceLine)

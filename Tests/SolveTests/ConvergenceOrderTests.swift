@@ -29,11 +29,13 @@ final class ConvergenceOrderTests: XCTestCase {
         opt.krylovTolerance = 1e-11
         let s = try EventSolver(transport: t, options: opt).run(source: g0, inflow: b0, sink: nil)
         var err = 0.0, norm = 0.0
-        for mu in 0..<nm { for n in 0..<nn {
-            let exact = mat.modes.dndT[mu] * temperature(mesh.node(n))
-            let w = sm.geometry.nodeVolume[n] * mat.modes.volumeWeight[mu]
-            err += w * pow(s.accumulated[mu * nn + n] - exact, 2); norm += w * exact * exact
-        } }
+        for mu in 0..<nm {
+            for n in 0..<nn {
+                let exact = mat.modes.dndT[mu] * temperature(mesh.node(n))
+                let w = sm.geometry.nodeVolume[n] * mat.modes.volumeWeight[mu]
+                err += w * pow(s.accumulated[mu * nn + n] - exact, 2); norm += w * exact * exact
+            }
+        }
         return (err / norm).squareRoot()
     }
 

@@ -6,9 +6,11 @@ import Model
 /// ψ stays ∂n̄/∂T·ΔT everywhere and no heat flows, for every wall kind; every event's balance closes.
 final class EquilibriumTests: XCTestCase {
     func testEveryWallKindPreservesEquilibrium() throws {
-        let kinds: [(String, WallKind)] = [("black", .black(temperature: 1)), ("diffuse", .diffuse),
-                                           ("specular", .specular), ("partially specular", .partiallySpecular(p: 0.3)),
-                                           ("rough", .rough(rms: 0.2)), ("periodic", .periodic(partner: 0))]
+        let kinds: [(String, WallKind)] = [
+            ("black", .black(temperature: 1)), ("diffuse", .diffuse),
+            ("specular", .specular), ("partially specular", .partiallySpecular(p: 0.3)),
+            ("rough", .rough(rms: 0.2)), ("periodic", .periodic(partner: 0))
+        ]
         for (name, kind) in kinds {
             let mat = GrayMedium.make(polar: 6, azimuthal: 6, speed: 2, meanFreePath: 0.7, heatCapacity: 3)
             let mesh = BoxMesh.make(cells: (2, 2, 3), lengths: Vector3(1, 1.3, 1.6))

@@ -8,8 +8,10 @@ final class FilmConductivityTests: XCTestCase {
     func filmKappa(delta: Double, walls wall: WallKind, periodicZ: Bool = false, polar: Int = 16) throws -> Double {
         let mat = GrayMedium.make(polar: polar, azimuthal: 8, speed: 1, meanFreePath: 1, heatCapacity: 1)
         let mesh = BoxMesh.make(cells: (1, 1, 24), lengths: Vector3(delta, delta, delta))
-        var walls: [Int32: WallKind] = [1: .periodic(partner: 2), 2: .periodic(partner: 1),
-                                        3: .periodic(partner: 4), 4: .periodic(partner: 3)]
+        var walls: [Int32: WallKind] = [
+            1: .periodic(partner: 2), 2: .periodic(partner: 1),
+            3: .periodic(partner: 4), 4: .periodic(partner: 3)
+        ]
         walls[5] = periodicZ ? .periodic(partner: 6) : wall
         walls[6] = periodicZ ? .periodic(partner: 5) : wall
         let t = try Transport(mesh: SweepMesh(mesh: mesh), material: mat, walls: walls)
@@ -39,8 +41,10 @@ final class FilmConductivityTests: XCTestCase {
 
     /// Thin films are carried by grazing directions, so the polar quadrature grows as δ falls.
     func testFuchsSondheimer() throws {
-        let cases: [(Double, Double, Int, Double)] = [(1, 0, 16, 0.683857), (1, 0.5, 16, 0.829109),
-                                                      (0.1, 0, 64, 0.209133), (0.1, 0.5, 64, 0.374789)]
+        let cases: [(Double, Double, Int, Double)] = [
+            (1, 0, 16, 0.683857), (1, 0.5, 16, 0.829109),
+            (0.1, 0, 64, 0.209133), (0.1, 0.5, 64, 0.374789)
+        ]
         for (delta, p, polar, exact) in cases {
             let wall: WallKind = p == 0 ? .diffuse : .partiallySpecular(p: p)
             let k = try filmKappa(delta: delta, walls: wall, polar: polar)

@@ -5,8 +5,10 @@ import Model
 enum GraySetup {
     /// A slab of optical thickness τ0 along z between black walls (ΔT = 1 at zmin, 0 at zmax),
     /// one cell wide with specular side walls, which makes it laterally infinite.
-    static func slab(tau0: Double, layers: Int, polar: Int = 16, azimuthal: Int = 8,
-                     sides: WallKind = .specular) throws -> Transport {
+    static func slab(
+        tau0: Double, layers: Int, polar: Int = 16, azimuthal: Int = 8,
+        sides: WallKind = .specular
+    ) throws -> Transport {
         let lambda = 1.0, speed = 1.0
         let mat = GrayMedium.make(polar: polar, azimuthal: azimuthal, speed: speed, meanFreePath: lambda, heatCapacity: 1)
         let L = tau0 * lambda

@@ -27,9 +27,10 @@ final class InterfaceSheetTests: XCTestCase {
                 return SparseMatrix(rows: rows.count, columns: cols.count, triplets: trip)
             }
             let intoB = lambert(b, into: 1), intoA = lambert(a, into: -1)
-            return InterfaceKernel(name: "diffuse-sheet", description: "t = \(t)",
-                                   transmitAB: block(intoB, a, from: 1, t), transmitBA: block(intoA, b, from: -1, t),
-                                   reflectA: block(intoA, a, from: 1, 1 - t), reflectB: block(intoB, b, from: -1, 1 - t))
+            return InterfaceKernel(
+                name: "diffuse-sheet", description: "t = \(t)",
+                transmitAB: block(intoB, a, from: 1, t), transmitBA: block(intoA, b, from: -1, t),
+                reflectA: block(intoA, a, from: 1, 1 - t), reflectB: block(intoB, b, from: -1, 1 - t))
         }
     }
 

@@ -37,8 +37,9 @@ final class InvariantTests: XCTestCase {
         var m = [Double](repeating: 0, count: n * n)
         for i in 0..<n { for j in 0..<n { m[i * n + j] = 0.9 * w[j] / total / tau } }
         mat.collision = .dense(DenseMatrix(rows: n, columns: n, values: m))
-        let t = try Transport(mesh: SweepMesh(mesh: BoxMesh.make(cells: (1, 1, 6), lengths: Vector3(1, 1, 1))), material: mat,
-                              walls: [1: .specular, 2: .specular, 3: .specular, 4: .specular, 5: .black(temperature: 1), 6: .black(temperature: 0)])
+        let t = try Transport(
+            mesh: SweepMesh(mesh: BoxMesh.make(cells: (1, 1, 6), lengths: Vector3(1, 1, 1))), material: mat,
+            walls: [1: .specular, 2: .specular, 3: .specular, 4: .specular, 5: .black(temperature: 1), 6: .black(temperature: 0)])
         let (g0, b0) = GraySetup.initialState(t)
         let s = solver(t)
         let msg = violation { _ = try s.run(source: g0, inflow: b0, sink: nil) }

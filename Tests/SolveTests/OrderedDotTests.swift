@@ -26,8 +26,11 @@ final class OrderedDotTests: XCTestCase {
             for shift in 1...3 {
                 let pad = [Double](repeating: 7, count: shift)
                 let sa = pad + a, sb = pad + b
-                let e = sa.withUnsafeBufferPointer { pa in sb.withUnsafeBufferPointer { pb in
-                    orderedDot(pa.baseAddress! + shift, pb.baseAddress! + shift, n) } }
+                let e = sa.withUnsafeBufferPointer { pa in
+                    sb.withUnsafeBufferPointer { pb in
+                        orderedDot(pa.baseAddress! + shift, pb.baseAddress! + shift, n)
+                    }
+                }
                 XCTAssertEqual(e.bitPattern, d.bitPattern, "n = \(n), shift = \(shift)")
             }
             // Accuracy: within the recursive-summation bound n·ε·Σ|a_i b_i| of a compensated (Neumaier) sum.

@@ -16,8 +16,9 @@ final class SiSlabTests: XCTestCase {
         if let m = Self.material { return m }
         let out = NSTemporaryDirectory() + "si888-slab-\(getpid()).h5"
         defer { try? FileManager.default.removeItem(atPath: out) }
-        _ = try PhononIngest.ingestPhono3py(kappa: BulkKappaTests.data + "/kappa-m888.hdf5",
-                                            crystal: BulkKappaTests.data + "/crystal.si.txt", output: out)
+        _ = try PhononIngest.ingestPhono3py(
+            kappa: BulkKappaTests.data + "/kappa-m888.hdf5",
+            crystal: BulkKappaTests.data + "/crystal.si.txt", output: out)
         let (mat, _) = try MaterialFile.read(path: out)
         Self.material = mat
         return mat
@@ -75,8 +76,10 @@ final class SiSlabTests: XCTestCase {
         let kzz = mat.modes.kappaRTA()[8]
         let s = try Self.solve(t, .diffusion, maxSweeps: 150)
         let (k, q) = Self.interiorKappa(t, s.accumulated, length: L)
-        print(String(format: "Si slab L = %.2f µm (20 Λ_κ): interior κ %.2f vs κ_zz %.2f W/m/K, κ_eff %.2f, sweeps %d, residual %.1e",
-                     L * 1e6, k, kzz, q * L, s.sweeps, s.krylovResiduals.last ?? -1))
+        print(
+            String(
+                format: "Si slab L = %.2f µm (20 Λ_κ): interior κ %.2f vs κ_zz %.2f W/m/K, κ_eff %.2f, sweeps %d, residual %.1e",
+                L * 1e6, k, kzz, q * L, s.sweeps, s.krylovResiduals.last ?? -1))
         XCTAssertTrue(s.converged, "GMRES residual \(s.krylovResiduals.last ?? -1) after \(s.sweeps) sweeps")
         XCTAssertEqual(k, kzz, accuracy: 0.02 * kzz)
         // The walls add a slip resistance: the whole slab conducts less than the bulk, but not by much at 20 Λ_κ.

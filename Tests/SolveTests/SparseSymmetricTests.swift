@@ -19,7 +19,7 @@ final class SparseSymmetricTests: XCTestCase {
             let x = Double(i + 1) * h
             XCTAssertEqual(u[i], x * (1 - x) / 2, accuracy: 1e-10)
         }
-        XCTAssertLessThanOrEqual(iterations, n)   // CG in exact arithmetic needs at most n − 1
+        XCTAssertLessThanOrEqual(iterations, n) // CG in exact arithmetic needs at most n − 1
         var y = [Double](repeating: 0, count: n - 1)
         m.multiply(u, into: &y)
         XCTAssertEqual(y.map { abs($0 - h) }.max()!, 0, accuracy: 1e-11)

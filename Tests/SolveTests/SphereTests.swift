@@ -35,7 +35,7 @@ final class SphereTests: XCTestCase {
         opt.maxEvents = 3
         opt.accelerate = false
         let s = try EventSolver(transport: t, options: opt).run(source: g0, inflow: .init(repeating: 0, count: t.boundarySize), sink: nil)
-        let u0 = q * 1 / v / c    // u(0) = QR/v, ΔT = u/C
+        let u0 = q * 1 / v / c // u(0) = QR/v, ΔT = u/C
         let exact: [(Double, Double)] = [(0.25, 0.978899), (0.5, 0.911980), (0.75, 0.783779)]
         for (x, ratio) in exact {
             let dt = shellMean(t, s.accumulated, r: x, width: 0.05)
@@ -59,7 +59,9 @@ final class SphereTests: XCTestCase {
         let s = try EventSolver(transport: t, options: opt).run(source: g0, inflow: .init(repeating: 0, count: t.boundarySize), sink: nil)
         XCTAssertTrue(s.converged)
         let pd = t.volumePower(g0)
-        let pe = 4 * Double.pi * q0 * pow(sigma, 3) * ((Double.pi / 2).squareRoot() * erf(1 / (2.0.squareRoot() * sigma)) - (1 / sigma) * exp(-1 / (2 * sigma * sigma)))
+        let pe =
+            4 * Double.pi * q0 * pow(sigma, 3)
+            * ((Double.pi / 2).squareRoot() * erf(1 / (2.0.squareRoot() * sigma)) - (1 / sigma) * exp(-1 / (2 * sigma * sigma)))
         let vol = t.mesh.geometry.volume.reduce(0, +)
         print("power discrete \(pd) exact \(pe) ratio \(pd / pe) volume ratio \(vol / (4 * Double.pi / 3))")
         XCTAssertEqual(pd / pe, 1, accuracy: 0.01, "source power on the mesh")

@@ -16,8 +16,10 @@ final class SweepKernelTests: XCTestCase {
 
     struct ReferenceResult { var psi: [Double]; var trace: [Double]; var absorbed: Double; var cyclic: Int; var passes = 0 }
 
-    static func referenceSweep(_ m: SweepMesh, direction d: Vector3, sigma: Double, sourceScale: Double,
-                               source: [Double], inflow: [Double], gradientForm: Bool = true) -> ReferenceResult {
+    static func referenceSweep(
+        _ m: SweepMesh, direction d: Vector3, sigma: Double, sourceScale: Double,
+        source: [Double], inflow: [Double], gradientForm: Bool = true
+    ) -> ReferenceResult {
         let nt = m.tetCount, nn = m.nodeCount
         let g = m.geometry, topo = m.topology, tets = m.mesh.tets
         var dots = [Double](repeating: 0, count: 4 * nt)
@@ -78,10 +80,12 @@ final class SweepKernelTests: XCTestCase {
                         let b = Int(topo.boundaryIndex[4 * t + f])
                         for (k, c) in fc.enumerated() { up[c] = inflow[3 * b + k] }
                     }
-                    for i in fc { for j in fc {
-                        a[i][j] += w * (i == j ? 2 : 1)
-                        r[i] += w * (i == j ? 2 : 1) * up[j]
-                    } }
+                    for i in fc {
+                        for j in fc {
+                            a[i][j] += w * (i == j ? 2 : 1)
+                            r[i] += w * (i == j ? 2 : 1) * up[j]
+                        }
+                    }
                 }
                 let x = gaussianElimination(a, r)
                 for c in 0..<4 {
@@ -94,10 +98,12 @@ final class SweepKernelTests: XCTestCase {
             if cyclic == 0 || change <= 1e-16 || passes >= 20_000 { break }
         } while true
         var psi = [Double](repeating: 0, count: nn), absorbed = 0.0
-        for t in 0..<nt { for c in 0..<4 {
-            psi[Int(tets[4 * t + c])] += g.volume[t] / 4 * corner[4 * t + c]
-            absorbed += g.volume[t] / 4 * corner[4 * t + c]
-        } }
+        for t in 0..<nt {
+            for c in 0..<4 {
+                psi[Int(tets[4 * t + c])] += g.volume[t] / 4 * corner[4 * t + c]
+                absorbed += g.volume[t] / 4 * corner[4 * t + c]
+            }
+        }
         for n in 0..<nn { psi[n] /= g.nodeVolume[n] }
         var trace = [Double](repeating: 0, count: 3 * m.boundaryFaceCount)
         for (b, bf) in m.mesh.boundaryFaces.enumerated() {
@@ -153,22 +159,31 @@ final class SweepKernelTests: XCTestCase {
         var stats = Stats()
         var scratch = SweepScratch(tetCount: m.tetCount)
         // A smooth positive source and inflow data that vary over the domain.
-        let source = (0..<nn).map { n -> Double in let p = m.mesh.node(n); return 1 + 0.5 * sin(3 * p.x + 1) * cos(2 * p.y - p.z) }
-        let inflow = (0..<bs).map { k -> Double in let p = m.mesh.node(Int(m.boundaryNode[k])); return 2 + cos(p.x - 2 * p.y + 3 * p.z) }
+        let source = (0..<nn).map { n -> Double in
+            let p = m.mesh.node(n); return 1 + 0.5 * sin(3 * p.x + 1) * cos(2 * p.y - p.z)
+        }
+        let inflow = (0..<bs).map { k -> Double in
+            let p = m.mesh.node(Int(m.boundaryNode[k])); return 2 + cos(p.x - 2 * p.y + 3 * p.z)
+        }
         for (i, d0) in directions.enumerated() {
             let d = (1 / d0.norm) * d0
             for sigma in sigmas {
                 let ref = Self.referenceSweep(m, direction: d, sigma: sigma, sourceScale: 0.7, source: source, inflow: inflow, gradientForm: gradientForm)
                 var psi = [Double](repeating: .nan, count: nn), trace = [Double](repeating: .nan, count: bs)
-                let r = m.sweep(direction: d, sigma: sigma, sourceScale: 0.7, source: source, inflow: inflow,
-                                psi: &psi, trace: &trace, scratch: &scratch)
-                let e = max(Self.relativeDifference(psi, ref.psi), Self.relativeDifference(trace, ref.trace),
-                            abs(r.absorbed - ref.absorbed) / abs(ref.absorbed))
+                let r = m.sweep(
+                    direction: d, sigma: sigma, sourceScale: 0.7, source: source, inflow: inflow,
+                    psi: &psi, trace: &trace, scratch: &scratch)
+                let e = max(
+                    Self.relativeDifference(psi, ref.psi), Self.relativeDifference(trace, ref.trace),
+                    abs(r.absorbed - ref.absorbed) / abs(ref.absorbed))
                 stats.worst = max(stats.worst, e)
                 stats.sweeps += 1
                 if ref.cyclic > 0 { stats.cyclicSweeps += 1 }
                 XCTAssertEqual(ref.cyclic > 0, r.cyclicTets > 0, "\(label): cycles found by one sweep only (direction \(i))")
-                XCTAssertLessThanOrEqual(e, 1e-12, "\(label): direction \(i) \(d), σ = \(sigma), reference passes \(ref.passes), cyclic \(ref.cyclic)/\(r.cyclicTets), kernel passes \(r.passes)")
+                XCTAssertLessThanOrEqual(
+                    e, 1e-12,
+                    "\(label): direction \(i) \(d), σ = \(sigma), reference passes \(ref.passes), cyclic \(ref.cyclic)/\(r.cyclicTets), kernel passes \(r.passes)"
+                )
             }
         }
         print("\(label): \(stats.sweeps) sweeps (\(stats.cyclicSweeps) with cycles), largest relative difference \(stats.worst)")
@@ -206,7 +221,8 @@ final class SweepKernelTests: XCTestCase {
         guard MeshGenerators.gmshAvailable else { throw XCTSkip("gmsh not installed (make deps installs it)") }
         let m = SweepMesh(mesh: try MeshGenerators.sphere(radius: 1, meshSize: 0.3, unit: "m").mesh)
         let h = edge(m)
-        let dirs = randomDirections(24, seed: 7) + grazingDirections(m, count: 4)
+        let dirs =
+            randomDirections(24, seed: 7) + grazingDirections(m, count: 4)
             + [Vector3(1, 0, 0), Vector3(0, 0, -1), Vector3(1, 1, 0), Vector3(1, -1, 1)]
         let s = compare(m, directions: dirs, sigmas: Self.sigmaFactors.map { $0 / h }, label: "gmsh sphere \(m.tetCount) tets")
         XCTAssertLessThanOrEqual(s.worst, 1e-12)
@@ -216,8 +232,11 @@ final class SweepKernelTests: XCTestCase {
         let m = SweepMesh(mesh: BoxMesh.make(cells: (5, 4, 6), lengths: Vector3(1, 0.8, 1.3)))
         let h = edge(m)
         // Axis and face-diagonal directions make many faces exactly parallel to the flow.
-        let dirs = [Vector3(1, 0, 0), Vector3(0, 1, 0), Vector3(0, 0, 1), Vector3(-1, 0, 0), Vector3(1, 1, 0),
-                    Vector3(1, 1, 1), Vector3(-1, 1, 1), Vector3(0, 1, -1), Vector3(1e-9, 0, 1)]
+        let dirs =
+            [
+                Vector3(1, 0, 0), Vector3(0, 1, 0), Vector3(0, 0, 1), Vector3(-1, 0, 0), Vector3(1, 1, 0),
+                Vector3(1, 1, 1), Vector3(-1, 1, 1), Vector3(0, 1, -1), Vector3(1e-9, 0, 1)
+            ]
             + randomDirections(8, seed: 3) + grazingDirections(m, count: 3)
         let s = compare(m, directions: dirs, sigmas: Self.sigmaFactors.map { $0 / h }, label: "box \(m.tetCount) tets")
         XCTAssertLessThanOrEqual(s.worst, 1e-12)
@@ -235,8 +254,9 @@ final class SweepKernelTests: XCTestCase {
         XCTAssertTrue((0..<mesh.tetCount).allSatisfy { mesh.signedVolume($0) > 0 })
         let m = SweepMesh(mesh: mesh)
         let h = edge(m)
-        let s = compare(m, directions: randomDirections(60, seed: 5) + grazingDirections(m, count: 3),
-                        sigmas: [1e-3 / h, 1 / h, 1e3 / h], label: "distorted box \(m.tetCount) tets")
+        let s = compare(
+            m, directions: randomDirections(60, seed: 5) + grazingDirections(m, count: 3),
+            sigmas: [1e-3 / h, 1 / h, 1e3 / h], label: "distorted box \(m.tetCount) tets")
         XCTAssertLessThanOrEqual(s.worst, 1e-12)
     }
     /// A box mesh tangled by large random node moves (some tets turned inside out): not a mesh anyone should solve

@@ -103,7 +103,9 @@ final class TransientTests: XCTestCase {
             let s = try solver.run(initial: [psi], sink: keep)
             func amplitude(_ x: [Double]) -> Double {
                 var num = 0.0, den = 0.0
-                for mu in 0..<tr.modeCount { num += m.volumeWeight[mu] * p2[mu] * x[mu * tr.nodeCount]; den += m.volumeWeight[mu] * p2[mu] * p2[mu] * m.dndT[mu] }
+                for mu in 0..<tr.modeCount {
+                    num += m.volumeWeight[mu] * p2[mu] * x[mu * tr.nodeCount]; den += m.volumeWeight[mu] * p2[mu] * p2[mu] * m.dndT[mu]
+                }
                 return num / den
             }
             return (keep.parts.map { amplitude($0[0]) }, s.energy)
@@ -138,8 +140,10 @@ final class TransientTests: XCTestCase {
         for c in cases {
             let length = 2 * Double.pi / c.q, width = length / Double(c.cells)
             let mesh = BoxMesh.make(cells: (c.cells, 1, 1), lengths: Vector3(length, width, width))
-            let walls: [Int32: WallKind] = [1: .periodic(partner: 2), 2: .periodic(partner: 1), 3: .periodic(partner: 4),
-                                            4: .periodic(partner: 3), 5: .periodic(partner: 6), 6: .periodic(partner: 5)]
+            let walls: [Int32: WallKind] = [
+                1: .periodic(partner: 2), 2: .periodic(partner: 1), 3: .periodic(partner: 4),
+                4: .periodic(partner: 3), 5: .periodic(partner: 6), 6: .periodic(partner: 5)
+            ]
             var o = TransientOptions(timeStep: c.dt, steps: Int((c.end / c.dt).rounded()))
             o.scheme = .bdf2; o.krylovTolerance = 1e-10
             let sweepMesh = try SweepMesh(mesh: mesh)
@@ -223,7 +227,9 @@ final class TransientTests: XCTestCase {
             let d = abs(e / s.energy[0] - exact)
             if d > worst { worst = d; at = Double(n) * o.timeStep }
         }
-        print("transient ballistic sphere (\(mesh.tetCount) tets): worst |E/E0 − exact| = \(worst) at t = \(at) R/v; E/E0 at 2R/v = \(s.energy[100] / s.energy[0])")
+        print(
+            "transient ballistic sphere (\(mesh.tetCount) tets): worst |E/E0 − exact| = \(worst) at t = \(at) R/v; E/E0 at 2R/v = \(s.energy[100] / s.energy[0])"
+        )
         XCTAssertLessThan(worst, 0.01)
     }
 
@@ -302,7 +308,8 @@ final class TransientTests: XCTestCase {
         var e = EventOptions()
         e.maxEvents = 3; e.tolerance = 0; e.preconditioner = .none; e.krylovTolerance = 1e-13
         let reference = KeepEvents()
-        let summary = try EventSolver(transport: steady, options: e).run(source: g0, inflow: [Double](repeating: 0, count: steady.boundarySize), sink: reference)
+        let summary = try EventSolver(transport: steady, options: e).run(
+            source: g0, inflow: [Double](repeating: 0, count: steady.boundarySize), sink: reference)
         var o = TransientOptions(timeStep: 0.5, steps: 120)
         o.krylovTolerance = 1e-13
         let solver = try TransientSolver(options: o) { TransportSystem(try self.cube(walls: .diffuse, open: true, shift: $0)) }

@@ -34,10 +34,11 @@ final class AtomicOutputTests: XCTestCase {
         let dir = try TemporaryDirectory()
         let path = dir.path("out.h5")
         try HDF5File.writeAtomically(path) { try $0.setAttribute("run", Int64(1)) }
-        XCTAssertThrowsError(try HDF5File.writeAtomically(path) { file in
-            try file.setAttribute("run", Int64(2))
-            throw Boom()
-        })
+        XCTAssertThrowsError(
+            try HDF5File.writeAtomically(path) { file in
+                try file.setAttribute("run", Int64(2))
+                throw Boom()
+            })
         XCTAssertThrowsError(try NetCDFFile.writeAtomically(dir.path("out.nc")) { _ in throw Boom() })
         XCTAssertEqual(try dir.contents(), ["out.h5"])
         XCTAssertEqual(try HDF5File.open(path).attribute("run", as: Int64.self), 1)
@@ -135,8 +136,9 @@ final class AtomicOutputTests: XCTestCase {
         }
         let readyPath = URL(fileURLWithPath: finalPath).deletingLastPathComponent().appendingPathComponent("ready.marker").path
         let file = try HDF5File.createAtomically(finalPath)
-        let dataset = try file.createDataset("events", of: Double.self, shape: [1_000, 100],
-                                             options: .compressed(chunk: [1, 100]))
+        let dataset = try file.createDataset(
+            "events", of: Double.self, shape: [1_000, 100],
+            options: .compressed(chunk: [1, 100]))
         for event in 0..<500 {
             try dataset.write([Double](repeating: Double(event), count: 100), offset: [event, 0], count: [1, 100])
         }

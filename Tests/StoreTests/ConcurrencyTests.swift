@@ -13,8 +13,9 @@ final class ConcurrencyTests: XCTestCase {
                 let values = (0..<2_000).map { Double(worker * 10_000 + $0) }
                 if worker % 2 == 0 {
                     let file = try HDF5File.create(dir.path("w\(worker).h5"))
-                    let dataset = try file.createDataset("d", of: Double.self, shape: [20, 100],
-                                                         options: .compressed(chunk: [1, 100]))
+                    let dataset = try file.createDataset(
+                        "d", of: Double.self, shape: [20, 100],
+                        options: .compressed(chunk: [1, 100]))
                     for row in 0..<20 {
                         try dataset.write(Array(values[(row * 100)..<((row + 1) * 100)]), offset: [row, 0], count: [1, 100])
                         try dataset.setAttribute("last_row", Int64(row))

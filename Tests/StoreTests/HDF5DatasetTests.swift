@@ -81,9 +81,10 @@ final class HDF5DatasetTests: XCTestCase {
     func testHyperslabWriteAndRead() throws {
         let dir = try TemporaryDirectory()
         let file = try HDF5File.create(dir.path("slab.h5"))
-        let shape = [4, 6, 5]   // events × modes × nodes
-        let dataset = try file.createDataset("blocks", of: Double.self, shape: shape,
-                                             options: .compressed(chunk: [1, 6, 5]))
+        let shape = [4, 6, 5] // events × modes × nodes
+        let dataset = try file.createDataset(
+            "blocks", of: Double.self, shape: shape,
+            options: .compressed(chunk: [1, 6, 5]))
         var expected = [Double](repeating: 0, count: shape.reduce(1, *))
         for event in 0..<4 {
             let block = (0..<30).map { Double(event * 100 + $0) }
@@ -142,8 +143,9 @@ final class HDF5DatasetTests: XCTestCase {
     func testUnlimitedDatasetGrows() throws {
         let dir = try TemporaryDirectory()
         let file = try HDF5File.create(dir.path("grow.h5"))
-        let dataset = try file.createDataset("events", of: Double.self, shape: [0, 4],
-                                             options: HDF5DatasetOptions(chunk: [2, 4], maxShape: [nil, 4]))
+        let dataset = try file.createDataset(
+            "events", of: Double.self, shape: [0, 4],
+            options: HDF5DatasetOptions(chunk: [2, 4], maxShape: [nil, 4]))
         XCTAssertEqual(try dataset.maxShape(), [nil, 4])
         for event in 0..<5 {
             try dataset.extend(to: [event + 1, 4])

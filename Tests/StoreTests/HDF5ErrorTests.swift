@@ -40,8 +40,9 @@ final class HDF5ErrorTests: XCTestCase {
         let path = dir.path("full.h5")
         do {
             let file = try HDF5File.create(path)
-            try file.writeDataset("a/b/big", (0..<20_000).map(Double.init), shape: [100, 200],
-                                  options: .compressed(chunk: [10, 200]))
+            try file.writeDataset(
+                "a/b/big", (0..<20_000).map(Double.init), shape: [100, 200],
+                options: .compressed(chunk: [10, 200]))
             try file.writeDataset("plain", (0..<5_000).map(Double.init), shape: [5_000])
             try file.setAttribute("title", "to be truncated")
             try file.close()

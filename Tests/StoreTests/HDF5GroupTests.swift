@@ -18,10 +18,12 @@ final class HDF5GroupTests: XCTestCase {
             try file.close()
         }
         let file = try HDF5File.open(path)
-        XCTAssertEqual(try file.members(), [
-            HDF5Member(name: "deep", kind: .group), HDF5Member(name: "events", kind: .group),
-            HDF5Member(name: "meta", kind: .group),
-        ])
+        XCTAssertEqual(
+            try file.members(),
+            [
+                HDF5Member(name: "deep", kind: .group), HDF5Member(name: "events", kind: .group),
+                HDF5Member(name: "meta", kind: .group)
+            ])
         XCTAssertEqual(try file.openGroup("events").memberNames(), ["1", "2", "3"])
         XCTAssertEqual(try file.openGroup("events/2").members(), [HDF5Member(name: "gamma", kind: .dataset)])
         XCTAssertEqual(try file.readDataset("events/3/gamma", as: Double.self), [3])

@@ -16,7 +16,8 @@ final class InteropTests: XCTestCase {
         // Resolve symlinks so the script is found from isolated builds too.
         let repo = URL(fileURLWithPath: #filePath).resolvingSymlinksInPath()
             .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        script = ProcessInfo.processInfo.environment["PBTE_INTEROP_SCRIPT"]
+        script =
+            ProcessInfo.processInfo.environment["PBTE_INTEROP_SCRIPT"]
             ?? repo.appendingPathComponent("tests/python/interop_check.py").path
         guard FileManager.default.fileExists(atPath: script) else {
             throw XCTSkip("interop script not found at \(script!)")
@@ -49,8 +50,9 @@ final class InteropTests: XCTestCase {
             let special: [Double] = [.pi, -0.0, 1e-300, .greatestFiniteMagnitude, .leastNonzeroMagnitude, .infinity, .nan]
             try file.writeDataset("special", special, shape: [special.count])
             try file.writeDataset("scalar", [42.5], shape: [])
-            let gamma = try file.createDataset("events/0/gamma", of: Double.self, shape: [6, 50],
-                                               options: .compressed(chunk: [1, 50], level: 4))
+            let gamma = try file.createDataset(
+                "events/0/gamma", of: Double.self, shape: [6, 50],
+                options: .compressed(chunk: [1, 50], level: 4))
             let values = Pattern.values(Double.self, count: 300)
             for event in 0..<6 {
                 try values[(event * 50)..<((event + 1) * 50)].withContiguousStorageIfAvailable {
@@ -71,8 +73,9 @@ final class InteropTests: XCTestCase {
             try file.defineDimension("time", length: nil)
             try file.defineDimension("x", length: 4)
             try file.defineDimension("y", length: 3)
-            let temp = try file.defineVariable("temp", of: Double.self, dimensions: ["time", "x", "y"],
-                                               options: .compressed(chunk: [1, 4, 3], level: 5), fillValue: -999.0)
+            let temp = try file.defineVariable(
+                "temp", of: Double.self, dimensions: ["time", "x", "y"],
+                options: .compressed(chunk: [1, 4, 3], level: 5), fillValue: -999.0)
             try temp.setAttribute("units", "K")
             try temp.setAttribute("scale", [0.5, 2.0])
             let count = try file.defineVariable("count", of: Int32.self, dimensions: ["x"])
@@ -106,8 +109,9 @@ final class InteropTests: XCTestCase {
 
         let data = try file.openDataset("nested/a/b/data")
         XCTAssertEqual(try data.read(as: Double.self), Pattern.values(Double.self, count: 2000))
-        XCTAssertEqual(try data.read(as: Double.self, offset: [10, 0], count: [1, 20]),
-                       Array(Pattern.values(Double.self, count: 2000)[200..<220]))
+        XCTAssertEqual(
+            try data.read(as: Double.self, offset: [10, 0], count: [1, 20]),
+            Array(Pattern.values(Double.self, count: 2000)[200..<220]))
         var fromPython = HDF5DatasetOptions.compressed(chunk: [10, 20], level: 4)
         fromPython.checksum = false
         XCTAssertEqual(try data.creationOptions(), fromPython)
@@ -124,16 +128,19 @@ final class InteropTests: XCTestCase {
         XCTAssertEqual(try file.attribute("temperature", as: Double.self), 300.5)
         XCTAssertEqual(try file.arrayAttribute("vec", as: Double.self), [1.5, 2.5, 3.5])
         XCTAssertEqual(try file.arrayAttribute("ivec", as: Int64.self), [1, -2, 1 << 40])
-        XCTAssertEqual(Set(try file.attributeNames()),
-                       ["title", "fixed", "fixed_utf8", "count", "small", "temperature", "vec", "ivec"])
+        XCTAssertEqual(
+            Set(try file.attributeNames()),
+            ["title", "fixed", "fixed_utf8", "count", "small", "temperature", "vec", "ivec"])
     }
 
     private func checkPythonNetCDF(_ path: String) throws {
         let file = try NetCDFFile.open(path)
-        XCTAssertEqual(try file.dimensions(), [
-            NetCDFDimension(name: "x", length: 4, isUnlimited: false),
-            NetCDFDimension(name: "y", length: 3, isUnlimited: false),
-        ])
+        XCTAssertEqual(
+            try file.dimensions(),
+            [
+                NetCDFDimension(name: "x", length: 4, isUnlimited: false),
+                NetCDFDimension(name: "y", length: 3, isUnlimited: false)
+            ])
         XCTAssertEqual(Set(try file.variableNames()), ["temp", "counts", "big", "single", "x", "y"])
         XCTAssertEqual(try file.stringAttribute("title"), "xarray ✓ interop")
         XCTAssertEqual(try file.attribute("version", as: Int64.self), 2)
@@ -141,8 +148,9 @@ final class InteropTests: XCTestCase {
         let temp = try file.variable("temp")
         XCTAssertEqual(try temp.dimensionNames(), ["x", "y"])
         XCTAssertEqual(try temp.read(as: Double.self), Pattern.values(Double.self, count: 12))
-        XCTAssertEqual(try temp.read(as: Double.self, start: [1, 1], count: [2, 2]),
-                       [4, 5, 7, 8].map { Pattern.float64($0) })
+        XCTAssertEqual(
+            try temp.read(as: Double.self, start: [1, 1], count: [2, 2]),
+            [4, 5, 7, 8].map { Pattern.float64($0) })
         XCTAssertEqual(try temp.storageOptions(), .compressed(chunk: [2, 3], level: 4))
         XCTAssertEqual(try temp.stringAttribute("units"), "K")
         XCTAssertEqual(try temp.arrayAttribute("scale", as: Double.self), [0.5, 2.0])
@@ -172,13 +180,14 @@ final class InteropTests: XCTestCase {
         process.waitUntilExit()
         let errorText = errorData.wait()
         if process.terminationStatus != 0 || process.terminationReason != .exit {
-            throw InteropFailure(message: """
-                \(python!) \(script!) \(mode) exited with status \(process.terminationStatus)
-                --- stderr ---
-                \(errorText)
-                --- stdout ---
-                \(String(decoding: outputData, as: UTF8.self))
-                """)
+            throw InteropFailure(
+                message: """
+                    \(python!) \(script!) \(mode) exited with status \(process.terminationStatus)
+                    --- stderr ---
+                    \(errorText)
+                    --- stdout ---
+                    \(String(decoding: outputData, as: UTF8.self))
+                    """)
         }
     }
 }

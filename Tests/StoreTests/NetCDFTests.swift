@@ -12,8 +12,9 @@ final class NetCDFTests: XCTestCase {
             try file.defineDimension("time", length: nil)
             try file.defineDimension("x", length: 4)
             try file.defineDimension("y", length: 3)
-            let temp = try file.defineVariable("temp", of: Double.self, dimensions: ["time", "x", "y"],
-                                               options: .compressed(chunk: [1, 4, 3], level: 5), fillValue: -999.0)
+            let temp = try file.defineVariable(
+                "temp", of: Double.self, dimensions: ["time", "x", "y"],
+                options: .compressed(chunk: [1, 4, 3], level: 5), fillValue: -999.0)
             let count = try file.defineVariable("count", of: Int32.self, dimensions: ["x"])
             let big = try file.defineVariable("big", of: Int64.self, dimensions: ["y"])
             let single = try file.defineVariable("single", of: Float.self, dimensions: ["x"])
@@ -31,11 +32,13 @@ final class NetCDFTests: XCTestCase {
             try file.close()
         }
         let file = try NetCDFFile.open(path)
-        XCTAssertEqual(try file.dimensions(), [
-            NetCDFDimension(name: "time", length: 2, isUnlimited: true),
-            NetCDFDimension(name: "x", length: 4, isUnlimited: false),
-            NetCDFDimension(name: "y", length: 3, isUnlimited: false),
-        ])
+        XCTAssertEqual(
+            try file.dimensions(),
+            [
+                NetCDFDimension(name: "time", length: 2, isUnlimited: true),
+                NetCDFDimension(name: "x", length: 4, isUnlimited: false),
+                NetCDFDimension(name: "y", length: 3, isUnlimited: false)
+            ])
         XCTAssertEqual(try file.variableNames(), ["temp", "count", "big", "single", "scalar"])
         XCTAssertEqual(try file.stringAttribute("title"), "pbte ✓ netcdf")
         XCTAssertEqual(try file.attribute("version", as: Int32.self), 2)

@@ -23,8 +23,10 @@ final class TemporaryDirectory: Sendable {
 
 /// Asserts that `body` throws a StoreError of `kind` and returns it for further checks.
 @discardableResult
-func assertStoreError<R>(_ kind: StoreError.Kind, file: StaticString = #filePath, line: UInt = #line,
-                         _ body: () throws -> R) -> StoreError? {
+func assertStoreError<R>(
+    _ kind: StoreError.Kind, file: StaticString = #filePath, line: UInt = #line,
+    _ body: () throws -> R
+) -> StoreError? {
     do {
         let value = try body()
         XCTFail("expected StoreError.\(kind), got value \(value)", file: file, line: line)

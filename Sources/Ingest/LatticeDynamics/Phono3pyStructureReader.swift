@@ -44,7 +44,7 @@ enum Phono3pyStructureReader {
             guard let b = block else { continue }
             let t = line.trimmingCharacters(in: .whitespaces)
             if t == "lattice:" || t == "points:" { list = t; continue }
-            if t.hasSuffix(":") && !t.hasPrefix("-") { list = nil; continue }   // reciprocal_lattice and the like
+            if t.hasSuffix(":") && !t.hasPrefix("-") { list = nil; continue } // reciprocal_lattice and the like
             switch list {
             case "lattice:":
                 guard t.hasPrefix("-") else { throw error(i, "expected a lattice row '- [ x, y, z ]'") }
@@ -71,7 +71,8 @@ enum Phono3pyStructureReader {
                 throw PhononIngestError(.missingData, file: path, "'\(name):' has \(c.lattice.count) lattice rows, expected 3")
             }
             guard c.coordinates.count == c.masses.count, !c.masses.isEmpty else {
-                throw PhononIngestError(.missingData, file: path,
+                throw PhononIngestError(
+                    .missingData, file: path,
                     "'\(name):' lists \(c.coordinates.count) coordinates and \(c.masses.count) masses; each point needs both")
             }
             return c
@@ -91,7 +92,8 @@ public enum ForceConstantsReader {
             if h.exists("p2s_map") { return try h.ints("p2s_map", shape: [prim.masses.count]).0 }
             return try prim.cartesian.enumerated().map { (k, r) in
                 guard let s = positions.firstIndex(where: { ($0 - r).norm < 1e-5 }) else {
-                    throw PhononIngestError(.missingData, file: path,
+                    throw PhononIngestError(
+                        .missingData, file: path,
                         "no p2s_map and primitive atom \(k) is not at a supercell position")
                 }
                 return s
@@ -106,9 +108,12 @@ public enum ForceConstantsReader {
             let lead = [Int](repeating: ns, count: rank - 1)
             let map = try p2s(h, path)
             guard shape.count == 2 * rank, Array(shape.suffix(rank)) == tail, Array(shape[1..<rank]) == lead,
-                  shape[0] == map.count || shape[0] == ns else {
-                throw PhononIngestError(.countMismatch, file: path, dataset: name,
-                    "shape is \(shape.map(String.init).joined(separator: " × ")), expected (\(map.count) or \(ns)) × \(lead.map(String.init).joined(separator: " × ")) × \(tail.map(String.init).joined(separator: " × ")) for the \(ns)-atom supercell of \(structure)")
+                shape[0] == map.count || shape[0] == ns
+            else {
+                throw PhononIngestError(
+                    .countMismatch, file: path, dataset: name,
+                    "shape is \(shape.map(String.init).joined(separator: " × ")), expected (\(map.count) or \(ns)) × \(lead.map(String.init).joined(separator: " × ")) × \(tail.map(String.init).joined(separator: " × ")) for the \(ns)-atom supercell of \(structure)"
+                )
             }
             let (v, _) = try h.doubles(name, shape: shape.map { $0 })
             if shape[0] == map.count { return (v, map) }
@@ -127,8 +132,9 @@ public enum ForceConstantsReader {
             fc3 = v
         }
         do {
-            return try ForceConstants(primitiveLattice: prim.lattice, supercellLattice: sc.lattice, positions: positions,
-                                      masses: sc.masses, p2s: map2, fc2: fc2, fc3: fc3)
+            return try ForceConstants(
+                primitiveLattice: prim.lattice, supercellLattice: sc.lattice, positions: positions,
+                masses: sc.masses, p2s: map2, fc2: fc2, fc3: fc3)
         } catch let e as ForceConstantsError {
             throw PhononIngestError(.invalidValue, file: structure, e.message)
         }

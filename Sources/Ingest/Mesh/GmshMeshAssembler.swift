@@ -44,8 +44,10 @@ struct GmshMeshAssembler {
             throw MeshIngestError(.tooLarge, file: file, "\(nt) tetrahedra exceed the \(Int32.max / 4) a TetMesh can index")
         }
         guard nt > 0 else {
-            throw MeshIngestError(.emptyMesh, file: file, "no linear tetrahedra (type 4) in $Elements; expected a 3-D mesh "
-                                  + "(found \(raw.tris.count / 3 + raw.untaggedTriangles) triangles, \(raw.ignoredElements) points/lines)")
+            throw MeshIngestError(
+                .emptyMesh, file: file,
+                "no linear tetrahedra (type 4) in $Elements; expected a 3-D mesh "
+                    + "(found \(raw.tris.count / 3 + raw.untaggedTriangles) triangles, \(raw.ignoredElements) points/lines)")
         }
 
         // Compact nodes to those used by tetrahedra, keeping file order.
@@ -58,7 +60,7 @@ struct GmshMeshAssembler {
             used += 1
             for d in 0..<3 { nodes.append(raw.coords[3 * i + d] * unit.metres) }
         }
-        var fileNode = [Int](repeating: 0, count: used)   // new index → position in raw
+        var fileNode = [Int](repeating: 0, count: used) // new index → position in raw
         for i in 0..<raw.nodeCount where newIndex[i] >= 0 { fileNode[Int(newIndex[i])] = i }
         var tets = raw.tets.map { newIndex[Int($0)] }
 
@@ -75,8 +77,9 @@ struct GmshMeshAssembler {
         var regionNames = raw.regionNames
         for tag in Set(boundary.map(\.tag)) where boundaryNames[tag] == nil { boundaryNames[tag] = "surface\(tag)" }
         for tag in Set(raw.tetRegion) where regionNames[tag] == nil { regionNames[tag] = "volume\(tag)" }
-        let mesh = TetMesh(nodes: nodes, tets: tets, region: raw.tetRegion, boundaryFaces: boundary,
-                           regionNames: regionNames, boundaryNames: boundaryNames)
+        let mesh = TetMesh(
+            nodes: nodes, tets: tets, region: raw.tetRegion, boundaryFaces: boundary,
+            regionNames: regionNames, boundaryNames: boundaryNames)
         let interfaceFaces = boundary.reduce(0) { $0 + (neighbor[4 * Int($1.tet) + Int($1.face)] >= 0 ? 1 : 0) }
         let report = MeshIngestReport(
             file: file, formatVersion: raw.version, unit: unit, nodesInFile: raw.nodeCount,
@@ -104,19 +107,22 @@ struct GmshMeshAssembler {
 
     /// Rejects degenerate tetrahedra and swaps two corners of inverted ones (gmsh orientation: V > 0).
     private func orient(_ tets: inout [Int32], nodes: [Double], fileNode: [Int]) throws(MeshIngestError)
-        -> (reoriented: Int, minVolume: Double, maxVolume: Double) {
+        -> (reoriented: Int, minVolume: Double, maxVolume: Double)
+    {
         var reoriented = 0
         var minV = Double.infinity, maxV = 0.0
         for t in 0..<tets.count / 4 {
             let p0 = point(nodes, tets[4 * t]), p1 = point(nodes, tets[4 * t + 1])
             let p2 = point(nodes, tets[4 * t + 2]), p3 = point(nodes, tets[4 * t + 3])
             let v = (p1 - p0).dot((p2 - p0).cross(p3 - p0)) / 6
-            let meanEdge = ((p1 - p0).norm + (p2 - p0).norm + (p3 - p0).norm + (p2 - p1).norm + (p3 - p1).norm
-                            + (p3 - p2).norm) / 6
+            let meanEdge =
+                ((p1 - p0).norm + (p2 - p0).norm + (p3 - p0).norm + (p2 - p1).norm + (p3 - p1).norm
+                    + (p3 - p2).norm) / 6
             if !(abs(v) >= 1e-12 * meanEdge * meanEdge * meanEdge) || meanEdge == 0 {
-                throw MeshIngestError(.degenerate, file: file, line: raw.tetLine[t], element: raw.tetElement[t],
-                                      "degenerate tetrahedron: volume \(v) m³ is below 1e-12 × (mean edge \(meanEdge) m)³; "
-                                      + "nodes " + describeNodes(Array(tets[4 * t..<4 * t + 4]), fileNode: fileNode))
+                throw MeshIngestError(
+                    .degenerate, file: file, line: raw.tetLine[t], element: raw.tetElement[t],
+                    "degenerate tetrahedron: volume \(v) m³ is below 1e-12 × (mean edge \(meanEdge) m)³; "
+                        + "nodes " + describeNodes(Array(tets[4 * t..<4 * t + 4]), fileNode: fileNode))
             }
             if v < 0 {
                 tets.swapAt(4 * t + 1, 4 * t + 2)
@@ -132,9 +138,10 @@ struct GmshMeshAssembler {
         var seen = [QuadKey: Int](minimumCapacity: tets.count / 4)
         for t in 0..<tets.count / 4 {
             if let first = seen.updateValue(t, forKey: QuadKey(tets[4 * t], tets[4 * t + 1], tets[4 * t + 2], tets[4 * t + 3])) {
-                throw MeshIngestError(.duplicateElement, file: file, line: raw.tetLine[t], element: raw.tetElement[t],
-                                      "tetrahedron has the same four nodes as element \(raw.tetElement[first]) "
-                                      + "(line \(raw.tetLine[first])); is its volume in two physical groups?")
+                throw MeshIngestError(
+                    .duplicateElement, file: file, line: raw.tetLine[t], element: raw.tetElement[t],
+                    "tetrahedron has the same four nodes as element \(raw.tetElement[first]) "
+                        + "(line \(raw.tetLine[first])); is its volume in two physical groups?")
             }
         }
     }
@@ -154,10 +161,11 @@ struct GmshMeshAssembler {
                     neighbor[id] = first / 4
                     neighbor[first] = t
                 } else if second >= 0 {
-                    throw MeshIngestError(.nonManifold, file: file, line: raw.tetLine[t], element: raw.tetElement[t],
-                                          "face with nodes \(describeNodes([key.a, key.b, key.c], fileNode: fileNode)) "
-                                          + "is shared by three tetrahedra (also elements \(raw.tetElement[first / 4]) and "
-                                          + "\(raw.tetElement[second / 4])); expected at most two")
+                    throw MeshIngestError(
+                        .nonManifold, file: file, line: raw.tetLine[t], element: raw.tetElement[t],
+                        "face with nodes \(describeNodes([key.a, key.b, key.c], fileNode: fileNode)) "
+                            + "is shared by three tetrahedra (also elements \(raw.tetElement[first / 4]) and "
+                            + "\(raw.tetElement[second / 4])); expected at most two")
                 }
             }
         }
@@ -173,7 +181,8 @@ struct GmshMeshAssembler {
 
     /// Each tagged triangle becomes a boundary face; on an interior face it tags both tetrahedra (an interface).
     private func matchTriangles(_ slots: [FaceKey: FaceSlot], newIndex: [Int32], fileNode: [Int]) throws(MeshIngestError)
-        -> ([TetMesh.BoundaryFace], String?) {
+        -> ([TetMesh.BoundaryFace], String?)
+    {
         var faces: [TetMesh.BoundaryFace] = []
         faces.reserveCapacity(raw.triTag.count)
         var tagOf: [Int: Int32] = [:]
@@ -184,9 +193,10 @@ struct GmshMeshAssembler {
             let tag = raw.triTag[k]
             guard !v.contains(-1), let slot = slots[FaceKey(v[0], v[1], v[2])] else {
                 let tags = (0..<3).map { raw.nodeTags[Int(raw.tris[3 * k + $0])] }
-                throw MeshIngestError(.unmatchedTriangle, file: file, line: raw.triLine[k], element: raw.triElement[k],
-                                      "triangle of physical surface \(tag) with nodes \(tags) is not a face of any "
-                                      + "tetrahedron; expected physical surfaces to lie on the meshed volumes")
+                throw MeshIngestError(
+                    .unmatchedTriangle, file: file, line: raw.triLine[k], element: raw.triElement[k],
+                    "triangle of physical surface \(tag) with nodes \(tags) is not a face of any "
+                        + "tetrahedron; expected physical surfaces to lie on the meshed volumes")
             }
             for id in [slot.first, slot.second] where id >= 0 {
                 if let existing = tagOf[id] {
@@ -200,13 +210,16 @@ struct GmshMeshAssembler {
                 faces.append(TetMesh.BoundaryFace(tet: Int32(id / 4), face: Int8(id % 4), tag: tag))
             }
         }
-        let warning = conflicts == 0 ? nil
+        let warning =
+            conflicts == 0
+            ? nil
             : "\(conflicts) tetrahedron faces are in more than one physical surface; the first tag read wins (\(firstConflict))"
         return (faces, warning)
     }
 
     private func rejectUntagged(_ boundary: [TetMesh.BoundaryFace], neighbor: [Int], tets: [Int32], fileNode: [Int])
-        throws(MeshIngestError) {
+        throws(MeshIngestError)
+    {
         var tagged = [Bool](repeating: false, count: neighbor.count)
         for bf in boundary { tagged[4 * Int(bf.tet) + Int(bf.face)] = true }
         var missing: [Int] = []
@@ -221,9 +234,10 @@ struct GmshMeshAssembler {
             let v = TetMesh.faceCorners[id % 4].map { tets[4 * t + $0] }
             return "face of element \(raw.tetElement[t]) with nodes \(describeNodes(v, fileNode: fileNode))"
         }
-        throw MeshIngestError(.untaggedBoundary, file: file,
-                              "\(count) exterior faces have no physical surface tag; expected every boundary face in a "
-                              + "Physical Surface (first: " + examples.joined(separator: "; ") + ")")
+        throw MeshIngestError(
+            .untaggedBoundary, file: file,
+            "\(count) exterior faces have no physical surface tag; expected every boundary face in a "
+                + "Physical Surface (first: " + examples.joined(separator: "; ") + ")")
     }
 
     /// Counts face-connected components; several are an error unless allowed (e.g. duplicated interface nodes).
@@ -250,11 +264,12 @@ struct GmshMeshAssembler {
         if firsts.count > 1 && !allowDisconnected {
             let shown = firsts.prefix(4)
             let parts = shown.map { "\(sizes[find($0)]!) tetrahedra from element \(raw.tetElement[$0])" }
-            throw MeshIngestError(.disconnected, file: file,
-                                  "mesh falls into \(firsts.count) parts not connected through shared faces ("
-                                  + parts.joined(separator: "; ") + (firsts.count > 4 ? "; …" : "")
-                                  + "); expected one connected mesh (touching volumes must share nodes: use Coherence or "
-                                  + "BooleanFragments), or allow disconnected meshes explicitly")
+            throw MeshIngestError(
+                .disconnected, file: file,
+                "mesh falls into \(firsts.count) parts not connected through shared faces ("
+                    + parts.joined(separator: "; ") + (firsts.count > 4 ? "; …" : "")
+                    + "); expected one connected mesh (touching volumes must share nodes: use Coherence or "
+                    + "BooleanFragments), or allow disconnected meshes explicitly")
         }
         return firsts.count
     }

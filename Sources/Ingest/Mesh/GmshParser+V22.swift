@@ -12,8 +12,9 @@ extension GmshParser {
         for k in 0..<n {
             try s.entry(k, of: n, "nodes", in: section)
             try s.requireFields(4, "node tag x y z")
-            try addNode(tag: s.int(0, "node tag"), x: s.double(1, "x coordinate"), y: s.double(2, "y coordinate"),
-                        z: s.double(3, "z coordinate"))
+            try addNode(
+                tag: s.int(0, "node tag"), x: s.double(1, "x coordinate"), y: s.double(2, "y coordinate"),
+                z: s.double(3, "z coordinate"))
         }
         try s.end(section, after: n, "nodes")
     }
@@ -44,16 +45,20 @@ extension GmshParser {
                 throw MeshIngestError(.unsupportedElement, file: file, line: s.line, element: element, why)
             }
             guard s.fields.count == first + count else {
-                throw s.error(.syntax, "element \(element) of type \(type) needs \(count) node tags after its \(ntags) tags, "
-                              + "found \(s.fields.count - first)")
+                throw s.error(
+                    .syntax,
+                    "element \(element) of type \(type) needs \(count) node tags after its \(ntags) tags, "
+                        + "found \(s.fields.count - first)")
             }
             switch kind {
             case .tetrahedron:
-                try addTet(element: element, region: physical == 0 ? nil : physicalTag(physical),
-                           nodes: nodes(from: first, count: 4, element: element))
+                try addTet(
+                    element: element, region: physical == 0 ? nil : physicalTag(physical),
+                    nodes: nodes(from: first, count: 4, element: element))
             case .triangle:
-                try addTriangle(element: element, tag: physical == 0 ? nil : physicalTag(physical),
-                                nodes: nodes(from: first, count: 3, element: element))
+                try addTriangle(
+                    element: element, tag: physical == 0 ? nil : physicalTag(physical),
+                    nodes: nodes(from: first, count: 3, element: element))
             default:
                 raw.ignoredElements += 1
             }

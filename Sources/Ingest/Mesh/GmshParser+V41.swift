@@ -79,8 +79,10 @@ extension GmshParser {
             for k in 0..<m {
                 try s.entry(k, of: m, "node tags (entity block at line \(blockLine))", in: blockSection)
                 guard s.fields.count == 1 else {
-                    throw s.error(.count, "entity block at line \(blockLine) declares \(m) nodes; expected node tag \(k + 1) "
-                                  + "of \(m) on this line, found '\(s.lineText)'")
+                    throw s.error(
+                        .count,
+                        "entity block at line \(blockLine) declares \(m) nodes; expected node tag \(k + 1) "
+                            + "of \(m) on this line, found '\(s.lineText)'")
                 }
                 tags.append(try s.int(0, "node tag"))
             }
@@ -88,11 +90,14 @@ extension GmshParser {
             for k in 0..<m {
                 try s.entry(k, of: m, "node coordinates (entity block at line \(blockLine))", in: blockSection)
                 guard s.fields.count == width else {
-                    throw s.error(.count, "entity block at line \(blockLine) declares \(m) nodes; expected coordinates of node "
-                                  + "\(tags[k]) (\(width) numbers), found '\(s.lineText)'")
+                    throw s.error(
+                        .count,
+                        "entity block at line \(blockLine) declares \(m) nodes; expected coordinates of node "
+                            + "\(tags[k]) (\(width) numbers), found '\(s.lineText)'")
                 }
-                try addNode(tag: tags[k], x: s.double(0, "x coordinate"), y: s.double(1, "y coordinate"),
-                            z: s.double(2, "z coordinate"))
+                try addNode(
+                    tag: tags[k], x: s.double(0, "x coordinate"), y: s.double(1, "y coordinate"),
+                    z: s.double(2, "z coordinate"))
             }
             read += m
         }
@@ -104,8 +109,10 @@ extension GmshParser {
 
     mutating func parseElements41(_ section: MshScanner.Section) throws(MeshIngestError) {
         guard entitiesLine != nil else {
-            throw s.error(.syntax, "MSH 4.1 $Elements without a preceding $Entities section; expected $Entities, which "
-                          + "maps elements to physical groups")
+            throw s.error(
+                .syntax,
+                "MSH 4.1 $Elements without a preceding $Entities section; expected $Entities, which "
+                    + "maps elements to physical groups")
         }
         guard s.advanceNonBlank() else { throw s.error(.truncated, "unexpected end of file inside $Elements: expected its header") }
         try s.requireFields(4, "numEntityBlocks numElements minElementTag maxElementTag")
@@ -136,8 +143,10 @@ extension GmshParser {
                 count = 4
                 let phys = dim == 3 ? volumePhysicals[entity] ?? [] : []
                 if phys.count > 1 {
-                    throw s.error(.ambiguousPhysicalTag, "volume \(entity) belongs to \(phys.count) physical volumes "
-                                  + "\(phys); expected exactly one (a tetrahedron has one region)")
+                    throw s.error(
+                        .ambiguousPhysicalTag,
+                        "volume \(entity) belongs to \(phys.count) physical volumes "
+                            + "\(phys); expected exactly one (a tetrahedron has one region)")
                 }
                 if let p = phys.first { tag = try physicalTag(p) }
             case .triangle:
@@ -154,8 +163,10 @@ extension GmshParser {
             for k in 0..<m {
                 try s.entry(k, of: m, "elements (entity block at line \(blockLine))", in: blockSection)
                 guard s.fields.count == 1 + count else {
-                    throw s.error(.count, "entity block at line \(blockLine) declares \(m) elements of type \(type); expected "
-                                  + "element \(k + 1) of \(m) as a tag and \(count) node tags, found '\(s.lineText)'")
+                    throw s.error(
+                        .count,
+                        "entity block at line \(blockLine) declares \(m) elements of type \(type); expected "
+                            + "element \(k + 1) of \(m) as a tag and \(count) node tags, found '\(s.lineText)'")
                 }
                 let element = try s.int(0, "element tag")
                 switch kind {

@@ -44,8 +44,10 @@ struct GmshParser {
                 elementsLine = s.line
                 if version == .v22 { try parseElements22(section) } else { try parseElements41(section) }
             case "$PartitionedEntities":
-                throw s.error(.unsupportedVersion, "partitioned meshes are not supported; expected an unpartitioned mesh "
-                              + "(re-save without Mesh.PartitionSplitMeshFiles / partitioning)")
+                throw s.error(
+                    .unsupportedVersion,
+                    "partitioned meshes are not supported; expected an unpartitioned mesh "
+                        + "(re-save without Mesh.PartitionSplitMeshFiles / partitioning)")
             case "$MeshFormat":
                 throw s.error(.syntax, "second $MeshFormat section; expected one per file")
             default:
@@ -69,14 +71,18 @@ struct GmshParser {
         case "4.1": version = .v41
         default:
             let found = Double(v) == nil ? "'\(MshScanner.printable(s.bytes[s.fields[0]], limit: 20))'" : v
-            throw s.error(.unsupportedVersion, "MSH format version \(found) is not supported; expected 2.2 or 4.1 "
-                          + "(convert with: gmsh in.msh -0 -format msh41 -o out.msh)")
+            throw s.error(
+                .unsupportedVersion,
+                "MSH format version \(found) is not supported; expected 2.2 or 4.1 "
+                    + "(convert with: gmsh in.msh -0 -format msh41 -o out.msh)")
         }
         raw.version = v
         let fileType = try s.int(1, "file-type")
         if fileType == 1 {
-            throw s.error(.binary, "binary MSH (file-type 1) is not supported; expected ASCII (file-type 0): "
-                          + "re-save without -bin / Mesh.Binary = 0")
+            throw s.error(
+                .binary,
+                "binary MSH (file-type 1) is not supported; expected ASCII (file-type 0): "
+                    + "re-save without -bin / Mesh.Binary = 0")
         }
         guard fileType == 0 else { throw s.error(.syntax, "expected file-type 0 (ASCII), found \(fileType)") }
         _ = try s.int(2, "data-size")
@@ -130,19 +136,26 @@ struct GmshParser {
         for i in 0..<count {
             let tag = try s.int(first + i, "node tag")
             guard let index = raw.nodeIndex[tag] else {
-                throw MeshIngestError(.unknownNode, file: file, line: s.line, element: element,
-                                      "refers to node \(tag), which is not in $Nodes")
+                throw MeshIngestError(
+                    .unknownNode, file: file, line: s.line, element: element,
+                    "refers to node \(tag), which is not in $Nodes")
             }
-            switch i { case 0: v.0 = index; case 1: v.1 = index; case 2: v.2 = index; default: v.3 = index }
+            switch i {
+            case 0: v.0 = index;
+            case 1: v.1 = index;
+            case 2: v.2 = index;
+            default: v.3 = index
+            }
         }
         return v
     }
 
     mutating func addTet(element: Int, region: Int32?, nodes v: (Int32, Int32, Int32, Int32)) throws(MeshIngestError) {
         guard let region else {
-            throw MeshIngestError(.missingPhysicalTag, file: file, line: s.line, element: element,
-                                  "tetrahedron has no physical volume tag; expected every meshed volume in a "
-                                  + "Physical Volume (the region it belongs to)")
+            throw MeshIngestError(
+                .missingPhysicalTag, file: file, line: s.line, element: element,
+                "tetrahedron has no physical volume tag; expected every meshed volume in a "
+                    + "Physical Volume (the region it belongs to)")
         }
         raw.tets += [v.0, v.1, v.2, v.3]
         raw.tetRegion.append(region)

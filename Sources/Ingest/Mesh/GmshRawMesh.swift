@@ -2,16 +2,16 @@
 /// their physical volume, physically tagged triangles, and where each came from for error messages.
 struct GmshRawMesh {
     var version = ""
-    var coords: [Double] = []            // 3 per node, file order, file units
+    var coords: [Double] = [] // 3 per node, file order, file units
     var nodeTags: [Int] = []
-    var nodeIndex: [Int: Int32] = [:]    // gmsh node tag → position in `coords`
+    var nodeIndex: [Int: Int32] = [:] // gmsh node tag → position in `coords`
 
-    var tets: [Int32] = []               // 4 node positions per tetrahedron
+    var tets: [Int32] = [] // 4 node positions per tetrahedron
     var tetRegion: [Int32] = []
-    var tetElement: [Int] = []           // gmsh element tag
+    var tetElement: [Int] = [] // gmsh element tag
     var tetLine: [Int] = []
 
-    var tris: [Int32] = []               // 3 node positions per tagged triangle
+    var tris: [Int32] = [] // 3 node positions per tagged triangle
     var triTag: [Int32] = []
     var triElement: [Int] = []
     var triLine: [Int] = []
@@ -42,11 +42,13 @@ enum GmshElementType {
         case 26, 27, 28: self = .ignored(nodes: type - 22)
         case 9, 11, 10, 12, 13, 14, 16, 17, 18, 19, 20...25, 29...31:
             let name = Self.names[type].map { " (\($0))" } ?? ""
-            self = .rejected("element type \(type)\(name) is higher-order; only linear tetrahedra (type 4) and "
-                             + "triangles (type 2) are read: mesh with Mesh.ElementOrder = 1")
+            self = .rejected(
+                "element type \(type)\(name) is higher-order; only linear tetrahedra (type 4) and "
+                    + "triangles (type 2) are read: mesh with Mesh.ElementOrder = 1")
         case 3, 5, 6, 7:
-            self = .rejected("element type \(type) (\(Self.names[type]!)) is not supported; only linear tetrahedra "
-                             + "(type 4) and triangles (type 2) are read: mesh volumes with tetrahedra only (no Recombine)")
+            self = .rejected(
+                "element type \(type) (\(Self.names[type]!)) is not supported; only linear tetrahedra "
+                    + "(type 4) and triangles (type 2) are read: mesh volumes with tetrahedra only (no Recombine)")
         default:
             self = .rejected("unknown element type \(type); only linear tetrahedra (type 4) and triangles (type 2) are read")
         }
@@ -60,6 +62,6 @@ enum GmshElementType {
         16: "8-node second-order quadrangle", 17: "20-node second-order hexahedron",
         18: "15-node second-order prism", 19: "13-node second-order pyramid",
         29: "20-node third-order tetrahedron", 30: "35-node fourth-order tetrahedron",
-        31: "56-node fifth-order tetrahedron",
+        31: "56-node fifth-order tetrahedron"
     ]
 }

@@ -7,8 +7,10 @@ import Model
 /// tetrahedra is an interface and is recorded once for each side. See data-schema/gmsh-input.md.
 public enum GmshReader {
     /// Reads `url`, whose coordinates are in `unit` (`m`, `mm`, `um`, `nm`, `angstrom`).
-    public static func read(contentsOf url: URL, unit: String = "m",
-                            allowDisconnected: Bool = false) throws(MeshIngestError) -> MeshIngestResult {
+    public static func read(
+        contentsOf url: URL, unit: String = "m",
+        allowDisconnected: Bool = false
+    ) throws(MeshIngestError) -> MeshIngestResult {
         let name = url.lastPathComponent
         let lengthUnit = try MeshLengthUnit.parse(unit, file: name)
         let data: Data
@@ -21,18 +23,25 @@ public enum GmshReader {
     }
 
     /// Parses MSH text already in memory; `fileName` is used in error messages.
-    public static func parse(text: String, fileName: String, unit: String = "m",
-                             allowDisconnected: Bool = false) throws(MeshIngestError) -> MeshIngestResult {
-        try parse(Array(text.utf8), fileName: fileName, unit: MeshLengthUnit.parse(unit, file: fileName),
-                  allowDisconnected: allowDisconnected)
+    public static func parse(
+        text: String, fileName: String, unit: String = "m",
+        allowDisconnected: Bool = false
+    ) throws(MeshIngestError) -> MeshIngestResult {
+        try parse(
+            Array(text.utf8), fileName: fileName, unit: MeshLengthUnit.parse(unit, file: fileName),
+            allowDisconnected: allowDisconnected)
     }
 
-    public static func parse(_ bytes: [UInt8], fileName: String, unit: MeshLengthUnit,
-                             allowDisconnected: Bool = false) throws(MeshIngestError) -> MeshIngestResult {
+    public static func parse(
+        _ bytes: [UInt8], fileName: String, unit: MeshLengthUnit,
+        allowDisconnected: Bool = false
+    ) throws(MeshIngestError) -> MeshIngestResult {
         var parser = GmshParser(bytes: bytes, file: fileName)
         let raw = try parser.parse()
-        let (mesh, report) = try GmshMeshAssembler(raw: raw, file: fileName, unit: unit,
-                                               allowDisconnected: allowDisconnected).assemble()
+        let (mesh, report) = try GmshMeshAssembler(
+            raw: raw, file: fileName, unit: unit,
+            allowDisconnected: allowDisconnected
+        ).assemble()
         return MeshIngestResult(mesh: mesh, report: report)
     }
 }

@@ -23,12 +23,15 @@ extension MeshGenerators {
 
     /// Meshes a sphere with gmsh (`gmsh -3 -format msh41`). `radius` and `meshSize` are in `unit` and are written
     /// to gmsh in that unit, since gmsh's geometric tolerances are absolute and fail on nanometre values in metres.
-    public static func sphere(radius: Double, meshSize: Double, unit: String = "m", gmshPath: String? = nil,
-                              timeout: Double = 600) throws(MeshIngestError) -> MeshIngestResult {
+    public static func sphere(
+        radius: Double, meshSize: Double, unit: String = "m", gmshPath: String? = nil,
+        timeout: Double = 600
+    ) throws(MeshIngestError) -> MeshIngestResult {
         let lengthUnit = try MeshLengthUnit.parse(unit, file: "sphere.msh")
         guard radius > 0, meshSize > 0, radius.isFinite, meshSize.isFinite else {
-            throw MeshIngestError(.invalidArgument, file: "sphere.geo",
-                                  "expected positive radius and mesh size, found \(radius) and \(meshSize)")
+            throw MeshIngestError(
+                .invalidArgument, file: "sphere.geo",
+                "expected positive radius and mesh size, found \(radius) and \(meshSize)")
         }
         let gmsh = try GmshRunner(path: gmshPath)
         let fm = FileManager.default
@@ -104,9 +107,10 @@ struct GmshRunner {
         let text = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
         let tail = text.split(separator: "\n").filter { $0.contains("Error") }.prefix(5).joined(separator: "\n")
         guard process.terminationStatus == 0, FileManager.default.fileExists(atPath: output.path) else {
-            throw MeshIngestError(.gmshFailed, file: geo.lastPathComponent,
-                                  "gmsh exited with status \(process.terminationStatus); expected a mesh in \(output.lastPathComponent)"
-                                  + (tail.isEmpty ? "" : ":\n" + tail))
+            throw MeshIngestError(
+                .gmshFailed, file: geo.lastPathComponent,
+                "gmsh exited with status \(process.terminationStatus); expected a mesh in \(output.lastPathComponent)"
+                    + (tail.isEmpty ? "" : ":\n" + tail))
         }
     }
 }

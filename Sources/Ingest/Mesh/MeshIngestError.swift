@@ -2,17 +2,17 @@
 /// errors) or the element tag (geometry errors), what was expected and what was found.
 public struct MeshIngestError: Error, CustomStringConvertible, Sendable, Equatable {
     public enum Kind: String, Sendable, Equatable {
-        case io                    // file could not be read
-        case syntax                // a field is not what the format requires
-        case truncated             // end of file inside a section
-        case count                 // declared count disagrees with what follows
-        case tooLarge              // declared count cannot fit in the rest of the file
+        case io // file could not be read
+        case syntax // a field is not what the format requires
+        case truncated // end of file inside a section
+        case count // declared count disagrees with what follows
+        case tooLarge // declared count cannot fit in the rest of the file
         case unsupportedVersion
         case binary
-        case unsupportedElement    // second-order or non-tetrahedral volume elements
-        case unknownNode           // element refers to a node tag not in $Nodes
-        case missingPhysicalTag    // tetrahedron outside every physical volume
-        case ambiguousPhysicalTag  // volume entity in several physical volumes
+        case unsupportedElement // second-order or non-tetrahedral volume elements
+        case unknownNode // element refers to a node tag not in $Nodes
+        case missingPhysicalTag // tetrahedron outside every physical volume
+        case ambiguousPhysicalTag // volume entity in several physical volumes
         case duplicateElement
         case degenerate
         case nonManifold

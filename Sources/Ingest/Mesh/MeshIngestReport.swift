@@ -18,18 +18,20 @@ public struct MeshIngestReport: Sendable, CustomStringConvertible {
     public var interfaceFaces: Int
     /// Tetrahedra with negative signed volume, reoriented by swapping two corners.
     public var reorientedTets: Int
-    public var minVolume: Double           // m³
-    public var maxVolume: Double           // m³
+    public var minVolume: Double // m³
+    public var maxVolume: Double // m³
     public var components: Int
     public var warnings: [String]
     public var quality: MeshQuality
 
     public var description: String {
         var out = "\(file): MSH \(formatVersion) ASCII, coordinates in \(unit.rawValue)\n"
-        out += "  read \(nodesInFile) nodes (\(unusedNodesDropped) unused dropped), \(tetrahedra) tetrahedra, "
+        out +=
+            "  read \(nodesInFile) nodes (\(unusedNodesDropped) unused dropped), \(tetrahedra) tetrahedra, "
             + "\(taggedTriangles) tagged triangles (\(untaggedTrianglesIgnored) untagged and \(pointsAndLinesIgnored) "
             + "points/lines ignored)\n"
-        out += "  \(boundaryFaces) boundary faces, \(interfaceFaces) interface face sides, \(components) connected "
+        out +=
+            "  \(boundaryFaces) boundary faces, \(interfaceFaces) interface face sides, \(components) connected "
             + "component\(components == 1 ? "" : "s")\n"
         out += "  \(reorientedTets) inverted tetrahedra reoriented; volume min \(minVolume) m³, max \(maxVolume) m³\n"
         for w in warnings { out += "  warning: \(w)\n" }

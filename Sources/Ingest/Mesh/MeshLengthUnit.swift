@@ -29,8 +29,9 @@ public enum MeshLengthUnit: String, Sendable, CaseIterable {
 
     static func parse(_ symbol: String, file: String) throws(MeshIngestError) -> MeshLengthUnit {
         guard let unit = MeshLengthUnit(symbol: symbol) else {
-            throw MeshIngestError(.unknownUnit, file: file,
-                                  "unknown length unit '\(symbol)'; expected one of m, mm, um, nm, angstrom")
+            throw MeshIngestError(
+                .unknownUnit, file: file,
+                "unknown length unit '\(symbol)'; expected one of m, mm, um, nm, angstrom")
         }
         return unit
     }

@@ -10,21 +10,21 @@ public struct MeshQuality: Sendable, CustomStringConvertible {
         public var tag: Int32
         public var name: String
         public var tetrahedra: Int
-        public var volume: Double          // m³
+        public var volume: Double // m³
     }
 
     /// Faces carrying a boundary tag that lie on tetrahedra of one region.
     public struct Side: Sendable, Equatable {
         public var region: Int32
         public var faces: Int
-        public var area: Double            // m²
+        public var area: Double // m²
     }
 
     public struct Boundary: Sendable, Equatable {
         public var tag: Int32
         public var name: String
         public var faces: Int
-        public var area: Double            // m², summed over every side
+        public var area: Double // m², summed over every side
         /// True when the tag lies between tetrahedra (an interface), not only on the outside of the mesh.
         public var isInterface: Bool
         public var sides: [Side]
@@ -96,9 +96,10 @@ public struct MeshQuality: Sendable, CustomStringConvertible {
         }
         boundaries = sides.keys.sorted().map { tag in
             let perRegion = sides[tag]!.keys.sorted().map { r in Side(region: r, faces: sides[tag]![r]!.0, area: sides[tag]![r]!.1) }
-            return Boundary(tag: tag, name: mesh.boundaryNames[tag] ?? "",
-                            faces: perRegion.reduce(0) { $0 + $1.faces }, area: perRegion.reduce(0) { $0 + $1.area },
-                            isInterface: interior.contains(tag), sides: perRegion)
+            return Boundary(
+                tag: tag, name: mesh.boundaryNames[tag] ?? "",
+                faces: perRegion.reduce(0) { $0 + $1.faces }, area: perRegion.reduce(0) { $0 + $1.area },
+                isInterface: interior.contains(tag), sides: perRegion)
         }
     }
 
@@ -133,9 +134,11 @@ public struct MeshQuality: Sendable, CustomStringConvertible {
             let n = name.isEmpty ? "" : " \"\(name)\""
             return ("\(tag)\(n)" as String).padding(toLength: max(16, "\(tag)\(n)".count), withPad: " ", startingAt: 0)
         }
-        var out = "mesh: \(nodes) nodes, \(tetrahedra) tetrahedra, \(regions.count) regions, "
+        var out =
+            "mesh: \(nodes) nodes, \(tetrahedra) tetrahedra, \(regions.count) regions, "
             + "\(boundaries.count - interfaceTags.count) boundary tags, \(interfaceTags.count) interface tags\n"
-        out += "  bounds: x [\(g(boundsMin.x)), \(g(boundsMax.x))]  y [\(g(boundsMin.y)), \(g(boundsMax.y))]  "
+        out +=
+            "  bounds: x [\(g(boundsMin.x)), \(g(boundsMax.x))]  y [\(g(boundsMin.y)), \(g(boundsMax.y))]  "
             + "z [\(g(boundsMin.z)), \(g(boundsMax.z))] m\n"
         out += "  volume: \(g(totalVolume)) m³\n"
         out += "regions (physical volumes):\n"
@@ -149,7 +152,8 @@ public struct MeshQuality: Sendable, CustomStringConvertible {
                 out += "  \(label(b.tag, b.name)) \(s)\n"
             }
         }
-        out += "quality (6√2 V / l_rms³, 1 = regular): min \(String(format: "%.3f", minQuality))"
+        out +=
+            "quality (6√2 V / l_rms³, 1 = regular): min \(String(format: "%.3f", minQuality))"
             + (worstTet >= 0 ? " (tet \(worstTet))" : "") + ", mean \(String(format: "%.3f", meanQuality)), "
             + "\(poorTets) below 0.1"
         return out

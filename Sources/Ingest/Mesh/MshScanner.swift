@@ -113,8 +113,10 @@ struct MshScanner {
     /// file there means the section holds fewer entries than it declares.
     mutating func entry(_ k: Int, of n: Int, _ noun: String, in section: Section) throws(MeshIngestError) {
         guard advanceNonBlank() else {
-            throw error(.truncated, "unexpected end of file inside \(section.name) (opened at line \(section.line)): "
-                        + "declared \(n) \(noun), found \(k)")
+            throw error(
+                .truncated,
+                "unexpected end of file inside \(section.name) (opened at line \(section.line)): "
+                    + "declared \(n) \(noun), found \(k)")
         }
         if isSectionMarker {
             throw error(.count, "\(section.name) block declares \(n) \(noun), found \(k) before \(text(0))")
@@ -138,8 +140,10 @@ struct MshScanner {
     func checkCount(_ n: Int, minBytes: Int, _ noun: String, in section: Section) throws(MeshIngestError) {
         if n < 0 { throw error(.syntax, "\(section.name) declares a negative number of \(noun): \(n)") }
         if n > remainingBytes / minBytes {
-            throw error(.tooLarge, "\(section.name) declares \(n) \(noun) but only \(remainingBytes) bytes follow "
-                        + "(each needs at least \(minBytes)); the count is corrupt or the file truncated")
+            throw error(
+                .tooLarge,
+                "\(section.name) declares \(n) \(noun) but only \(remainingBytes) bytes follow "
+                    + "(each needs at least \(minBytes)); the count is corrupt or the file truncated")
         }
     }
 
@@ -153,7 +157,7 @@ struct MshScanner {
     }
 
     struct Section {
-        let name: String      // "$Nodes"
+        let name: String // "$Nodes"
         let line: Int
     }
 }

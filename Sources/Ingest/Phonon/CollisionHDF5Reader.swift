@@ -17,13 +17,15 @@ public enum CollisionHDF5Reader {
         }
         let s = try h.shape("A")
         guard s.count == 2, s[0] == s[1] else {
-            throw PhononIngestError(.notSquare, file: path, dataset: "A",
-                                    "shape is \(s.map(String.init).joined(separator: " × ")); expected a square matrix")
+            throw PhononIngestError(
+                .notSquare, file: path, dataset: "A",
+                "shape is \(s.map(String.init).joined(separator: " × ")); expected a square matrix")
         }
         let n = s[0]
         guard n > 0, n <= PhononCollisionMatrix.maximumSize else {
-            throw PhononIngestError(.tooLarge, file: path, dataset: "A",
-                                    "\(n) modes; expected 1…\(PhononCollisionMatrix.maximumSize)")
+            throw PhononIngestError(
+                .tooLarge, file: path, dataset: "A",
+                "\(n) modes; expected 1…\(PhononCollisionMatrix.maximumSize)")
         }
         guard let unit = h.stringAttribute("A", "unit") else {
             throw PhononIngestError(.missingData, file: path, dataset: "A", "attribute 'unit' is missing (expected ps^-1 or s^-1)")
@@ -33,8 +35,9 @@ public enum CollisionHDF5Reader {
         case "ps^-1", "ps-1", "1/ps": factor = 1e12
         case "s^-1", "s-1", "1/s": factor = 1
         default:
-            throw PhononIngestError(.unknownUnit, file: path, dataset: "A",
-                                    "unsupported unit '\(unit)'; expected a rate, ps^-1 or s^-1")
+            throw PhononIngestError(
+                .unknownUnit, file: path, dataset: "A",
+                "unsupported unit '\(unit)'; expected a rate, ps^-1 or s^-1")
         }
         var (a, _) = try h.doubles("A", shape: [n, n])
         for i in 0..<n {
@@ -56,7 +59,8 @@ public enum CollisionHDF5Reader {
         }
         if h.exists("temperature") {
             guard try h.count("temperature") <= 1 else {
-                throw PhononIngestError(.countMismatch, file: path, dataset: "temperature", "\(try h.shape("temperature")) values; a collision matrix is for one temperature")
+                throw PhononIngestError(
+                    .countMismatch, file: path, dataset: "temperature", "\(try h.shape("temperature")) values; a collision matrix is for one temperature")
             }
             out.temperature = try h.doubles("temperature", shape: [nil]).0.first
         }
@@ -65,18 +69,21 @@ public enum CollisionHDF5Reader {
             let declared = try h.shape("frequency")
             let product: (partialValue: Int, overflow: Bool) = declared.count == 2 ? declared[0].multipliedReportingOverflow(by: declared[1]) : (0, true)
             guard !product.overflow, product.partialValue == n else {
-                throw PhononIngestError(.countMismatch, file: path, dataset: "frequency", "shape \(declared), expected (q-points, branches) with \(n) modes, as A is \(n) × \(n)")
+                throw PhononIngestError(
+                    .countMismatch, file: path, dataset: "frequency", "shape \(declared), expected (q-points, branches) with \(n) modes, as A is \(n) × \(n)")
             }
             let (f, fs) = try h.doubles("frequency", shape: [nil, nil])
             guard fs[0] * fs[1] == n else {
-                throw PhononIngestError(.countMismatch, file: path, dataset: "frequency",
+                throw PhononIngestError(
+                    .countMismatch, file: path, dataset: "frequency",
                     "\(fs[0]) q × \(fs[1]) branches = \(fs[0] * fs[1]) modes, but A is \(n) × \(n)")
             }
             out.frequencyTHz = f; out.qCount = fs[0]; out.branchCount = fs[1]
         }
         try ScatteringTextReader.checkZeroModes(&out, path: path) { mu, nu in
-            PhononIngestError(.invalidValue, file: path, dataset: "A",
-                              "zero mode \(mu) (0-based) has a nonzero entry at [\(mu), \(nu)] or [\(nu), \(mu)]")
+            PhononIngestError(
+                .invalidValue, file: path, dataset: "A",
+                "zero mode \(mu) (0-based) has a nonzero entry at [\(mu), \(nu)] or [\(nu), \(mu)]")
         }
         return out
     }

@@ -14,13 +14,15 @@ public enum CrystalHeaderReader {
         func record(_ what: String, minFields: Int) throws -> (Int, [ArraySlice<UInt8>]) {
             guard next < records.count else {
                 let last = records.last?.0 ?? 0
-                throw PhononIngestError(.truncated, file: path, line: last + 1,
-                                        "crystal header ends early: expected \(what)")
+                throw PhononIngestError(
+                    .truncated, file: path, line: last + 1,
+                    "crystal header ends early: expected \(what)")
             }
             let r = records[next]; next += 1
             guard r.1.count >= minFields else {
-                throw PhononIngestError(.columnCount, file: path, line: r.0,
-                                        "expected \(what) (\(minFields) fields), found \(r.1.count) fields")
+                throw PhononIngestError(
+                    .columnCount, file: path, line: r.0,
+                    "expected \(what) (\(minFields) fields), found \(r.1.count) fields")
             }
             return r
         }
@@ -31,19 +33,22 @@ public enum CrystalHeaderReader {
         let ibrav = try NumberFields.int(t1[2], file: path, line: l1, what: "ibrav")
         let celldm = try NumberFields.doubles(t1[3..<9], file: path, line: l1, what: "celldm", firstField: 4)
         guard ntyp > 0, nat > 0, ntyp <= nat else {
-            throw PhononIngestError(.invalidValue, file: path, line: l1,
-                                    "expected ntyp ≥ 1 and nat ≥ ntyp, found ntyp = \(ntyp), nat = \(nat)")
+            throw PhononIngestError(
+                .invalidValue, file: path, line: l1,
+                "expected ntyp ≥ 1 and nat ≥ ntyp, found ntyp = \(ntyp), nat = \(nat)")
         }
         guard celldm[0] > 0 else {
             throw PhononIngestError(.missingData, file: path, line: l1, "celldm(1) = alat must be positive, found \(celldm[0])")
         }
         guard ibrav == 0 || ibrav == 2 else {
-            throw PhononIngestError(.unsupported, file: path, line: l1,
-                                    "ibrav = \(ibrav) is not supported (only 0, explicit vectors, and 2, fcc)")
+            throw PhononIngestError(
+                .unsupported, file: path, line: l1,
+                "ibrav = \(ibrav) is not supported (only 0, explicit vectors, and 2, fcc)")
         }
         let needed = 1 + (ibrav == 0 ? 3 : 0) + ntyp + nat
         guard needed <= records.count else {
-            throw PhononIngestError(.truncated, file: path, line: l1,
+            throw PhononIngestError(
+                .truncated, file: path, line: l1,
                 "header declares \(ntyp) species and \(nat) atoms (\(needed) records with the lattice) but the file has only \(records.count) records")
         }
         let lattice: [[Double]]
@@ -58,8 +63,9 @@ public enum CrystalHeaderReader {
         case 2:
             lattice = [[-0.5, 0, 0.5], [0, 0.5, 0.5], [-0.5, 0.5, 0]]
         default:
-            throw PhononIngestError(.unsupported, file: path, line: l1,
-                                    "ibrav = \(ibrav) is not supported (only 0, explicit vectors, and 2, fcc)")
+            throw PhononIngestError(
+                .unsupported, file: path, line: l1,
+                "ibrav = \(ibrav) is not supported (only 0, explicit vectors, and 2, fcc)")
         }
         guard abs(CrystalStructure.det(lattice)) > 1e-8 else {
             throw PhononIngestError(.invalidValue, file: path, line: l1, "lattice vectors are linearly dependent")
@@ -87,8 +93,9 @@ public enum CrystalHeaderReader {
             let idx = try NumberFields.int(t[0], file: path, line: l, what: "atom index")
             let ityp = try NumberFields.int(t[1], file: path, line: l, what: "atom species")
             guard idx == i, (1...ntyp).contains(ityp) else {
-                throw PhononIngestError(.invalidValue, file: path, line: l,
-                                        "expected atom \(i) with species in 1…\(ntyp), found atom \(idx) species \(ityp)")
+                throw PhononIngestError(
+                    .invalidValue, file: path, line: l,
+                    "expected atom \(i) with species in 1…\(ntyp), found atom \(idx) species \(ityp)")
             }
             species.append(ityp - 1)
             positions.append(try NumberFields.doubles(t[2..<5], file: path, line: l, what: "atom position", firstField: 3))
@@ -97,11 +104,13 @@ public enum CrystalHeaderReader {
             let (l, t) = records[next]
             let flag = t[0].text.uppercased()
             if flag.hasPrefix("T") || flag.hasPrefix(".T") {
-                throw PhononIngestError(.unsupported, file: path, line: l,
+                throw PhononIngestError(
+                    .unsupported, file: path, line: l,
                     "lrigid = T (polar crystal with Born charges) is not supported")
             }
         }
-        return CrystalStructure(alat: celldm[0], lattice: lattice, speciesNames: names, speciesMassAmu: masses,
-                                atomSpecies: species, atomPositions: positions)
+        return CrystalStructure(
+            alat: celldm[0], lattice: lattice, speciesNames: names, speciesMassAmu: masses,
+            atomSpecies: species, atomPositions: positions)
     }
 }

@@ -6,15 +6,17 @@ public struct CrystalStructure: Sendable, Equatable {
     public static let bohr = 0.52917720859e-10
     public static let rydbergMassPerAmu = 911.444195
 
-    public var alat: Double                    // bohr (celldm(1))
-    public var lattice: [[Double]]             // a1, a2, a3 (Cartesian, units of alat)
+    public var alat: Double // bohr (celldm(1))
+    public var lattice: [[Double]] // a1, a2, a3 (Cartesian, units of alat)
     public var speciesNames: [String]
     public var speciesMassAmu: [Double]
-    public var atomSpecies: [Int]              // 0-based species index per atom
-    public var atomPositions: [[Double]]       // Cartesian, units of alat
+    public var atomSpecies: [Int] // 0-based species index per atom
+    public var atomPositions: [[Double]] // Cartesian, units of alat
 
-    public init(alat: Double, lattice: [[Double]], speciesNames: [String], speciesMassAmu: [Double],
-                atomSpecies: [Int], atomPositions: [[Double]]) {
+    public init(
+        alat: Double, lattice: [[Double]], speciesNames: [String], speciesMassAmu: [Double],
+        atomSpecies: [Int], atomPositions: [[Double]]
+    ) {
         self.alat = alat; self.lattice = lattice
         self.speciesNames = speciesNames; self.speciesMassAmu = speciesMassAmu
         self.atomSpecies = atomSpecies; self.atomPositions = atomPositions

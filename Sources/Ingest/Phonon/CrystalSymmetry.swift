@@ -3,8 +3,8 @@
 /// species. Returned as Cartesian rotations C = A R A⁻¹.
 enum CrystalSymmetry {
     static func rotations(_ crystal: CrystalStructure) -> [[[Double]]] {
-        let a = crystal.lattice                         // rows a_i
-        let b = crystal.reciprocal                      // rows b_i, a_i·b_j = δ_ij
+        let a = crystal.lattice // rows a_i
+        let b = crystal.reciprocal // rows b_i, a_i·b_j = δ_ij
         let g = (0..<3).map { i in (0..<3).map { j in dot(a[i], a[j]) } }
         let frac = crystal.atomPositions.map { t in (0..<3).map { dot(t, b[$0]) } }
         let tol = 1e-5
@@ -39,7 +39,9 @@ enum CrystalSymmetry {
     private static func mapsAtoms(_ r: [[Int]], frac: [[Double]], species: [Int], tol: Double) -> Bool {
         func rot(_ x: [Double]) -> [Double] { (0..<3).map { i in (0..<3).reduce(0) { $0 + Double(r[i][$1]) * x[$1] } } }
         func same(_ u: [Double], _ v: [Double]) -> Bool {
-            (0..<3).allSatisfy { let d = u[$0] - v[$0]; return abs(d - d.rounded()) < tol }
+            (0..<3).allSatisfy {
+                let d = u[$0] - v[$0]; return abs(d - d.rounded()) < tol
+            }
         }
         let r0 = rot(frac[0])
         for cand in frac.indices where species[cand] == species[0] {

@@ -36,10 +36,13 @@ public struct D3QFiles: Sendable, Equatable {
         }
         guard lw.count == 1 else {
             let where_ = dir.appendingPathComponent("lw.\(prefix)_T*_s*.out").path
-            throw PhononIngestError(lw.isEmpty ? .io : .invalidValue, file: where_, lw.isEmpty
-                ? "no linewidth file found" : "several linewidth files match (\(lw.joined(separator: ", "))); give the temperature")
+            throw PhononIngestError(
+                lw.isEmpty ? .io : .invalidValue, file: where_,
+                lw.isEmpty
+                    ? "no linewidth file found" : "several linewidth files match (\(lw.joined(separator: ", "))); give the temperature")
         }
-        return D3QFiles(q: try path("q.\(prefix).out"), frequencies: try path("freq.\(prefix).out"),
-                        velocities: try path("vel.\(prefix).out"), linewidth: try path(lw[0]))
+        return D3QFiles(
+            q: try path("q.\(prefix).out"), frequencies: try path("freq.\(prefix).out"),
+            velocities: try path("vel.\(prefix).out"), linewidth: try path(lw[0]))
     }
 }

@@ -2,23 +2,28 @@
 /// a Fortran format that wraps after `recordWidth` values per line.
 struct D3QGridFile {
     var path: String
-    var values: [Double]              // q-major, valuesPerQ each
-    var firstLine: [Int]              // line of each q-point's first record
+    var values: [Double] // q-major, valuesPerQ each
+    var firstLine: [Int] // line of each q-point's first record
     var configuration: (temperature: Double, sigma: Double, line: Int)?
     var titleUnit: (unit: String, line: Int)?
 
-    static func read(_ path: String, valuesPerQ: Int, recordWidth: Int, expectedQ: Int?, what: String,
-                     countSource: String? = nil) throws -> D3QGridFile {
-        try read(TextSource.load(path), valuesPerQ: valuesPerQ, recordWidth: recordWidth, expectedQ: expectedQ,
-                 what: what, countSource: countSource)
+    static func read(
+        _ path: String, valuesPerQ: Int, recordWidth: Int, expectedQ: Int?, what: String,
+        countSource: String? = nil
+    ) throws -> D3QGridFile {
+        try read(
+            TextSource.load(path), valuesPerQ: valuesPerQ, recordWidth: recordWidth, expectedQ: expectedQ,
+            what: what, countSource: countSource)
     }
 
-    static func read(_ src: TextSource, valuesPerQ: Int, recordWidth: Int, expectedQ: Int?, what: String,
-                     countSource: String? = nil) throws -> D3QGridFile {
+    static func read(
+        _ src: TextSource, valuesPerQ: Int, recordWidth: Int, expectedQ: Int?, what: String,
+        countSource: String? = nil
+    ) throws -> D3QGridFile {
         let path = src.path
         var out = D3QGridFile(path: path, values: [], firstLine: [], configuration: nil, titleUnit: nil)
         if let expectedQ { out.values.reserveCapacity(expectedQ * valuesPerQ); out.firstLine.reserveCapacity(expectedQ) }
-        var pending = 0                // values still owed to the current q-point
+        var pending = 0 // values still owed to the current q-point
         var lastLine = 0
         try src.forEachLine { n, line in
             lastLine = n
@@ -36,7 +41,8 @@ struct D3QGridFile {
             }
             if pending == 0 {
                 if let expectedQ, out.firstLine.count == expectedQ {
-                    throw PhononIngestError(.countMismatch, file: path, line: n,
+                    throw PhononIngestError(
+                        .countMismatch, file: path, line: n,
                         "more than \(expectedQ) q-point records; \(countSource ?? "the q-point file") has \(expectedQ)")
                 }
                 pending = valuesPerQ
@@ -45,18 +51,21 @@ struct D3QGridFile {
             let toks = line.tokens
             let want = min(pending, recordWidth)
             guard toks.count == want else {
-                throw PhononIngestError(.columnCount, file: path, line: n,
+                throw PhononIngestError(
+                    .columnCount, file: path, line: n,
                     "expected \(want) values (\(what), q-point \(out.firstLine.count)), found \(toks.count)")
             }
             out.values += try NumberFields.doubles(toks[...], file: path, line: n, what: what)
             pending -= want
         }
         if pending > 0 {
-            throw PhononIngestError(.truncated, file: path, line: lastLine + 1,
+            throw PhononIngestError(
+                .truncated, file: path, line: lastLine + 1,
                 "file ends inside the record of q-point \(out.firstLine.count): \(pending) of \(valuesPerQ) values missing")
         }
         if let expectedQ, out.firstLine.count < expectedQ {
-            throw PhononIngestError(.truncated, file: path, line: lastLine + 1,
+            throw PhononIngestError(
+                .truncated, file: path, line: lastLine + 1,
                 "file ends after \(out.firstLine.count) q-point records; expected \(expectedQ) (one per q-point of \(countSource ?? "the q-point file"))")
         }
         if out.firstLine.isEmpty {
@@ -68,7 +77,8 @@ struct D3QGridFile {
     /// A unit named in the title comment (`# linewidth [cm^-1]`) must be one the reader converts from.
     func requireUnit(_ accepted: [String], what: String) throws {
         guard let (unit, line) = titleUnit, !accepted.contains(unit) else { return }
-        throw PhononIngestError(.unknownUnit, file: path, line: line,
+        throw PhononIngestError(
+            .unknownUnit, file: path, line: line,
             "unknown unit '[\(unit)]' for \(what); expected \(accepted.map { "[\($0)]" }.joined(separator: " or "))")
     }
 

@@ -4,8 +4,8 @@
 public struct D3QLineWidthList: Sendable {
     public var q: [[Double]]
     public var weight: [Double]
-    public var frequencies: [Double]           // q-major, nat3 each
-    public var groups: [[Double]]              // k groups, each q-major nat3
+    public var frequencies: [Double] // q-major, nat3 each
+    public var groups: [[Double]] // k groups, each q-major nat3
     public var lines: [Int]
     public var temperature: Double?
     public var sigma: Double?
@@ -29,11 +29,13 @@ public struct D3QLineWidthList: Sendable {
             let toks = line.tokens
             let extra = toks.count - 5 - nat3
             guard extra > 0, extra % nat3 == 0 else {
-                throw PhononIngestError(.columnCount, file: path, line: n,
+                throw PhononIngestError(
+                    .columnCount, file: path, line: n,
                     "expected 5 + \(nat3) + k·\(nat3) columns (index, weight, q, frequencies, k linewidth groups; nat3 = \(nat3)), found \(toks.count)")
             }
             if let k, k != extra / nat3 {
-                throw PhononIngestError(.columnCount, file: path, line: n,
+                throw PhononIngestError(
+                    .columnCount, file: path, line: n,
                     "expected \(5 + nat3 * (k + 1)) columns as on the first record, found \(toks.count)")
             }
             if k == nil { k = extra / nat3; out.groups = [[Double]](repeating: [], count: extra / nat3) }

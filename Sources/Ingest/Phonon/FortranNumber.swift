@@ -22,8 +22,10 @@ enum FortranNumber {
             if b == 0x45 || b == 0x65 || b == 0x44 || b == 0x64 {
                 s.append(0x45); i += 1
             } else if lenient && sawDot && (b == 0x2B || b == 0x2D) {
-                s.append(0x45)              // 0.12-100: Fortran dropped the letter
-            } else { return .invalid }
+                s.append(0x45) // 0.12-100: Fortran dropped the letter
+            } else {
+                return .invalid
+            }
             if i < tok.endIndex && (tok[i] == 0x2B || tok[i] == 0x2D) { s.append(tok[i]); i += 1 }
             var expDigits = 0
             while i < tok.endIndex && digit(tok[i]) { s.append(tok[i]); i += 1; expDigits += 1 }

@@ -46,8 +46,9 @@ final class HDF5Input {
             throw PhononIngestError(.io, file: path, dataset: name, "cannot read as float64: \(error)")
         }
         if let i = v.firstIndex(where: { !$0.isFinite }) {
-            throw PhononIngestError(.nonFinite, file: path, dataset: name,
-                                    "element \(index(i, s)) is \(v[i]); expected a finite number")
+            throw PhononIngestError(
+                .nonFinite, file: path, dataset: name,
+                "element \(index(i, s)) is \(v[i]); expected a finite number")
         }
         return (v, s)
     }
@@ -71,8 +72,9 @@ final class HDF5Input {
         let ok = s.count == expected.count && zip(s, expected).allSatisfy { $1 == nil || $0 == $1! }
         guard ok else {
             let want = expected.map { $0.map(String.init) ?? "any" }.joined(separator: " × ")
-            throw PhononIngestError(.countMismatch, file: path, dataset: name,
-                                    "shape is \(s.map(String.init).joined(separator: " × ")), expected \(want)")
+            throw PhononIngestError(
+                .countMismatch, file: path, dataset: name,
+                "shape is \(s.map(String.init).joined(separator: " × ")), expected \(want)")
         }
     }
 

@@ -1,7 +1,9 @@
 /// Turns the tokens of one record into numbers, with an error naming the file, line and field that failed.
 enum NumberFields {
-    static func doubles(_ toks: ArraySlice<ArraySlice<UInt8>>, file: String, line: Int, what: String,
-                        lenient: Bool = true, firstField: Int = 1) throws -> [Double] {
+    static func doubles(
+        _ toks: ArraySlice<ArraySlice<UInt8>>, file: String, line: Int, what: String,
+        lenient: Bool = true, firstField: Int = 1
+    ) throws -> [Double] {
         var out = [Double]()
         out.reserveCapacity(toks.count)
         for (k, t) in toks.enumerated() {
@@ -9,13 +11,16 @@ enum NumberFields {
             switch FortranNumber.parse(t, lenient: lenient) {
             case .value(let v): out.append(v)
             case .overflowField:
-                throw PhononIngestError(.syntax, file: file, line: line,
+                throw PhononIngestError(
+                    .syntax, file: file, line: line,
                     "\(what): field \(field) is '\(t.text)', a Fortran field overflow, where a number was expected")
             case .nonFinite:
-                throw PhononIngestError(.nonFinite, file: file, line: line,
+                throw PhononIngestError(
+                    .nonFinite, file: file, line: line,
                     "\(what): field \(field) is '\(t.text)'; expected a finite number")
             case .invalid:
-                throw PhononIngestError(.syntax, file: file, line: line,
+                throw PhononIngestError(
+                    .syntax, file: file, line: line,
                     "\(what): field \(field) '\(t.text)' is not a number")
             }
         }

@@ -19,7 +19,8 @@ public enum Phono3pyCollisionReader {
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else { return false }
         if isDirectory.boolValue { return true }
         guard let head = FileHandleProbe.firstBytes(path, count: 8), head == [0x89, 0x48, 0x44, 0x46, 0x0D, 0x0A, 0x1A, 0x0A],
-              let h = try? HDF5Input(path) else { return false }
+            let h = try? HDF5Input(path)
+        else { return false }
         return h.exists("collision_matrix")
     }
 
@@ -29,7 +30,8 @@ public enum Phono3pyCollisionReader {
             throw PhononIngestError(.tooLarge, file: path, "\(n) modes; a dense collision matrix is read up to \(PhononCollisionMatrix.maximumSize)")
         }
         guard let meshIndex = table.meshIndex, Set(meshIndex).count == nq, table.qMesh.reduce(1, *) == nq else {
-            throw PhononIngestError(.unsupported, file: path,
+            throw PhononIngestError(
+                .unsupported, file: path,
                 "phono3py's collision matrix is on the full Γ-centred mesh; the mode file does not list every mesh point once")
         }
         var position = [Int](repeating: 0, count: nq)
@@ -41,23 +43,28 @@ public enum Phono3pyCollisionReader {
             fileTemperature = try readFull(files[0], into: &x, nq: nq, nb: nb, position: position, temperature: table.modes.temperature)
         } else {
             guard let bz = table.bzGridPoint else {
-                throw PhononIngestError(.missingData, file: path,
-                    "per-grid-point collision files name phono3py's BZ grid points; ingest them with the kappa file of the same full-mesh run (it lists grid_point), not a k-star file")
+                throw PhononIngestError(
+                    .missingData, file: path,
+                    "per-grid-point collision files name phono3py's BZ grid points; ingest them with the kappa file of the same full-mesh run (it lists grid_point), not a k-star file"
+                )
             }
             var row = [Int: Int]()
             for (iq, g) in bz.enumerated() { row[g] = iq }
             var seen = [Bool](repeating: false, count: nq)
             for f in files {
-                let (iq, t) = try readRowBlock(f, into: &x, nq: nq, nb: nb, rowOf: row, position: position,
-                                               temperature: table.modes.temperature)
+                let (iq, t) = try readRowBlock(
+                    f, into: &x, nq: nq, nb: nb, rowOf: row, position: position,
+                    temperature: table.modes.temperature)
                 guard !seen[iq] else {
                     throw PhononIngestError(.duplicateEntry, file: f, dataset: "grid_point", "grid point listed by two files")
                 }
                 seen[iq] = true; fileTemperature = t
             }
             if let missing = seen.firstIndex(of: false) {
-                throw PhononIngestError(.truncated, file: path,
-                    "\(seen.filter { !$0 }.count) of \(nq) grid points have no collision file, the first BZ grid point \(bz[missing]); phono3py writes one per grid point")
+                throw PhononIngestError(
+                    .truncated, file: path,
+                    "\(seen.filter { !$0 }.count) of \(nq) grid points have no collision file, the first BZ grid point \(bz[missing]); phono3py writes one per grid point"
+                )
             }
         }
         return convert(x, table: table, temperature: fileTemperature, path: path, files: files)
@@ -103,7 +110,8 @@ public enum Phono3pyCollisionReader {
         }
         let (temps, _) = try h.doubles("temperature", shape: [nil])
         guard let it = temps.firstIndex(where: { abs($0 - temperature) <= 1e-6 * max(1, temperature) }) else {
-            throw PhononIngestError(.invalidValue, file: file, dataset: "temperature",
+            throw PhononIngestError(
+                .invalidValue, file: file, dataset: "temperature",
                 "no entry for the mode file's T = \(temperature) K (file has \(temps.prefix(8).map { String($0) }.joined(separator: ", ")))")
         }
         return (it, temps.count, temps[it])
@@ -116,31 +124,39 @@ public enum Phono3pyCollisionReader {
     static func checkSize(_ h: HDF5Input, file: String) throws {
         let count = try h.count("collision_matrix")
         guard count <= Self.maximumElements else {
-            throw PhononIngestError(.tooLarge, file: file, dataset: "collision_matrix",
-                "\(try h.shape("collision_matrix")) declares \(count == Int.max ? "more than \(Int.max)" : String(count)) numbers, more than the \(Self.maximumElements) this reader reads at once; write one temperature per file (phono3py --ts)")
+            throw PhononIngestError(
+                .tooLarge, file: file, dataset: "collision_matrix",
+                "\(try h.shape("collision_matrix")) declares \(count == Int.max ? "more than \(Int.max)" : String(count)) numbers, more than the \(Self.maximumElements) this reader reads at once; write one temperature per file (phono3py --ts)"
+            )
         }
     }
 
     static func refuseIrreducible(_ shape: [Int], file: String) throws {
-        throw PhononIngestError(.unsupported, file: file, dataset: "collision_matrix",
-            "shape \(shape) is phono3py's irreducible form (Cartesian, summed over each star's rotations): it acts only on vector-like deviations and cannot give the mode-to-mode operator; rerun phono3py with --reducible-colmat")
+        throw PhononIngestError(
+            .unsupported, file: file, dataset: "collision_matrix",
+            "shape \(shape) is phono3py's irreducible form (Cartesian, summed over each star's rotations): it acts only on vector-like deviations and cannot give the mode-to-mode operator; rerun phono3py with --reducible-colmat"
+        )
     }
 
     /// One grid point's rows; returns the q index and the temperature read.
-    static func readRowBlock(_ f: String, into x: inout [Double], nq: Int, nb: Int, rowOf: [Int: Int], position: [Int],
-                             temperature: Double) throws -> (Int, Double) {
+    static func readRowBlock(
+        _ f: String, into x: inout [Double], nq: Int, nb: Int, rowOf: [Int: Int], position: [Int],
+        temperature: Double
+    ) throws -> (Int, Double) {
         let h = try HDF5Input(f)
         let shape = try h.shape("collision_matrix")
         if shape.count == 6 { try refuseIrreducible(shape, file: f) }
         try checkSize(h, file: f)
         let (it, nT, t) = try temperatureIndex(h, file: f, temperature: temperature)
         guard shape == [nT, nb, nq, nb] else {
-            throw PhononIngestError(.countMismatch, file: f, dataset: "collision_matrix",
+            throw PhononIngestError(
+                .countMismatch, file: f, dataset: "collision_matrix",
                 "shape \(shape), expected (temperatures, branches, q-points, branches) = \([nT, nb, nq, nb]) for the mode file's \(nq) q × \(nb) branches")
         }
         let (gp, _) = try h.ints("grid_point", shape: [])
         guard let g = gp.first, let iq = rowOf[g] else {
-            throw PhononIngestError(.countMismatch, file: f, dataset: "grid_point",
+            throw PhononIngestError(
+                .countMismatch, file: f, dataset: "grid_point",
                 "grid point \(gp.first.map(String.init) ?? "?") is not among the kappa file's grid points")
         }
         let (c, _) = try h.doubles("collision_matrix", shape: shape.map { $0 })
@@ -167,7 +183,8 @@ public enum Phono3pyCollisionReader {
         try checkSize(h, file: f)
         let (it, nT, t) = try temperatureIndex(h, file: f, temperature: temperature)
         guard shape == [nT, nq, nb, nq, nb] else {
-            throw PhononIngestError(.countMismatch, file: f, dataset: "collision_matrix",
+            throw PhononIngestError(
+                .countMismatch, file: f, dataset: "collision_matrix",
                 "shape \(shape), expected (temperatures, q-points, branches, q-points, branches) = \([nT, nq, nb, nq, nb])")
         }
         let n = nq * nb
@@ -233,11 +250,16 @@ public enum Phono3pyCollisionReader {
         }
         let zero = (0..<n).filter { table.excluded[$0] }
         let relAsym = norm > 0 ? (asym / norm).squareRoot() : 0
-        var m = PhononCollisionMatrix(size: n, values: a, zeroModes: zero, temperature: temperature, qCount: nq,
-                                      branchCount: nb, path: path)
+        var m = PhononCollisionMatrix(
+            size: n, values: a, zeroModes: zero, temperature: temperature, qCount: nq,
+            branchCount: nb, path: path)
         m.inputFiles = files
         let relReversal = norm > 0 ? (reversal / norm).squareRoot() : 0
-        m.warnings.append(String(format: "phono3py collision matrix from %d file(s): asymmetry before phono3py's symmetrisation %.2e, departure from q → −q symmetry %.2e; its odd part (κ) kept, its even part replaced by its diagonal (phono3py's Ω does not conserve energy on even deviations)", files.count, relAsym, relReversal))
+        m.warnings.append(
+            String(
+                format:
+                    "phono3py collision matrix from %d file(s): asymmetry before phono3py's symmetrisation %.2e, departure from q → −q symmetry %.2e; its odd part (κ) kept, its even part replaced by its diagonal (phono3py's Ω does not conserve energy on even deviations)",
+                files.count, relAsym, relReversal))
         return m
     }
 }

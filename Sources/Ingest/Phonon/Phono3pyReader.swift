@@ -32,16 +32,19 @@ public enum Phono3pyReader {
         }
         let (nir, nb) = (fs[0], fs[1])
         guard nb == crystal.branchCount else {
-            throw PhononIngestError(.countMismatch, file: path, dataset: "frequency",
+            throw PhononIngestError(
+                .countMismatch, file: path, dataset: "frequency",
                 "\(nb) branches, but the crystal header has \(crystal.atomCount) atoms (\(crystal.branchCount) branches)")
         }
         // Bounded before reading: a dataset declared huge but never written is a few bytes on disk.
         guard try h.count("temperature") <= Self.maximumTemperatures else {
-            throw PhononIngestError(.countMismatch, file: path, dataset: "temperature",
+            throw PhononIngestError(
+                .countMismatch, file: path, dataset: "temperature",
                 "\(try h.shape("temperature")) temperatures, more than any phono3py run writes (at most \(Self.maximumTemperatures))")
         }
         guard nir <= Self.maximumModes / max(nb, 1) else {
-            throw PhononIngestError(.countMismatch, file: path, dataset: "frequency",
+            throw PhononIngestError(
+                .countMismatch, file: path, dataset: "frequency",
                 "\(nir) q-points × \(nb) branches, more than the \(Self.maximumModes) modes this reader accepts")
         }
         let (temps, _) = try h.doubles("temperature", shape: [nil])
@@ -51,7 +54,8 @@ public enum Phono3pyReader {
         let (gammaAll, _) = try h.doubles("gamma", shape: [nT, nir, nb])
         let gamma = Array(gammaAll[(it * nir * nb)..<((it + 1) * nir * nb)])
         if let i = gamma.firstIndex(where: { $0 < 0 }) {
-            throw PhononIngestError(.negativeLinewidth, file: path, dataset: "gamma",
+            throw PhononIngestError(
+                .negativeLinewidth, file: path, dataset: "gamma",
                 "element [\(it), \(i / nb), \(i % nb)] is \(gamma[i]) THz; a HWHM must be ≥ 0")
         }
         let (gv, _) = try h.doubles("group_velocity", shape: [nir, nb, 3])
@@ -60,7 +64,8 @@ public enum Phono3pyReader {
         let (mesh, _) = try h.ints("mesh", shape: [3])
         // Products and sums with overflow checks: a hostile file's mesh or weights must not trap.
         guard mesh.allSatisfy({ (1...Self.maximumMeshDivisions).contains($0) }) else {
-            throw PhononIngestError(.invalidValue, file: path, dataset: "mesh",
+            throw PhononIngestError(
+                .invalidValue, file: path, dataset: "mesh",
                 "mesh \(mesh.map(String.init).joined(separator: "×")): each division must lie in 1…\(Self.maximumMeshDivisions)")
         }
         let nGrid = mesh.reduce(1, *)
@@ -70,19 +75,23 @@ public enum Phono3pyReader {
             weightSum = sum; overflow = overflow || o
         }
         guard weight.allSatisfy({ $0 > 0 && $0 <= nGrid }), !overflow, weightSum == nGrid else {
-            throw PhononIngestError(.invalidValue, file: path, dataset: "weight",
-                "weights sum to \(overflow ? "more than \(Int.max)" : String(weightSum)) (each must lie in 1…\(nGrid)), expected the mesh size \(mesh.map(String.init).joined(separator: "×")) = \(nGrid)")
+            throw PhononIngestError(
+                .invalidValue, file: path, dataset: "weight",
+                "weights sum to \(overflow ? "more than \(Int.max)" : String(weightSum)) (each must lie in 1…\(nGrid)), expected the mesh size \(mesh.map(String.init).joined(separator: "×")) = \(nGrid)"
+            )
         }
         var warnings: [String] = []
         if h.exists("heat_capacity"), let w = try? heatCapacityCheck(h, it: it, nT: nT, nir: nir, nb: nb, freq: freq, T: temps[it]) {
             warnings.append(w)
         }
 
-        var table = IrreducibleModes(qReduced: (0..<nir).map { Array(qred[(3 * $0)..<(3 * $0 + 3)]) },
-                                     frequency: freq, gamma: gamma, velocity: gv, weight: weight)
+        var table = IrreducibleModes(
+            qReduced: (0..<nir).map { Array(qred[(3 * $0)..<(3 * $0 + 3)]) },
+            frequency: freq, gamma: gamma, velocity: gv, weight: weight)
         if weight.contains(where: { $0 != 1 }) {
             guard options.unfoldIrreducible else {
-                throw PhononIngestError(.irreducibleMesh, file: path, dataset: "weight",
+                throw PhononIngestError(
+                    .irreducibleMesh, file: path, dataset: "weight",
                     "irreducible q-points (weights ≠ 1); run phono3py with --no-kappa-stars for a full-mesh file")
             }
             table = try Phono3pyUnfolding.unfold(table, mesh: mesh, crystal: crystal, path: path)
@@ -102,9 +111,10 @@ public enum Phono3pyReader {
         }
         let unit = crystal.wavevectorUnit
         let q = table.qReduced.map { crystal.cartesian(reduced: $0).map { $0 * unit } }
-        var out = try PhononModeTable.make(temperature: temps[it], branchCount: nb, omega: omega, rate: rate,
-                                    vx: vx, vy: vy, vz: vz, volumeWeight: rho, q: q, qMesh: mesh,
-                                    inputs: [path], warnings: warnings)
+        var out = try PhononModeTable.make(
+            temperature: temps[it], branchCount: nb, omega: omega, rate: rate,
+            vx: vx, vy: vy, vz: vz, volumeWeight: rho, q: q, qMesh: mesh,
+            inputs: [path], warnings: warnings)
         out.meshIndex = Self.meshIndices(table.qReduced, mesh: mesh)
         if table.qReduced.count == nir, h.exists("grid_point"), try h.count("grid_point") == nir {
             out.bzGridPoint = try h.ints("grid_point", shape: [nir]).0
@@ -130,21 +140,24 @@ public enum Phono3pyReader {
     static func temperatureIndex(_ temps: [Double], options: Options, path: String) throws -> Int {
         if let i = options.temperatureIndex {
             guard temps.indices.contains(i) else {
-                throw PhononIngestError(.invalidValue, file: path, dataset: "temperature",
-                                        "temperature index \(i) out of range 0..<\(temps.count)")
+                throw PhononIngestError(
+                    .invalidValue, file: path, dataset: "temperature",
+                    "temperature index \(i) out of range 0..<\(temps.count)")
             }
             return i
         }
         if let t = options.temperature {
             guard let i = temps.firstIndex(where: { abs($0 - t) < 1e-6 }) else {
-                throw PhononIngestError(.invalidValue, file: path, dataset: "temperature",
-                                        "no entry for T = \(t) K (file has \(temps))")
+                throw PhononIngestError(
+                    .invalidValue, file: path, dataset: "temperature",
+                    "no entry for T = \(t) K (file has \(temps))")
             }
             return i
         }
         guard temps.count == 1 else {
-            throw PhononIngestError(.invalidValue, file: path, dataset: "temperature",
-                                    "file holds \(temps.count) temperatures \(temps); choose one by index or value")
+            throw PhononIngestError(
+                .invalidValue, file: path, dataset: "temperature",
+                "file holds \(temps.count) temperatures \(temps); choose one by index or value")
         }
         return 0
     }
@@ -164,8 +177,8 @@ public enum Phono3pyReader {
 /// Per-q data of a phono3py file before or after unfolding to the full mesh.
 struct IrreducibleModes {
     var qReduced: [[Double]]
-    var frequency: [Double]      // q-major, nb each (THz)
-    var gamma: [Double]          // THz
-    var velocity: [Double]       // q-major, nb × 3 (THz·Å)
+    var frequency: [Double] // q-major, nb each (THz)
+    var gamma: [Double] // THz
+    var velocity: [Double] // q-major, nb × 3 (THz·Å)
     var weight: [Int]
 }

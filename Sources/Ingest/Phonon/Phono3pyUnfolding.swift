@@ -20,8 +20,10 @@ enum Phono3pyUnfolding {
         let nGrid = mesh.reduce(1, *)
         // One entry per mesh point is allocated before any star is checked.
         guard nGrid <= Self.maximumGrid else {
-            throw PhononIngestError(.irreducibleMesh, file: path, dataset: "mesh",
-                "unfolding to \(mesh.map(String.init).joined(separator: "×")) = \(nGrid) points is beyond the \(Self.maximumGrid) this reader unfolds; run phono3py with --no-kappa-stars")
+            throw PhononIngestError(
+                .irreducibleMesh, file: path, dataset: "mesh",
+                "unfolding to \(mesh.map(String.init).joined(separator: "×")) = \(nGrid) points is beyond the \(Self.maximumGrid) this reader unfolds; run phono3py with --no-kappa-stars"
+            )
         }
         var source = [(iq: Int, op: Int, sign: Double)?](repeating: nil, count: nGrid)
         var symmetrized = ir.velocity
@@ -41,21 +43,25 @@ enum Phono3pyUnfolding {
             let fixed = try symmetricVelocities(iq: iq, nb: nb, ir: ir, littleGroup: littleGroup.map { (ops[$0.op], $0.sign) })
             symmetrized.replaceSubrange((3 * iq * nb)..<(3 * (iq + 1) * nb), with: fixed)
             guard star == ir.weight[iq] else {
-                throw PhononIngestError(.irreducibleMesh, file: path, dataset: "weight",
-                    "q-point \(iq) has weight \(ir.weight[iq]) but its star under the crystal's \(ops.count) rotations has \(star) new points; the crystal header may not match, run phono3py with --no-kappa-stars")
+                throw PhononIngestError(
+                    .irreducibleMesh, file: path, dataset: "weight",
+                    "q-point \(iq) has weight \(ir.weight[iq]) but its star under the crystal's \(ops.count) rotations has \(star) new points; the crystal header may not match, run phono3py with --no-kappa-stars"
+                )
             }
         }
         var out = IrreducibleModes(qReduced: [], frequency: [], gamma: [], velocity: [], weight: [])
         for gp in 0..<nGrid {
             guard let (iq, o, sign) = source[gp] else {
-                throw PhononIngestError(.irreducibleMesh, file: path, dataset: "qpoint",
+                throw PhononIngestError(
+                    .irreducibleMesh, file: path, dataset: "qpoint",
                     "mesh point \(gp) is not in the star of any listed q-point; run phono3py with --no-kappa-stars")
             }
             let address = [gp % mesh[0], (gp / mesh[0]) % mesh[1], gp / (mesh[0] * mesh[1])]
-            out.qReduced.append((0..<3).map { d in
-                let a = address[d] >= (mesh[d] + 1) / 2 && mesh[d] > 1 ? address[d] - mesh[d] : address[d]
-                return Double(a) / Double(mesh[d])
-            })
+            out.qReduced.append(
+                (0..<3).map { d in
+                    let a = address[d] >= (mesh[d] + 1) / 2 && mesh[d] > 1 ? address[d] - mesh[d] : address[d]
+                    return Double(a) / Double(mesh[d])
+                })
             out.frequency += ir.frequency[(iq * nb)..<((iq + 1) * nb)]
             out.gamma += ir.gamma[(iq * nb)..<((iq + 1) * nb)]
             for s in 0..<nb {
@@ -74,7 +80,8 @@ enum Phono3pyUnfolding {
             let x = k[d] * Double(mesh[d])
             // |x| < 2^52 also keeps Int(x.rounded()) from trapping on an absurd q-point.
             guard abs(x) < 4.5e15, abs(x - x.rounded()) < 1e-6 else {
-                throw PhononIngestError(.irreducibleMesh, file: path, dataset: "qpoint",
+                throw PhononIngestError(
+                    .irreducibleMesh, file: path, dataset: "qpoint",
                     "q-point \(iq) maps off the \(mesh) mesh under the crystal's symmetry; run phono3py with --no-kappa-stars")
             }
             a[d] = ((Int(x.rounded()) % mesh[d]) + mesh[d]) % mesh[d]
@@ -123,8 +130,10 @@ enum Phono3pyUnfolding {
     /// the set's): when tBar has rank ≤ the set's size, its eigenvectors scaled by √λ (each given to the band whose
     /// velocity is most nearly along it, with that band's sign) reproduce it exactly; otherwise each band keeps its
     /// little-group average, rescaled to the set's Σ|v|², which is exact for a cubic group's star sum.
-    private static func representing(_ tBar: [Double], total: Double, set v: [[Double]],
-                                     littleGroup: [([[Double]], Double)]) throws -> [[Double]] {
+    private static func representing(
+        _ tBar: [Double], total: Double, set v: [[Double]],
+        littleGroup: [([[Double]], Double)]
+    ) throws -> [[Double]] {
         let eig = try SymmetricEigen(symmetric: tBar, size: 3, vectors: true)
         let kept = (0..<3).filter { eig.values[$0] > 1e-12 * total }.sorted { eig.values[$0] > eig.values[$1] }
         if kept.count <= v.count {

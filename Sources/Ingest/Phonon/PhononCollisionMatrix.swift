@@ -15,8 +15,10 @@ public struct PhononCollisionMatrix: Sendable {
     public var inputFiles: [String]
     public var warnings: [String]
 
-    public init(size: Int, values: [Double], zeroModes: [Int] = [], temperature: Double? = nil, qCount: Int? = nil,
-                branchCount: Int? = nil, frequencyTHz: [Double]? = nil, path: String = "", warnings: [String] = []) {
+    public init(
+        size: Int, values: [Double], zeroModes: [Int] = [], temperature: Double? = nil, qCount: Int? = nil,
+        branchCount: Int? = nil, frequencyTHz: [Double]? = nil, path: String = "", warnings: [String] = []
+    ) {
         precondition(values.count == size * size)
         self.size = size; self.values = values; self.zeroModes = zeroModes; self.temperature = temperature
         self.qCount = qCount; self.branchCount = branchCount; self.frequencyTHz = frequencyTHz
@@ -30,11 +32,15 @@ public struct PhononCollisionMatrix: Sendable {
 
     /// Reads any of the formats: phono3py's own collision files (which need the mode table to convert), the
     /// project's HDF5 or its scattering text, told apart by the HDF5 signature and the datasets.
-    public static func read(_ path: String, modes: PhononModeTable? = nil,
-                            progress: (@Sendable (String) -> Void)? = nil) throws -> PhononCollisionMatrix {
+    public static func read(
+        _ path: String, modes: PhononModeTable? = nil,
+        progress: (@Sendable (String) -> Void)? = nil
+    ) throws -> PhononCollisionMatrix {
         if Phono3pyCollisionReader.recognizes(path) {
             guard let modes else {
-                throw PhononIngestError(.unsupported, file: path, "phono3py's collision files are converted with the modes of the same run; ingest them with `ingest phono3py KAPPA --collision`")
+                throw PhononIngestError(
+                    .unsupported, file: path,
+                    "phono3py's collision files are converted with the modes of the same run; ingest them with `ingest phono3py KAPPA --collision`")
             }
             return try Phono3pyCollisionReader.read(path, modes: modes)
         }

@@ -2,21 +2,21 @@
 /// dataset (HDF5), what was expected and what was found.
 public struct PhononIngestError: Error, CustomStringConvertible, Sendable, Equatable {
     public enum Kind: String, Sendable, Equatable {
-        case io                 // file missing or unreadable
-        case truncated          // fewer records than the header or a sibling file promises
-        case columnCount        // a record with the wrong number of fields
-        case syntax             // a field that is not a number of the required form (including Fortran `****`)
-        case nonFinite          // NaN or ±∞
+        case io // file missing or unreadable
+        case truncated // fewer records than the header or a sibling file promises
+        case columnCount // a record with the wrong number of fields
+        case syntax // a field that is not a number of the required form (including Fortran `****`)
+        case nonFinite // NaN or ±∞
         case negativeLinewidth
-        case countMismatch      // q-point or mode counts that disagree between files
-        case missingData        // a required key, dataset or crystal datum is absent
+        case countMismatch // q-point or mode counts that disagree between files
+        case missingData // a required key, dataset or crystal datum is absent
         case unknownUnit
-        case unsupported        // valid input the pipeline does not handle (ibrav, basis, polar crystal…)
+        case unsupported // valid input the pipeline does not handle (ibrav, basis, polar crystal…)
         case notSquare
         case duplicateEntry
-        case invalidValue       // out of range, inconsistent between files, or physically impossible
-        case tooLarge           // a declared size the file cannot hold or memory cannot take
-        case irreducibleMesh    // phono3py k-star file that cannot be unfolded
+        case invalidValue // out of range, inconsistent between files, or physically impossible
+        case tooLarge // a declared size the file cannot hold or memory cannot take
+        case irreducibleMesh // phono3py k-star file that cannot be unfolded
     }
 
     public let kind: Kind

@@ -27,9 +27,11 @@ public struct PhononModeTable: Sendable {
 
     /// Assembles the table. `rate` is 1/τ (s⁻¹) from the linewidth, `weight` the volume weight (m⁻³); arrays are
     /// per mode μ = iq·nbranch + s, q per q-point (1/m, Cartesian).
-    static func make(temperature: Double, branchCount nb: Int, omega: [Double], rate: [Double],
-                     vx: [Double], vy: [Double], vz: [Double], volumeWeight: [Double], q: [[Double]],
-                     qMesh: [Int], inputs: [String], warnings: [String] = []) throws -> PhononModeTable {
+    static func make(
+        temperature: Double, branchCount nb: Int, omega: [Double], rate: [Double],
+        vx: [Double], vy: [Double], vz: [Double], volumeWeight: [Double], q: [[Double]],
+        qMesh: [Int], inputs: [String], warnings: [String] = []
+    ) throws -> PhononModeTable {
         let n = omega.count
         var excluded = [Bool](repeating: false, count: n)
         var counts: [ExclusionReason: Int] = [:]
@@ -39,8 +41,11 @@ public struct PhononModeTable: Sendable {
         var gammaZeroMoving = 0
         let source = inputs.joined(separator: ", ")
         func absurd(_ mu: Int, _ what: String) -> PhononIngestError {
-            PhononIngestError(.invalidValue, file: source, String(format: "mode %d (q-point %d, branch %d, %.4g THz): %@",
-                                                                  mu, mu / nb, mu % nb, omega[mu] / (2 * Double.pi * 1e12), what))
+            PhononIngestError(
+                .invalidValue, file: source,
+                String(
+                    format: "mode %d (q-point %d, branch %d, %.4g THz): %@",
+                    mu, mu / nb, mu % nb, omega[mu] / (2 * Double.pi * 1e12), what))
         }
         for mu in 0..<n {
             guard omega[mu].isFinite else { throw absurd(mu, "frequency is \(omega[mu])") }
@@ -50,7 +55,8 @@ public struct PhononModeTable: Sendable {
             // Imaginary or zero frequencies are inert only at Γ (acoustic branches); elsewhere they mean the
             // harmonic data describe an unstable lattice, and excluding them would quietly change the physics.
             if !(omega[mu] > 0) && rate[mu] > 0 && mu >= nb {
-                throw absurd(mu, "zero or imaginary frequency in a mode with a finite lifetime (τ = \(1 / rate[mu]) s): an unstable lattice or mismatched files")
+                throw absurd(
+                    mu, "zero or imaginary frequency in a mode with a finite lifetime (τ = \(1 / rate[mu]) s): an unstable lattice or mismatched files")
             }
             var reason: ExclusionReason? = nil
             if !(omega[mu] > 0) { reason = .nonPositiveFrequency } else if !(rate[mu] > 0) { reason = .zeroLinewidth }
@@ -70,17 +76,19 @@ public struct PhononModeTable: Sendable {
         }
         for r in ExclusionReason.allCases { if let c = counts[r] { warnings.append("excluded \(c) modes: \(r.rawValue)") } }
         let nq = n / nb
-        let modes = ModeSet(temperature: temperature, omega: omega, vx: vx, vy: vy, vz: vz, tau: tau,
-                            volumeWeight: volumeWeight, dndT: dndT,
-                            qx: (0..<n).map { q[$0 / nb][0] }, qy: (0..<n).map { q[$0 / nb][1] },
-                            qz: (0..<n).map { q[$0 / nb][2] },
-                            branch: (0..<n).map { Int32($0 % nb) }, qIndex: (0..<n).map { Int32($0 / nb) })
+        let modes = ModeSet(
+            temperature: temperature, omega: omega, vx: vx, vy: vy, vz: vz, tau: tau,
+            volumeWeight: volumeWeight, dndT: dndT,
+            qx: (0..<n).map { q[$0 / nb][0] }, qy: (0..<n).map { q[$0 / nb][1] },
+            qz: (0..<n).map { q[$0 / nb][2] },
+            branch: (0..<n).map { Int32($0 % nb) }, qIndex: (0..<n).map { Int32($0 / nb) })
         if let p = ModePlausibility.problems(modes, limit: 1).first {
             throw PhononIngestError(.invalidValue, file: source, "implausible phonon data: \(p) (bounds: data-schema/README.md, \"Plausibility bounds\")")
         }
         if let w = ModePlausibility.kappaWarning(modes) { warnings.append(w) }
-        return PhononModeTable(modes: modes, excluded: excluded, exclusionCounts: counts, qCount: nq, branchCount: nb,
-                               qMesh: qMesh, warnings: warnings, inputs: inputs)
+        return PhononModeTable(
+            modes: modes, excluded: excluded, exclusionCounts: counts, qCount: nq, branchCount: nb,
+            qMesh: qMesh, warnings: warnings, inputs: inputs)
     }
 }
 

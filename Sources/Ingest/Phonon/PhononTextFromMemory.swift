@@ -15,10 +15,14 @@ extension D3QLineWidthList {
 
 extension D3QReader {
     /// One per-q-point file (`q.`, `freq.`, `vel.`, `lw.`): its values, q-major, `valuesPerQ` each.
-    public static func parseGridFile(contents: [UInt8], fileName: String, valuesPerQ: Int, recordWidth: Int,
-                                     expectedQ: Int? = nil) throws -> [Double] {
-        try D3QGridFile.read(TextSource(path: fileName, bytes: contents), valuesPerQ: valuesPerQ,
-                             recordWidth: recordWidth, expectedQ: expectedQ, what: "values").values
+    public static func parseGridFile(
+        contents: [UInt8], fileName: String, valuesPerQ: Int, recordWidth: Int,
+        expectedQ: Int? = nil
+    ) throws -> [Double] {
+        try D3QGridFile.read(
+            TextSource(path: fileName, bytes: contents), valuesPerQ: valuesPerQ,
+            recordWidth: recordWidth, expectedQ: expectedQ, what: "values"
+        ).values
     }
 }
 

@@ -10,7 +10,7 @@ import Model
 /// 26 % asymmetric under SAS⁻¹.) Energy conservation ħωᵀA = 0 and A ∂n̄/∂T = 0 are both P ħω = 0, i.e. Ã u = 0
 /// with u = S ħω.
 struct ScaledBasis {
-    let s: [Double]            // √(n̄(n̄+1)) per mode, 0 where flagged
+    let s: [Double] // √(n̄(n̄+1)) per mode, 0 where flagged
     let kept: [Int]
 
     init(modes: ModeSet, flagged: [Bool]) {

@@ -27,8 +27,10 @@ public struct ScatteringDiagnostics: Sendable {
         return f
     }
 
-    public static func measure(_ a: [Double], size n: Int, modes: ModeSet, flagged: [Bool],
-                               spectrum: Bool = true) throws -> ScatteringDiagnostics {
+    public static func measure(
+        _ a: [Double], size n: Int, modes: ModeSet, flagged: [Bool],
+        spectrum: Bool = true
+    ) throws -> ScatteringDiagnostics {
         let basis = ScaledBasis(modes: modes, flagged: flagged)
         let kept = basis.kept
         var r = [Double](repeating: 0, count: n), den = r
@@ -62,12 +64,13 @@ public struct ScatteringDiagnostics: Sendable {
                 asym2 += (x - y) * (x - y); norm2 += x * x
             }
         }
-        var out = ScatteringDiagnostics(energyResidual: dNorm > 0 ? rNorm / dNorm : 0,
-                                        energyResidualMax: maxRate > 0 ? rMax / maxRate : 0,
-                                        temperatureResidual: d2 > 0 ? sqrt(t2 / d2) : 0,
-                                        asymmetry: norm2 > 0 ? sqrt(asym2 / norm2) : 0,
-                                        lambdaMin: nil, lambdaMax: nil, spectralRadius: nil,
-                                        flaggedCount: n - m)
+        var out = ScatteringDiagnostics(
+            energyResidual: dNorm > 0 ? rNorm / dNorm : 0,
+            energyResidualMax: maxRate > 0 ? rMax / maxRate : 0,
+            temperatureResidual: d2 > 0 ? sqrt(t2 / d2) : 0,
+            asymmetry: norm2 > 0 ? sqrt(asym2 / norm2) : 0,
+            lambdaMin: nil, lambdaMax: nil, spectralRadius: nil,
+            flaggedCount: n - m)
         if spectrum && m > 0 {
             // G̃ = I − T^½ sym(Ã) T^½ is similar to τM and symmetric.
             let rt = kept.map { 1 / sqrt(a[$0 * n + $0]) }

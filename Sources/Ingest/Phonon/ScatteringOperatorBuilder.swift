@@ -38,8 +38,10 @@ public enum ScatteringOperatorBuilder {
 
     /// M (zero diagonal, s⁻¹; dense, or sparse when fewer than `sparseThreshold` of its entries are nonzero) and
     /// τ_μ = 1/A_μμ (∞ for flagged modes).
-    public static func collisionOperator(_ a: [Double], size n: Int, flagged: [Bool],
-                                         sparseThreshold: Double = 0.1) -> (CollisionOperator, tau: [Double]) {
+    public static func collisionOperator(
+        _ a: [Double], size n: Int, flagged: [Bool],
+        sparseThreshold: Double = 0.1
+    ) -> (CollisionOperator, tau: [Double]) {
         var tau = [Double](repeating: .infinity, count: n)
         var m = [Double](repeating: 0, count: n * n)
         var nonzero = 0

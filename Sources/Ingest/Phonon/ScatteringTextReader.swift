@@ -3,8 +3,10 @@ import Foundation
 /// Reads the pbte-scatter text format, format_version 1 (data-schema/scattering-text.md), gzip-compressed or
 /// not. Every error names the file, the line and the rule that failed.
 public enum ScatteringTextReader {
-    static let arity: [String: Int] = ["nmodes": 1, "nq": 1, "nbranch": 1, "qmesh": 3, "T": 2, "unit": 1, "basis": 1,
-                                       "quantity": 1, "storage": 1, "nnz": 1, "material": 1, "qfile": 1, "zero_modes": -1]
+    static let arity: [String: Int] = [
+        "nmodes": 1, "nq": 1, "nbranch": 1, "qmesh": 3, "T": 2, "unit": 1, "basis": 1,
+        "quantity": 1, "storage": 1, "nnz": 1, "material": 1, "qfile": 1, "zero_modes": -1
+    ]
 
     public static func read(_ path: String, progress: (@Sendable (String) -> Void)? = nil) throws -> PhononCollisionMatrix {
         try parse(TextSource.load(path), progress: progress)
@@ -173,8 +175,11 @@ public enum ScatteringTextReader {
         }
         let expected = dense ? n : nnz
         guard dataLines == expected else {
-            throw fail(.truncated, lastLine + 1, dense ? "\(dataLines) data lines, expected \(n)"
-                                                       : "\(dataLines) data lines, nnz \(nnz)")
+            throw fail(
+                .truncated, lastLine + 1,
+                dense
+                    ? "\(dataLines) data lines, expected \(n)"
+                    : "\(dataLines) data lines, nnz \(nnz)")
         }
         for i in 0..<n {
             for j in 0..<n {
@@ -213,8 +218,10 @@ public enum ScatteringTextReader {
     }
 
     /// Flagged modes must have zero rows and columns; unflagged modes with A_μμ ≤ 0 are reported.
-    static func checkZeroModes(_ m: inout PhononCollisionMatrix, path: String,
-                               error: (Int, Int) -> PhononIngestError) throws {
+    static func checkZeroModes(
+        _ m: inout PhononCollisionMatrix, path: String,
+        error: (Int, Int) -> PhononIngestError
+    ) throws {
         let n = m.size
         for mu in m.zeroModes {
             for nu in 0..<n where m.values[mu * n + nu] != 0 || m.values[nu * n + mu] != 0 { throw error(mu, nu) }
@@ -233,8 +240,9 @@ public enum ScatteringTextReader {
         guard FileManager.default.fileExists(atPath: qPath), let nq = matrix.qCount, let nb = matrix.branchCount else { return }
         let q = try D3QGridFile.read(qPath, valuesPerQ: 4, recordWidth: 4, expectedQ: nil, what: "q-point")
         guard q.firstLine.count == nq else {
-            throw PhononIngestError(.countMismatch, file: path, line: line,
-                                    "nq \(nq), but qfile \(name) has \(q.firstLine.count) q-points")
+            throw PhononIngestError(
+                .countMismatch, file: path, line: line,
+                "nq \(nq), but qfile \(name) has \(q.firstLine.count) q-points")
         }
         if name.hasPrefix("q.") {
             let fPath = (dir as NSString).appendingPathComponent("freq." + name.dropFirst(2))
@@ -243,8 +251,9 @@ public enum ScatteringTextReader {
             var width: Int? = nil
             src.forEachLine { _, l in if width == nil && l.lineKind == .data { width = l.tokens.count } }
             if let width, width != nb {
-                throw PhononIngestError(.countMismatch, file: path, line: line,
-                                        "nbranch \(nb), but \((fPath as NSString).lastPathComponent) has \(width) values per line")
+                throw PhononIngestError(
+                    .countMismatch, file: path, line: line,
+                    "nbranch \(nb), but \((fPath as NSString).lastPathComponent) has \(width) values per line")
             }
         }
     }

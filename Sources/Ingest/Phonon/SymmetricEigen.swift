@@ -1,11 +1,12 @@
 // LAPACK from the OpenBLAS that Model already links. Declared here because the COpenBLAS shim exposes only cblas,
 // and Ingest does not depend on COpenBLAS in the main package. Trailing Ints are gfortran's hidden string lengths.
 @_silgen_name("dsyevd_")
-private func lapackDsyevd(_ jobz: UnsafePointer<CChar>, _ uplo: UnsafePointer<CChar>, _ n: UnsafePointer<Int32>,
-                          _ a: UnsafeMutablePointer<Double>, _ lda: UnsafePointer<Int32>, _ w: UnsafeMutablePointer<Double>,
-                          _ work: UnsafeMutablePointer<Double>, _ lwork: UnsafePointer<Int32>,
-                          _ iwork: UnsafeMutablePointer<Int32>, _ liwork: UnsafePointer<Int32>,
-                          _ info: UnsafeMutablePointer<Int32>, _ jobzLength: Int, _ uploLength: Int)
+private func lapackDsyevd(
+    _ jobz: UnsafePointer<CChar>, _ uplo: UnsafePointer<CChar>, _ n: UnsafePointer<Int32>,
+    _ a: UnsafeMutablePointer<Double>, _ lda: UnsafePointer<Int32>, _ w: UnsafeMutablePointer<Double>,
+    _ work: UnsafeMutablePointer<Double>, _ lwork: UnsafePointer<Int32>,
+    _ iwork: UnsafeMutablePointer<Int32>, _ liwork: UnsafePointer<Int32>,
+    _ info: UnsafeMutablePointer<Int32>, _ jobzLength: Int, _ uploLength: Int)
 
 /// Eigenvalues (ascending) and, optionally, eigenvectors of a real symmetric matrix.
 public struct SymmetricEigen: Sendable {
@@ -20,8 +21,8 @@ public struct SymmetricEigen: Sendable {
         var w = [Double](repeating: 0, count: n)
         var info: Int32 = 0
         var nn = Int32(n), lda = Int32(n)
-        var jobz: CChar = wantVectors ? 0x56 : 0x4E   // "V" / "N"
-        var uplo: CChar = 0x55                         // "U"
+        var jobz: CChar = wantVectors ? 0x56 : 0x4E // "V" / "N"
+        var uplo: CChar = 0x55 // "U"
         var lwork: Int32 = -1, liwork: Int32 = -1
         var wq = 0.0, iwq: Int32 = 0
         lapackDsyevd(&jobz, &uplo, &nn, &a, &lda, &w, &wq, &lwork, &iwq, &liwork, &info, 1, 1)

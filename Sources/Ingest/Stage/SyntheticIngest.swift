@@ -5,16 +5,21 @@ import Store
 /// Inputs the pipeline can make without external data: the gray medium of the validation problems and
 /// structured box meshes.
 public enum SyntheticIngest {
-    public static func writeGray(polar: Int, azimuthal: Int, speed: Double, meanFreePath: Double,
-                                 heatCapacity: Double, temperature: Double, to path: String) throws -> Material {
+    public static func writeGray(
+        polar: Int, azimuthal: Int, speed: Double, meanFreePath: Double,
+        heatCapacity: Double, temperature: Double, to path: String
+    ) throws -> Material {
         guard polar >= 1, azimuthal >= 2, azimuthal % 2 == 0, speed > 0, meanFreePath > 0, heatCapacity > 0, temperature > 0 else {
-            throw IngestError.invalidArgument("gray medium needs polar ≥ 1, an even azimuthal count ≥ 2, and positive speed, mean free path, heat capacity and temperature")
+            throw IngestError.invalidArgument(
+                "gray medium needs polar ≥ 1, an even azimuthal count ≥ 2, and positive speed, mean free path, heat capacity and temperature")
         }
-        let mat = GrayMedium.make(polar: polar, azimuthal: azimuthal, speed: speed, meanFreePath: meanFreePath,
-                                  heatCapacity: heatCapacity, temperature: temperature)
+        let mat = GrayMedium.make(
+            polar: polar, azimuthal: azimuthal, speed: speed, meanFreePath: meanFreePath,
+            heatCapacity: heatCapacity, temperature: temperature)
         let prov = try Provenance(inputs: [], checksums: [])
-        try MaterialFile.write(mat, to: path, sourceFormat: "gray-synthetic", provenance: prov,
-                               diagnostics: MaterialDiagnostics(kappaRTA: mat.modes.kappaRTA(), energyResidual: 0, spectralRadius: 1))
+        try MaterialFile.write(
+            mat, to: path, sourceFormat: "gray-synthetic", provenance: prov,
+            diagnostics: MaterialDiagnostics(kappaRTA: mat.modes.kappaRTA(), energyResidual: 0, spectralRadius: 1))
         return mat
     }
 
@@ -31,6 +36,8 @@ public enum SyntheticIngest {
 public enum IngestError: Error, CustomStringConvertible {
     case invalidArgument(String)
     public var description: String {
-        switch self { case .invalidArgument(let s): return s }
+        switch self {
+        case .invalidArgument(let s): return s
+        }
     }
 }

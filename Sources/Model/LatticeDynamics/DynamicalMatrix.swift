@@ -61,11 +61,13 @@ extension ForceConstants {
                 for (k, x) in [r.x, r.y, r.z].enumerated() { gr[k] -= x * sn; gi[k] += x * c }
             }
             let w = 1 / ((m[p] * m[pp]).squareRoot() * Double(imgs.count))
-            for a in 0..<3 { for b in 0..<3 {
-                let f = fc2[(p * ns + s) * 9 + a * 3 + b] * w
-                let idx = (3 * p + a) * n + 3 * pp + b
-                for k in 0..<3 { out[k].re[idx] += f * gr[k]; out[k].im[idx] += f * gi[k] }
-            } }
+            for a in 0..<3 {
+                for b in 0..<3 {
+                    let f = fc2[(p * ns + s) * 9 + a * 3 + b] * w
+                    let idx = (3 * p + a) * n + 3 * pp + b
+                    for k in 0..<3 { out[k].re[idx] += f * gr[k]; out[k].im[idx] += f * gi[k] }
+                }
+            }
         }
         return out
     }
@@ -76,7 +78,7 @@ extension ForceConstants {
     public func groupVelocities(_ ph: HarmonicPhonons, degeneracy: Double = 1e-4) -> [Vector3] {
         let n = branchCount, f = ph.frequencies
         let grad = dynamicalMatrixGradient(reduced: ph.q)
-        let unit = 1e-10 * 2 * Double.pi * 1e12 * Self.terahertzPerRootEigenvalue   // Å·√(eV Å⁻² amu⁻¹) → m/s
+        let unit = 1e-10 * 2 * Double.pi * 1e12 * Self.terahertzPerRootEigenvalue // Å·√(eV Å⁻² amu⁻¹) → m/s
         var v = [Vector3](repeating: .zero, count: n)
         var start = 0
         while start < n {

@@ -41,8 +41,10 @@ public struct ForceConstants: Sendable, Equatable {
     /// (15.6333023; CODATA 2018 gives 15.6333042, 1.2e-7 apart, which shows as a 2e-6 THz disagreement).
     public static let terahertzPerRootEigenvalue: Double = (1.60217733e-19 / 1.6605402e-27).squareRoot() / 1e-10 / (2 * Double.pi) / 1e12
 
-    public init(primitiveLattice: [Vector3], supercellLattice: [Vector3], positions: [Vector3], masses: [Double],
-                p2s: [Int], fc2: [Double], fc3: [Double]?) throws {
+    public init(
+        primitiveLattice: [Vector3], supercellLattice: [Vector3], positions: [Vector3], masses: [Double],
+        p2s: [Int], fc2: [Double], fc3: [Double]?
+    ) throws {
         let ns = positions.count, np = p2s.count
         func bad(_ s: String) -> ForceConstantsError { ForceConstantsError(message: s) }
         guard primitiveLattice.count == 3, supercellLattice.count == 3 else { throw bad("lattices need three vectors each") }
@@ -78,12 +80,16 @@ public struct ForceConstants: Sendable, Equatable {
                 var d = Self.coordinates(positions[s] - positions[p2s[p]], invS)
                 d = Vector3(d.x - d.x.rounded(), d.y - d.y.rounded(), d.z - d.z.rounded())
                 var found: [Vector3] = [], best = Double.infinity
-                for i in -2...2 { for j in -2...2 { for k in -2...2 {
-                    let f = Vector3(d.x + Double(i), d.y + Double(j), d.z + Double(k))
-                    let r = f.x * supercellLattice[0] + f.y * supercellLattice[1] + f.z * supercellLattice[2]
-                    let l = r.norm
-                    if l < best - 1e-5 { best = l; found = [r] } else if abs(l - best) <= 1e-5 { found.append(r) }
-                } } }
+                for i in -2...2 {
+                    for j in -2...2 {
+                        for k in -2...2 {
+                            let f = Vector3(d.x + Double(i), d.y + Double(j), d.z + Double(k))
+                            let r = f.x * supercellLattice[0] + f.y * supercellLattice[1] + f.z * supercellLattice[2]
+                            let l = r.norm
+                            if l < best - 1e-5 { best = l; found = [r] } else if abs(l - best) <= 1e-5 { found.append(r) }
+                        }
+                    }
+                }
                 images.append(found)
             }
         }
@@ -95,7 +101,7 @@ public struct ForceConstants: Sendable, Equatable {
 
     /// q in the primitive reciprocal basis (without 2π) from a Cartesian wavevector in 1/m.
     public func reducedWavevector(cartesianPerMetre q: Vector3) -> Vector3 {
-        let qA = 1e-10 * q   // 1/Å
+        let qA = 1e-10 * q // 1/Å
         return (1 / (2 * Double.pi)) * Vector3(primitiveLattice[0].dot(qA), primitiveLattice[1].dot(qA), primitiveLattice[2].dot(qA))
     }
 
@@ -134,4 +140,3 @@ public struct ForceConstantsError: Error, CustomStringConvertible, Sendable {
     public var message: String
     public var description: String { message }
 }
-

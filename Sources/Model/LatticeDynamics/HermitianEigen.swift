@@ -52,7 +52,7 @@ public struct HermitianEigen: Sendable {
                     // Rows: A ← U†·A, rows p, q: U†_pp = c, U†_pq = −s e^{iφ}, U†_qp = s, U†_qq = c e^{iφ}.
                     for k in 0..<n {
                         let xpr = ar[p * n + k], xpi = ai[p * n + k], xqr = ar[q * n + k], xqi = ai[q * n + k]
-                        let yr = xqr * cph - xqi * sph, yi = xqi * cph + xqr * sph   // x_q · e^{iφ}
+                        let yr = xqr * cph - xqi * sph, yi = xqi * cph + xqr * sph // x_q · e^{iφ}
                         ar[p * n + k] = c * xpr - s * yr; ai[p * n + k] = c * xpi - s * yi
                         ar[q * n + k] = s * xpr + c * yr; ai[q * n + k] = s * xpi + c * yi
                     }

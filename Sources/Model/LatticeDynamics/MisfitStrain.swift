@@ -22,17 +22,22 @@ public enum MisfitStrain {
 
     /// The coefficient of e^{iGx} of the array's (ε_xx, ε_zz, ε_xz) at height z (dimensionless).
     public static func coefficient(G: Double, z: Double, burgers b: Double, spacing d: Double, poisson nu: Double)
-        -> (xx: Component, zz: Component, xz: Component) {
+        -> (xx: Component, zz: Component, xz: Component)
+    {
         let a = abs(G), sg: Double = G >= 0 ? 1 : -1, s: Double = z >= 0 ? 1 : -1
         let k0 = b / (4 * (1 - nu) * d), e = exp(-a * abs(z))
-        return (Component(k0 * (-2 * (1 - nu) * s + a * z) * e, 0), Component(k0 * (2 * nu * s - a * z) * e, 0),
-                Component(0, -sg * k0 * (1 - a * abs(z)) * e))
+        return (
+            Component(k0 * (-2 * (1 - nu) * s + a * z) * e, 0), Component(k0 * (2 * nu * s - a * z) * e, 0),
+            Component(0, -sg * k0 * (1 - a * abs(z)) * e)
+        )
     }
 
     /// (ε_xx, ε_zz, ε_xz) of order G (signed, 1/m) transformed along z over side B (z > 0) or side A (z < 0), at the
     /// normal momentum transfer Q (1/m). Units: m (strain × length).
-    public static func halfSpace(G: Double, Q: Double, burgers b: Double, spacing d: Double, poisson nu: Double,
-                                 sideB: Bool) -> (xx: Component, zz: Component, xz: Component) {
+    public static func halfSpace(
+        G: Double, Q: Double, burgers b: Double, spacing d: Double, poisson nu: Double,
+        sideB: Bool
+    ) -> (xx: Component, zz: Component, xz: Component) {
         let a = abs(G), sg: Double = G >= 0 ? 1 : -1
         let k0 = b / (4 * (1 - nu) * d)
         // 1/(a + iQ) and 1/(a + iQ)² (side B); 1/(a − iQ) and −1/(a − iQ)² (side A).
@@ -50,16 +55,20 @@ public enum MisfitStrain {
     }
 
     /// The same as a Cartesian tensor (row-major 3×3, re and im), x along `burgersDirection`, z along `normal`.
-    public static func tensor(G: Double, Q: Double, burgers b: Double, spacing d: Double, poisson nu: Double, sideB: Bool,
-                              burgersDirection e: Vector3, normal n: Vector3) -> (re: [Double], im: [Double]) {
+    public static func tensor(
+        G: Double, Q: Double, burgers b: Double, spacing d: Double, poisson nu: Double, sideB: Bool,
+        burgersDirection e: Vector3, normal n: Vector3
+    ) -> (re: [Double], im: [Double]) {
         let c = halfSpace(G: G, Q: Q, burgers: b, spacing: d, poisson: nu, sideB: sideB)
         let ev = [e.x, e.y, e.z], nv = [n.x, n.y, n.z]
         var re = [Double](repeating: 0, count: 9), im = re
-        for i in 0..<3 { for j in 0..<3 {
-            let ee = ev[i] * ev[j], nn = nv[i] * nv[j], en = ev[i] * nv[j] + nv[i] * ev[j]
-            re[3 * i + j] = c.xx.re * ee + c.zz.re * nn + c.xz.re * en
-            im[3 * i + j] = c.xx.im * ee + c.zz.im * nn + c.xz.im * en
-        } }
+        for i in 0..<3 {
+            for j in 0..<3 {
+                let ee = ev[i] * ev[j], nn = nv[i] * nv[j], en = ev[i] * nv[j] + nv[i] * ev[j]
+                re[3 * i + j] = c.xx.re * ee + c.zz.re * nn + c.xz.re * en
+                im[3 * i + j] = c.xx.im * ee + c.zz.im * nn + c.xz.im * en
+            }
+        }
         return (re, im)
     }
 
@@ -67,7 +76,7 @@ public enum MisfitStrain {
     /// closed form the Fourier coefficients above are derived from, kept for the tests.
     public static func singleDislocation(x: Double, z: Double, burgers b: Double, poisson nu: Double) -> (xx: Double, zz: Double, xz: Double) {
         let r2 = x * x + z * z, r4 = r2 * r2
-        let d0 = b / (2 * Double.pi * (1 - nu))   // D₀/μ
+        let d0 = b / (2 * Double.pi * (1 - nu)) // D₀/μ
         let sxx = -d0 * z * (3 * x * x + z * z) / r4, szz = d0 * z * (x * x - z * z) / r4, sxz = d0 * x * (x * x - z * z) / r4
         // ε = [(1 − ν)σ − νσ_other]/2μ in plane strain; σ here is σ/μ.
         return (((1 - nu) * sxx - nu * szz) / 2, ((1 - nu) * szz - nu * sxx) / 2, sxz / 2)

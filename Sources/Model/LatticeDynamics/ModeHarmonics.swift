@@ -10,8 +10,10 @@ public struct ModeHarmonics: Sendable, Equatable {
     /// max_μ |f(fc2) − f(mode set)|, THz: how well the force constants describe the mode data.
     public var largestFrequencyDeviation: Double
 
-    public init(forceConstants: ForceConstants, eigenvectors: [Double], gruneisen: [Double]?, gruneisenTensor: [Double]?,
-                largestFrequencyDeviation: Double) {
+    public init(
+        forceConstants: ForceConstants, eigenvectors: [Double], gruneisen: [Double]?, gruneisenTensor: [Double]?,
+        largestFrequencyDeviation: Double
+    ) {
         self.forceConstants = forceConstants; self.eigenvectors = eigenvectors; self.gruneisen = gruneisen
         self.gruneisenTensor = gruneisenTensor; self.largestFrequencyDeviation = largestFrequencyDeviation
     }
@@ -27,8 +29,10 @@ public struct ModeHarmonics: Sendable, Equatable {
     /// Diagonalises D(q) at every q-point of `modes` (mode μ = q·nb + branch, branches ascending in frequency, as
     /// phonopy, phono3py and d3q order them) and refuses force constants whose frequencies differ from the mode set's
     /// by more than `tolerance` (THz, plus 1e-5 relative): they would describe another crystal or another mesh.
-    public static func compute(_ fc: ForceConstants, modes: ModeSet, branchCount nb: Int,
-                               tolerance: Double = 1e-3) throws -> ModeHarmonics {
+    public static func compute(
+        _ fc: ForceConstants, modes: ModeSet, branchCount nb: Int,
+        tolerance: Double = 1e-3
+    ) throws -> ModeHarmonics {
         guard nb == fc.branchCount, modes.count % nb == 0 else {
             throw ForceConstantsError(message: "the force constants have \(fc.branchCount) branches (\(fc.primitiveCount) atoms), the mode data \(nb)")
         }
@@ -55,9 +59,11 @@ public struct ModeHarmonics: Sendable, Equatable {
                 let d = abs(f[s] - ours)
                 worst = max(worst, d)
                 if d > tolerance + 1e-5 * abs(ours) {
-                    throw ForceConstantsError(message: String(format:
-                        "mode %d (q-point %d, branch %d): fc2 gives %.6f THz, the mode data %.6f THz; the force constants do not describe these modes (another crystal, lattice constant or branch order)",
-                        mu0 + s, iq, s, f[s], ours))
+                    throw ForceConstantsError(
+                        message: String(
+                            format:
+                                "mode %d (q-point %d, branch %d): fc2 gives %.6f THz, the mode data %.6f THz; the force constants do not describe these modes (another crystal, lattice constant or branch order)",
+                            mu0 + s, iq, s, f[s], ours))
                 }
                 for c in 0..<nb {
                     vectors[((mu0 + s) * nb + c) * 2] = ph.eigen.re[c * nb + s]
@@ -65,7 +71,8 @@ public struct ModeHarmonics: Sendable, Equatable {
                 }
             }
         }
-        return ModeHarmonics(forceConstants: fc, eigenvectors: vectors, gruneisen: gamma, gruneisenTensor: tensor,
-                             largestFrequencyDeviation: worst)
+        return ModeHarmonics(
+            forceConstants: fc, eigenvectors: vectors, gruneisen: gamma, gruneisenTensor: tensor,
+            largestFrequencyDeviation: worst)
     }
 }

@@ -29,27 +29,37 @@ public struct StrainCoupling: Sendable {
             let e = HermitianEigen(re: d.re, im: [Double](repeating: 0, count: d.re.count), size: 3 * np)
             let n = 3 * np, m = fc.primitiveMasses
             var g = [Double](repeating: 0, count: n * n)
-            for a in 0..<n { for b in 0..<n {
-                var sum = 0.0
-                for s in 3..<n where e.values[s] != 0 { sum += e.re[a * n + s] * e.re[b * n + s] / e.values[s] }
-                g[a * n + b] = sum / (m[a / 3] * m[b / 3]).squareRoot()
-            } }
+            for a in 0..<n {
+                for b in 0..<n {
+                    var sum = 0.0
+                    for s in 3..<n where e.values[s] != 0 { sum += e.re[a * n + s] * e.re[b * n + s] / e.values[s] }
+                    g[a * n + b] = sum / (m[a / 3] * m[b / 3]).squareRoot()
+                }
+            }
             // Force on atom ν along l per unit ε_{jk}: −Σ_N Φ_{lj}(ν, N) R_k(ν, N).
             var force = [Double](repeating: 0, count: np * 27)
-            for nu in 0..<np { for nn in 0..<ns {
-                let rk = r[nu * ns + nn]
-                for l in 0..<3 { for j in 0..<3 {
-                    let f = fc.fc2[(nu * ns + nn) * 9 + l * 3 + j]
-                    force[nu * 27 + l * 9 + j * 3 + 0] += f * rk.x
-                    force[nu * 27 + l * 9 + j * 3 + 1] += f * rk.y
-                    force[nu * 27 + l * 9 + j * 3 + 2] += f * rk.z
-                } }
-            } }
-            for mu in 0..<np { for i in 0..<3 { for jk in 0..<9 {
-                var sum = 0.0
-                for nu in 0..<np { for l in 0..<3 { sum += g[(3 * mu + i) * n + 3 * nu + l] * force[nu * 27 + l * 9 + jk] } }
-                x[mu * 27 + i * 9 + jk] = -sum
-            } } }
+            for nu in 0..<np {
+                for nn in 0..<ns {
+                    let rk = r[nu * ns + nn]
+                    for l in 0..<3 {
+                        for j in 0..<3 {
+                            let f = fc.fc2[(nu * ns + nn) * 9 + l * 3 + j]
+                            force[nu * 27 + l * 9 + j * 3 + 0] += f * rk.x
+                            force[nu * 27 + l * 9 + j * 3 + 1] += f * rk.y
+                            force[nu * 27 + l * 9 + j * 3 + 2] += f * rk.z
+                        }
+                    }
+                }
+            }
+            for mu in 0..<np {
+                for i in 0..<3 {
+                    for jk in 0..<9 {
+                        var sum = 0.0
+                        for nu in 0..<np { for l in 0..<3 { sum += g[(3 * mu + i) * n + 3 * nu + l] * force[nu * 27 + l * 9 + jk] } }
+                        x[mu * 27 + i * 9 + jk] = -sum
+                    }
+                }
+            }
         }
         internalStrain = x
         var dphi = [Double](repeating: 0, count: np * ns * 81)
@@ -91,13 +101,15 @@ public struct StrainCoupling: Sendable {
                 let (c, sn) = fc.phase(nu, s, qc)
                 let w = 1 / (m[nu] * m[pp]).squareRoot()
                 let base = (nu * ns + s) * 81
-                for i in 0..<3 { for j in 0..<3 {
-                    var tr = 0.0, ti = 0.0
-                    let b = base + (i * 3 + j) * 9
-                    for kl in 0..<9 { tr += d[b + kl] * er[kl]; ti += d[b + kl] * ei[kl] }
-                    let idx = (3 * nu + i) * n + 3 * pp + j
-                    re[idx] += w * (c * tr - sn * ti); im[idx] += w * (c * ti + sn * tr)
-                } }
+                for i in 0..<3 {
+                    for j in 0..<3 {
+                        var tr = 0.0, ti = 0.0
+                        let b = base + (i * 3 + j) * 9
+                        for kl in 0..<9 { tr += d[b + kl] * er[kl]; ti += d[b + kl] * ei[kl] }
+                        let idx = (3 * nu + i) * n + 3 * pp + j
+                        re[idx] += w * (c * tr - sn * ti); im[idx] += w * (c * ti + sn * tr)
+                    }
+                }
             }
         }
         return (re, im)
@@ -113,14 +125,16 @@ public struct StrainCoupling: Sendable {
                 let pp = fc.s2p[s]
                 let (c, sn) = fc.phase(nu, s, qc)
                 let w = 1 / (m[nu] * m[pp]).squareRoot()
-                for i in 0..<3 { for j in 0..<3 {
-                    let row = 3 * nu + i, col = 3 * pp + j
-                    for kl in 0..<9 {
-                        let f = dPhi[((nu * ns + s) * 9 + i * 3 + j) * 9 + kl] * w
-                        out[kl].re[row * n + col] += f * c
-                        out[kl].im[row * n + col] += f * sn
+                for i in 0..<3 {
+                    for j in 0..<3 {
+                        let row = 3 * nu + i, col = 3 * pp + j
+                        for kl in 0..<9 {
+                            let f = dPhi[((nu * ns + s) * 9 + i * 3 + j) * 9 + kl] * w
+                            out[kl].re[row * n + col] += f * c
+                            out[kl].im[row * n + col] += f * sn
+                        }
                     }
-                } }
+                }
             }
         }
         return out
@@ -158,9 +172,11 @@ public struct StrainCoupling: Sendable {
     static func rotate(_ e: HermitianEigen, block: Range<Int>, by hr: [Double], _ hi: [Double]) -> HermitianEigen {
         let k = block.count, n = e.size
         var pr = [Double](repeating: 0, count: k * k), pi = pr
-        for (a, ca) in block.enumerated() { for (b, cb) in block.enumerated() {
-            let v = e.element(hr, hi, ca, cb); pr[a * k + b] = v.re; pi[a * k + b] = v.im
-        } }
+        for (a, ca) in block.enumerated() {
+            for (b, cb) in block.enumerated() {
+                let v = e.element(hr, hi, ca, cb); pr[a * k + b] = v.re; pi[a * k + b] = v.im
+            }
+        }
         let u = HermitianEigen(re: pr, im: pi, size: k)
         var out = e
         for i in 0..<n {

@@ -14,8 +14,10 @@ public struct AcousticMismatchParameters: Sendable, Equatable {
     /// shared between.
     public var neighbours: Int = 4
 
-    public init(massDensityA: Double = 2329, massDensityB: Double = 5323, binWidth: Double? = InterfaceKernel.defaultBinWidthTHz,
-                matchTolerance: Double = 0.3, neighbours: Int = 4) {
+    public init(
+        massDensityA: Double = 2329, massDensityB: Double = 5323, binWidth: Double? = InterfaceKernel.defaultBinWidthTHz,
+        matchTolerance: Double = 0.3, neighbours: Int = 4
+    ) {
         self.massDensityA = massDensityA; self.massDensityB = massDensityB; self.binWidth = binWidth
         self.matchTolerance = matchTolerance; self.neighbours = neighbours
     }
@@ -44,8 +46,10 @@ extension InterfaceKernel {
     /// both sides are averaged with their time reverses (reciprocity), capped to the equilibrium budgets, balanced per
     /// bin, and the remainder of each arriving mode is reflected to its mirror partner (then Lambertian within the bin
     /// for what the partner cannot take), so (i)–(iv) hold to round-off; see FluxPlan.
-    public static func acousticMismatch(modesA: ModeSet, modesB: ModeSet, normal: Vector3,
-                                        parameters p: AcousticMismatchParameters = .init()) throws -> InterfaceKernel {
+    public static func acousticMismatch(
+        modesA: ModeSet, modesB: ModeSet, normal: Vector3,
+        parameters p: AcousticMismatchParameters = .init()
+    ) throws -> InterfaceKernel {
         try p.validate()
         guard normal.norm > 0 else { throw InterfaceKernelError.invalidParameter("zero normal") }
         let frame = InPlaneFrame(normal: normal)
@@ -56,22 +60,29 @@ extension InterfaceKernel {
         var asm = CoherentAssembly(a: a, b: b)
         for (from, to, fromA) in [(ta, tb, true), (tb, ta, false)] {
             for mu in from.side.arriving where from.side.w[mu] > 0 {
-                for (nu, t) in snellTargets(mu, from: from, to: to, rhoFrom: fromA ? p.massDensityA : p.massDensityB,
-                                            rhoTo: fromA ? p.massDensityB : p.massDensityA, p: p) {
+                for (nu, t) in snellTargets(
+                    mu, from: from, to: to, rhoFrom: fromA ? p.massDensityA : p.massDensityB,
+                    rhoTo: fromA ? p.massDensityB : p.massDensityA, p: p)
+                {
                     asm.plan.add(fromA ? \.ab : \.ba, row: nu, col: mu, flux: from.side.w[mu] * t)
                 }
             }
         }
-        let desc = String(format: "acoustic mismatch model (specular, Snell, no mode conversion): rho_A = %.6g kg m^-3, rho_B = %.6g kg m^-3, Z = rho*|v|; "
-                          + "refracted state shared by %d nearest modes within %.3g |q| in q_par (q = omega v/|v|^2); ", p.massDensityA, p.massDensityB, p.neighbours, p.matchTolerance)
+        let desc =
+            String(
+                format: "acoustic mismatch model (specular, Snell, no mode conversion): rho_A = %.6g kg m^-3, rho_B = %.6g kg m^-3, Z = rho*|v|; "
+                    + "refracted state shared by %d nearest modes within %.3g |q| in q_par (q = omega v/|v|^2); ", p.massDensityA, p.massDensityB, p.neighbours,
+                p.matchTolerance)
             + binText(p.binWidth) + "; normal \(fmt(frame.n))"
         return asm.finish(name: "amm", description: desc, binWidth: p.binWidth, warnings: [])
     }
 
     /// The refracted state of arriving mode μ on the other side: (mode, fraction of μ's energy) pairs whose fractions
     /// sum to the Snell/impedance transmissivity (0 past the critical angle).
-    static func snellTargets(_ mu: Int, from: WavevectorTable, to: WavevectorTable, rhoFrom: Double, rhoTo: Double,
-                             p: AcousticMismatchParameters) -> [(Int, Double)] {
+    static func snellTargets(
+        _ mu: Int, from: WavevectorTable, to: WavevectorTable, rhoFrom: Double, rhoTo: Double,
+        p: AcousticMismatchParameters
+    ) -> [(Int, Double)] {
         let s = from.side
         let c1 = from.speed[mu]
         guard c1 > 0 else { return [] }
@@ -81,8 +92,9 @@ extension InterfaceKernel {
         let group = WavevectorTable.Group(bin: s.bin[mu], branch: s.modes.branch[mu])
         // Only states that propagate at this q∥ (sinθ2 = q∥ c2/ω < 1) can carry the refracted wave.
         let valid = (to.outgoing[group] ?? []).filter { qpar * to.speed[$0] < omega }
-        let near = to.interpolate(x: from.qx[mu], y: from.qy[mu], among: valid, neighbours: p.neighbours,
-                                  maxDistance: p.matchTolerance * from.qmag[mu])
+        let near = to.interpolate(
+            x: from.qx[mu], y: from.qy[mu], among: valid, neighbours: p.neighbours,
+            maxDistance: p.matchTolerance * from.qmag[mu])
         return near.map { nu, weight in
             let sin2 = qpar * to.speed[nu] / omega
             let cos2 = (max(0, 1 - sin2 * sin2)).squareRoot()

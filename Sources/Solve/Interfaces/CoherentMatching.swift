@@ -111,7 +111,11 @@ struct CoherentAssembly {
             let mean = 0.5 * (sc + sr)
             colTarget = colTarget.map { $0 * mean / sc }; rowTarget = rowTarget.map { $0 * mean / sr }
             if abs(sc - sr) > 0.05 * mean {
-                plan.warnings.append(String(format: "transmitted power from A (%.4g) and from B (%.4g) differ by more than 5%%: the media do not carry equal equilibrium flux per unit q-parallel area (see docs/smm.md); both fitted to the mean", sc, sr))
+                plan.warnings.append(
+                    String(
+                        format:
+                            "transmitted power from A (%.4g) and from B (%.4g) differ by more than 5%%: the media do not carry equal equilibrium flux per unit q-parallel area (see docs/smm.md); both fitted to the mean",
+                        sc, sr))
             }
         }
         var ab = half(plan.ab) + half(reverse(plan.ba, rowTR: trA, colTR: trB))

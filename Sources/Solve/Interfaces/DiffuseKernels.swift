@@ -21,8 +21,10 @@ extension InterfaceKernel {
     /// detailed balance, W_i(b) = Σ_{arriving μ∈i, bin b} ρ C |v·n|. A bin with no arriving modes on B (W_B = 0)
     /// cannot receive: total reflection there. For identical media t_BA = t_AB.
     /// - Parameters: transmissivity t_AB ∈ [0, 1]; binWidth in THz (nil: one bin, right for gray media).
-    public static func diffuseSheet(modesA: ModeSet, modesB: ModeSet, normal: Vector3, transmissivity t: Double,
-                                    binWidth: Double? = defaultBinWidthTHz, overflow: SheetOverflow = .reject) throws -> InterfaceKernel {
+    public static func diffuseSheet(
+        modesA: ModeSet, modesB: ModeSet, normal: Vector3, transmissivity t: Double,
+        binWidth: Double? = defaultBinWidthTHz, overflow: SheetOverflow = .reject
+    ) throws -> InterfaceKernel {
         guard t >= 0 && t <= 1 else { throw InterfaceKernelError.invalidParameter("transmissivity \(t) outside [0, 1]") }
         var clamped = 0
         let k = try binnedDiffuse(modesA: modesA, modesB: modesB, normal: normal, binWidth: binWidth) { bin, wa, wb in
@@ -39,7 +41,8 @@ extension InterfaceKernel {
         }
         var kernel = k
         kernel.name = "diffuse-sheet"
-        kernel.description = "diffuse sheet, Lambertian in energy per frequency bin; t_AB = \(t); t_BA(b) = t_AB W_A(b)/W_B(b) (detailed balance); "
+        kernel.description =
+            "diffuse sheet, Lambertian in energy per frequency bin; t_AB = \(t); t_BA(b) = t_AB W_A(b)/W_B(b) (detailed balance); "
             + binText(binWidth) + "; normal \(fmt(normal))" + (clamped > 0 ? "; t_AB lowered to W_B/W_A in \(clamped) bins (t_BA would exceed 1)" : "")
         if clamped > 0 { kernel.warnings.append("diffuse sheet: t_AB clamped to W_B/W_A in \(clamped) frequency bins") }
         return kernel
@@ -50,26 +53,32 @@ extension InterfaceKernel {
     /// receiving side. Each mode belongs to exactly one bin, which makes detailed balance exact (the smeared form is not).
     /// Above the highest frequency of one side the bins hold modes of the other side only: total reflection.
     /// - Parameter binWidth: THz (default `defaultBinWidthTHz`); recorded in the kernel.
-    public static func diffuseMismatch(modesA: ModeSet, modesB: ModeSet, normal: Vector3,
-                                       binWidth: Double = defaultBinWidthTHz) throws -> InterfaceKernel {
+    public static func diffuseMismatch(
+        modesA: ModeSet, modesB: ModeSet, normal: Vector3,
+        binWidth: Double = defaultBinWidthTHz
+    ) throws -> InterfaceKernel {
         guard binWidth > 0 else { throw InterfaceKernelError.invalidParameter("bin width \(binWidth) THz must be positive") }
         var k = try binnedDiffuse(modesA: modesA, modesB: modesB, normal: normal, binWidth: binWidth) { _, wa, wb in
             wa + wb > 0 ? wb / (wa + wb) : 0
         }
         k.name = "dmm"
-        k.description = "diffuse mismatch model: t_AB(b) = W_B/(W_A+W_B) per frequency bin, W = sum of rho*C*|v.n| (W m^-2 K^-1) over arriving modes; Lambertian re-emission in energy within the bin; "
+        k.description =
+            "diffuse mismatch model: t_AB(b) = W_B/(W_A+W_B) per frequency bin, W = sum of rho*C*|v.n| (W m^-2 K^-1) over arriving modes; Lambertian re-emission in energy within the bin; "
             + binText(binWidth) + "; normal \(fmt(normal))"
         return k
     }
 
     /// The shared construction: per bin, Φ_AB[ν, μ] = t_AB w_μ w_ν / W_B⁺ and Φ_BA[κ, ν'] = t_BA w_ν' w_κ / W_A⁻ with
     /// t_BA = t_AB W_A/W_B; the reflections are what remains, Lambertian within the bin (FluxPlan step 3).
-    static func binnedDiffuse(modesA: ModeSet, modesB: ModeSet, normal: Vector3, binWidth: Double?,
-                              tAB: (Int, Double, Double) throws -> Double) throws -> InterfaceKernel {
+    static func binnedDiffuse(
+        modesA: ModeSet, modesB: ModeSet, normal: Vector3, binWidth: Double?,
+        tAB: (Int, Double, Double) throws -> Double
+    ) throws -> InterfaceKernel {
         guard normal.norm > 0 else { throw InterfaceKernelError.invalidParameter("zero normal") }
         let n = normal.normalized, binning = FrequencyBinning(width: binWidth)
-        var plan = FluxPlan(a: KernelSide(modes: modesA, normal: n, sign: 1, binning: binning),
-                            b: KernelSide(modes: modesB, normal: n, sign: -1, binning: binning))
+        var plan = FluxPlan(
+            a: KernelSide(modes: modesA, normal: n, sign: 1, binning: binning),
+            b: KernelSide(modes: modesB, normal: n, sign: -1, binning: binning))
         let wa = plan.a.binFlux(arriving: true), wb = plan.b.binFlux(arriving: true)
         let outA = plan.a.binFlux(arriving: false), outB = plan.b.binFlux(arriving: false)
         for bin in Set(wa.keys).union(wb.keys).sorted() {

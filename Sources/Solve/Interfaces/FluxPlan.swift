@@ -132,8 +132,12 @@ struct FluxPlan {
                 weights = dst.map { side.w[$0] }
                 total = weights.reduce(0, +)
                 let binFlux = arrivals.reduce(0) { $0 + side.w[$1] }
-                if supplyTotal > 1e-12 * binFlux { warnings.append(String(format: "side %@, bin %d: no reflection budget left for %.3e W m^-2 K^-1 (net equilibrium flux of the mode set in this bin)",
-                                       sideA ? "A" : "B", bin, supplyTotal)) }
+                if supplyTotal > 1e-12 * binFlux {
+                    warnings.append(
+                        String(
+                            format: "side %@, bin %d: no reflection budget left for %.3e W m^-2 K^-1 (net equilibrium flux of the mode set in this bin)",
+                            sideA ? "A" : "B", bin, supplyTotal))
+                }
             }
             guard total > 0 else { continue }
             for mu in src {
@@ -185,11 +189,12 @@ struct FluxPlan {
             }
         }
         let na = a.modes.count, nb = b.modes.count
-        return InterfaceKernel(name: name, description: description,
-                               transmitAB: matrix(ab, rows: nb, colSide: a, extra: []),
-                               transmitBA: matrix(ba, rows: na, colSide: b, extra: []),
-                               reflectA: matrix(aa, rows: na, colSide: a, extra: zeroWeight(a)),
-                               reflectB: matrix(bb, rows: nb, colSide: b, extra: zeroWeight(b)),
-                               normal: a.normal, binWidth: binWidth, warnings: Array(Set(warnings)).sorted())
+        return InterfaceKernel(
+            name: name, description: description,
+            transmitAB: matrix(ab, rows: nb, colSide: a, extra: []),
+            transmitBA: matrix(ba, rows: na, colSide: b, extra: []),
+            reflectA: matrix(aa, rows: na, colSide: a, extra: zeroWeight(a)),
+            reflectB: matrix(bb, rows: nb, colSide: b, extra: zeroWeight(b)),
+            normal: a.normal, binWidth: binWidth, warnings: Array(Set(warnings)).sorted())
     }
 }

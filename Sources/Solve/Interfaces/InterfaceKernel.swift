@@ -8,11 +8,11 @@ import Model
 /// (rows/columns = mode counts of the sides they map to/from) with zero rows/columns for modes of the wrong direction.
 public struct InterfaceKernel: Sendable {
     public var name: String
-    public var description: String            // parameters with units, for provenance
-    public var transmitAB: SparseMatrix       // nB × nA
-    public var transmitBA: SparseMatrix       // nA × nB
-    public var reflectA: SparseMatrix         // nA × nA
-    public var reflectB: SparseMatrix         // nB × nB
+    public var description: String // parameters with units, for provenance
+    public var transmitAB: SparseMatrix // nB × nA
+    public var transmitBA: SparseMatrix // nA × nB
+    public var reflectA: SparseMatrix // nA × nA
+    public var reflectB: SparseMatrix // nB × nB
     /// The normal the kernel was built for (from A into B); `check` and `landauerConductance` need it to tell
     /// arriving from outgoing modes. Nil for kernels assembled by hand without one.
     public var normal: Vector3?
@@ -22,9 +22,11 @@ public struct InterfaceKernel: Sendable {
     /// Things a user should know about this kernel (e.g. the Born approximation stretched, data imbalance).
     public var warnings: [String]
 
-    public init(name: String, description: String, transmitAB: SparseMatrix, transmitBA: SparseMatrix,
-                reflectA: SparseMatrix, reflectB: SparseMatrix, normal: Vector3? = nil, binWidth: Double? = nil,
-                warnings: [String] = []) {
+    public init(
+        name: String, description: String, transmitAB: SparseMatrix, transmitBA: SparseMatrix,
+        reflectA: SparseMatrix, reflectB: SparseMatrix, normal: Vector3? = nil, binWidth: Double? = nil,
+        warnings: [String] = []
+    ) {
         self.name = name; self.description = description
         self.transmitAB = transmitAB; self.transmitBA = transmitBA; self.reflectA = reflectA; self.reflectB = reflectB
         self.normal = normal; self.binWidth = binWidth; self.warnings = warnings
@@ -41,8 +43,9 @@ public enum InterfaceKernelError: Error, CustomStringConvertible, Equatable {
         switch self {
         case .invalidParameter(let s): return "interface kernel: \(s)"
         case .transmissivityTooLarge(let b, let f, let t):
-            return String(format: "interface kernel: in frequency bin %d (%.3f THz) detailed balance needs t_BA = %.4f > 1; "
-                          + "lower t_AB, swap the sides, or use overflow: .clamp", b, f, t)
+            return String(
+                format: "interface kernel: in frequency bin %d (%.3f THz) detailed balance needs t_BA = %.4f > 1; "
+                    + "lower t_AB, swap the sides, or use overflow: .clamp", b, f, t)
         }
     }
 }

@@ -30,9 +30,11 @@ public struct KernelCheck: Sendable, CustomStringConvertible {
     public var worst: Double { max(conservation, -mostNegative, equilibrium, equilibriumOfTotal, detailedBalance, wrongDirection) }
 
     public var description: String {
-        String(format: "conservation %.2e, negative %.2e, equilibrium %.2e (per mode; %d data-imbalanced bins skipped), %.2e (of total), detailed balance %.2e, wrong direction %.2e; data imbalance %.2e; G_AB %.6g, G_BA %.6g W m^-2 K^-1",
-               conservation, mostNegative, equilibrium, skippedBins, equilibriumOfTotal, detailedBalance, wrongDirection,
-               dataImbalance, conductanceAB, conductanceBA)
+        String(
+            format:
+                "conservation %.2e, negative %.2e, equilibrium %.2e (per mode; %d data-imbalanced bins skipped), %.2e (of total), detailed balance %.2e, wrong direction %.2e; data imbalance %.2e; G_AB %.6g, G_BA %.6g W m^-2 K^-1",
+            conservation, mostNegative, equilibrium, skippedBins, equilibriumOfTotal, detailedBalance, wrongDirection,
+            dataImbalance, conductanceAB, conductanceBA)
     }
 }
 
@@ -47,17 +49,20 @@ extension InterfaceKernel {
         let binning = FrequencyBinning(width: binWidth)
         let a = KernelSide(modes: modesA, normal: n.normalized, sign: 1, binning: binning)
         let b = KernelSide(modes: modesB, normal: n.normalized, sign: -1, binning: binning)
-        precondition(transmitAB.rows == modesB.count && transmitAB.columns == modesA.count
-                     && transmitBA.rows == modesA.count && transmitBA.columns == modesB.count
-                     && reflectA.rows == modesA.count && reflectA.columns == modesA.count
-                     && reflectB.rows == modesB.count && reflectB.columns == modesB.count, "kernel size does not match the mode sets")
+        precondition(
+            transmitAB.rows == modesB.count && transmitAB.columns == modesA.count
+                && transmitBA.rows == modesA.count && transmitBA.columns == modesB.count
+                && reflectA.rows == modesA.count && reflectA.columns == modesA.count
+                && reflectB.rows == modesB.count && reflectB.columns == modesB.count, "kernel size does not match the mode sets")
         var colA = [Double](repeating: 0, count: modesA.count), colB = [Double](repeating: 0, count: modesB.count)
         var rowA = colA, rowB = colB
         var mostNegative = 0.0, wrong = 0.0, all = 0.0
         var pAB = [Int: Double](), pBA = [Int: Double]()
         // Walks one block: column sums (fractions), received equilibrium flux per row, wrong-direction mass.
-        func walk(_ m: SparseMatrix, from: KernelSide, to: KernelSide, col: inout [Double], row: inout [Double],
-                  power: inout [Int: Double]) {
+        func walk(
+            _ m: SparseMatrix, from: KernelSide, to: KernelSide, col: inout [Double], row: inout [Double],
+            power: inout [Int: Double]
+        ) {
             for i in 0..<m.rows {
                 for k in m.rowStart[i]..<m.rowStart[i + 1] {
                     let j = Int(m.columnIndex[k]), v = m.values[k]
@@ -105,9 +110,10 @@ extension InterfaceKernel {
             let x = pAB[k] ?? 0, y = pBA[k] ?? 0
             if max(x, y) > 0 { db = max(db, abs(x - y) / max(x, y)) }
         }
-        return KernelCheck(conservation: conservation, mostNegative: mostNegative, equilibrium: eq, equilibriumOfTotal: eqTotal,
-                           detailedBalance: db, wrongDirection: all > 0 ? wrong / all : 0, dataImbalance: imbalance,
-                           skippedBins: bad.count, conductanceAB: pAB.values.reduce(0, +), conductanceBA: pBA.values.reduce(0, +))
+        return KernelCheck(
+            conservation: conservation, mostNegative: mostNegative, equilibrium: eq, equilibriumOfTotal: eqTotal,
+            detailedBalance: db, wrongDirection: all > 0 ? wrong / all : 0, dataImbalance: imbalance,
+            skippedBins: bad.count, conductanceAB: pAB.values.reduce(0, +), conductanceBA: pBA.values.reduce(0, +))
     }
 }
 

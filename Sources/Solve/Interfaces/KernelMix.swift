@@ -28,10 +28,11 @@ extension InterfaceKernel {
             case (let x?, let y?): return x == y ? x : nil
             }
         }()
-        return InterfaceKernel(name: "mix(\(k1.name),\(k2.name))",
-                               description: "p*K1 + (1-p)*K2 with p = \(p); K1: \(k1.description); K2: \(k2.description)",
-                               transmitAB: combine(k1.transmitAB, k2.transmitAB), transmitBA: combine(k1.transmitBA, k2.transmitBA),
-                               reflectA: combine(k1.reflectA, k2.reflectA), reflectB: combine(k1.reflectB, k2.reflectB),
-                               normal: k1.normal ?? k2.normal, binWidth: width, warnings: k1.warnings + k2.warnings)
+        return InterfaceKernel(
+            name: "mix(\(k1.name),\(k2.name))",
+            description: "p*K1 + (1-p)*K2 with p = \(p); K1: \(k1.description); K2: \(k2.description)",
+            transmitAB: combine(k1.transmitAB, k2.transmitAB), transmitBA: combine(k1.transmitBA, k2.transmitBA),
+            reflectA: combine(k1.reflectA, k2.reflectA), reflectB: combine(k1.reflectB, k2.reflectB),
+            normal: k1.normal ?? k2.normal, binWidth: width, warnings: k1.warnings + k2.warnings)
     }
 }

@@ -5,7 +5,7 @@ import Model
 /// kernels only connect modes of one bin, which is what makes detailed balance exact per bin (docs/physics.md §7.3: a
 /// smeared t(ω) evaluated per mode is not). A nil width puts every mode in bin 0 (gray media have one frequency).
 struct FrequencyBinning: Sendable {
-    let width: Double?        // THz
+    let width: Double? // THz
 
     func bin(_ omega: Double) -> Int {
         guard let w = width else { return 0 }
@@ -46,8 +46,11 @@ struct KernelSide: Sendable {
             // A mode whose heat capacity is 0/0 (ω = 0 at Γ) carries no equilibrium flux.
             w[mu] = x.isFinite && x > 0 ? x : 0
             bin[mu] = binning.bin(modes.omega[mu])
-            if sign * vn[mu] > 0 { arr.append(mu); arrBin[bin[mu], default: []].append(mu) }
-            else if sign * vn[mu] < 0 { out.append(mu); outBin[bin[mu], default: []].append(mu) }
+            if sign * vn[mu] > 0 {
+                arr.append(mu); arrBin[bin[mu], default: []].append(mu)
+            } else if sign * vn[mu] < 0 {
+                out.append(mu); outBin[bin[mu], default: []].append(mu)
+            }
         }
         self.vn = vn; self.w = w; self.bin = bin
         arriving = arr; outgoing = out; arrivingByBin = arrBin; outgoingByBin = outBin

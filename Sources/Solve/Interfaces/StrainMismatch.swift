@@ -58,8 +58,10 @@ public enum StrainMismatch {
     /// closed (evanescent) channel.
     ///   P = ω² |M|² / (|v_z||v′_z|),  |M|² = A₀² [(γ_A − γ_B)² G² + (γ_A + γ_B)² Q_z²] / (G² + Q_z²)²,
     /// Q_z = q′_z − q_z; for γ_A = γ_B = γ this is γ²ω²[A₀ 2Q_z/(G² + Q_z²)]²/(|v_z||v′_z|) of docs/physics.md §7.5 with ê·ê′ = 1.
-    public static func channelProbability(omega: Double, qn: Double, vz: Double, G: Double, qparFinal: Double,
-                                          speed: Double, intoB: Bool, gammaA: Double, gammaB: Double, amplitude: Double) -> Double {
+    public static func channelProbability(
+        omega: Double, qn: Double, vz: Double, G: Double, qparFinal: Double,
+        speed: Double, intoB: Bool, gammaA: Double, gammaB: Double, amplitude: Double
+    ) -> Double {
         let k = omega / speed
         guard qparFinal < k, vz > 0 else { return 0 }
         let qz = (k * k - qparFinal * qparFinal).squareRoot()
@@ -75,8 +77,10 @@ public enum StrainMismatch {
     /// speeds), summed over orders n ≥ 1, ±G_n of both arrays, all branches of both sides, forward and backward:
     /// the quantity tabulated in docs/physics.md §7.5. `cosTheta` is measured from n (incidence from A), `azimuth` from the
     /// first array direction.
-    public static func continuumProbability(frequency f: Double, incidentSpeed c: Double, cosTheta: Double, azimuth: Double,
-                                            speedsA: [Double], speedsB: [Double], parameters p: StrainMismatchParameters) -> Double {
+    public static func continuumProbability(
+        frequency f: Double, incidentSpeed c: Double, cosTheta: Double, azimuth: Double,
+        speedsA: [Double], speedsB: [Double], parameters p: StrainMismatchParameters
+    ) -> Double {
         let omega = 2 * Double.pi * f, k = omega / c
         let sinT = (max(0, 1 - cosTheta * cosTheta)).squareRoot()
         let qx = k * sinT * cos(azimuth), qy = k * sinT * sin(azimuth), qn = k * cosTheta
@@ -90,8 +94,9 @@ public enum StrainMismatch {
                 let qp = ((qx + dx) * (qx + dx) + (qy + dy) * (qy + dy)).squareRoot()
                 for (speeds, intoB) in [(speedsB, true), (speedsA, false)] {
                     for s in speeds {
-                        total += channelProbability(omega: omega, qn: qn, vz: c * cosTheta, G: g, qparFinal: qp, speed: s,
-                                                    intoB: intoB, gammaA: p.gruneisenA, gammaB: p.gruneisenB, amplitude: p.amplitude)
+                        total += channelProbability(
+                            omega: omega, qn: qn, vz: c * cosTheta, G: g, qparFinal: qp, speed: s,
+                            intoB: intoB, gammaA: p.gruneisenA, gammaB: p.gruneisenB, amplitude: p.amplitude)
                     }
                 }
             }
@@ -110,37 +115,49 @@ extension InterfaceKernel {
     /// Discrete final states are matched in (bin, branch, q∥) like the AMM's refracted states; channels with no state
     /// within the tolerance are dropped (reported). The same symmetric formula is used from both sides and the result is
     /// made exact by time-reversal symmetrisation, budget caps, per-bin balance and specular completion (FluxPlan).
-    public static func strainMismatch(modesA: ModeSet, modesB: ModeSet, normal: Vector3,
-                                      parameters p: StrainMismatchParameters = .init(),
-                                      harmonicsA: ModeHarmonics? = nil, harmonicsB: ModeHarmonics? = nil) throws -> InterfaceKernel {
-        let (proposals, diag) = try strainMismatchProposals(modesA: modesA, modesB: modesB, normal: normal, parameters: p,
-                                                            harmonicsA: harmonicsA, harmonicsB: harmonicsB)
+    public static func strainMismatch(
+        modesA: ModeSet, modesB: ModeSet, normal: Vector3,
+        parameters p: StrainMismatchParameters = .init(),
+        harmonicsA: ModeHarmonics? = nil, harmonicsB: ModeHarmonics? = nil
+    ) throws -> InterfaceKernel {
+        let (proposals, diag) = try strainMismatchProposals(
+            modesA: modesA, modesB: modesB, normal: normal, parameters: p,
+            harmonicsA: harmonicsA, harmonicsB: harmonicsB)
         var asm = proposals
         var warnings = [String]()
         if diag.capped > 0 {
-            warnings.append(p.bornLimit == .cap
-                ? "SMM: P_diff > 1 capped at 1 for \(diag.capped) modes (Born approximation invalid there)"
-                : "SMM: Born P_diff > 1 for \(diag.capped) modes, resummed to 1 − exp(−P) (Born approximation invalid there)")
+            warnings.append(
+                p.bornLimit == .cap
+                    ? "SMM: P_diff > 1 capped at 1 for \(diag.capped) modes (Born approximation invalid there)"
+                    : "SMM: Born P_diff > 1 for \(diag.capped) modes, resummed to 1 − exp(−P) (Born approximation invalid there)")
         }
         if diag.stretched > 0 {
-            warnings.append(String(format: "SMM: Born approximation stretched (P_diff > %.2g) for %d of %d arriving modes; max P_diff %.3g",
-                                   p.bornWarning, diag.stretched, diag.arriving, diag.maxP))
+            warnings.append(
+                String(
+                    format: "SMM: Born approximation stretched (P_diff > %.2g) for %d of %d arriving modes; max P_diff %.3g",
+                    p.bornWarning, diag.stretched, diag.arriving, diag.maxP))
         }
         if diag.dropped > 0 {
-            warnings.append(String(format: "SMM: %d open diffraction channels had no discrete final state within tolerance (%.3g of the diffracted probability dropped)",
-                                   diag.droppedChannels, diag.dropped / max(diag.totalP + diag.dropped, 1e-300))
-                            + "; most lost in " + diag.worstDroppedBins(3, width: p.specular.binWidth).joined(separator: ", "))
+            warnings.append(
+                String(
+                    format: "SMM: %d open diffraction channels had no discrete final state within tolerance (%.3g of the diffracted probability dropped)",
+                    diag.droppedChannels, diag.dropped / max(diag.totalP + diag.dropped, 1e-300))
+                    + "; most lost in " + diag.worstDroppedBins(3, width: p.specular.binWidth).joined(separator: ", "))
         }
         let s = p.specular
-        let couplingText = p.coupling == .gruneisen
+        let couplingText =
+            p.coupling == .gruneisen
             ? "dilatation of a Lomer network of misfit edge dislocations, scalar e.e' = 1"
             : "full strain tensor of a Lomer network of misfit edge dislocations coupled through fc3 and eigenvectors (gamma_A/B unused)"
-        let desc = String(format: "strain mismatch model (golden rule, %@, Born, %@): "
-                          + "D = %.6g m, b = %.6g m, nu = %.4g, A0 = %.5g, G1 = %.6g 1/m, gamma_A = %.4g, gamma_B = %.4g, first array along %@, orders %@; "
-                          + "undiffracted fraction by AMM with rho_A = %.6g, rho_B = %.6g kg m^-3; final states shared by %d nearest modes within %.3g |q|; ",
-                          couplingText, p.bornLimit == .cap ? "P_diff capped at 1" : "P_diff = 1 - exp(-P_Born)", p.spacing, p.burgers, p.poisson, p.amplitude, p.firstReciprocal, p.gruneisenA, p.gruneisenB,
-                          fmt(p.arrayDirection), p.maxOrder.map { "1...\($0)" } ?? "all open", s.massDensityA, s.massDensityB,
-                          s.neighbours, s.matchTolerance)
+        let desc =
+            String(
+                format: "strain mismatch model (golden rule, %@, Born, %@): "
+                    + "D = %.6g m, b = %.6g m, nu = %.4g, A0 = %.5g, G1 = %.6g 1/m, gamma_A = %.4g, gamma_B = %.4g, first array along %@, orders %@; "
+                    + "undiffracted fraction by AMM with rho_A = %.6g, rho_B = %.6g kg m^-3; final states shared by %d nearest modes within %.3g |q|; ",
+                couplingText, p.bornLimit == .cap ? "P_diff capped at 1" : "P_diff = 1 - exp(-P_Born)", p.spacing, p.burgers, p.poisson, p.amplitude,
+                p.firstReciprocal, p.gruneisenA, p.gruneisenB,
+                fmt(p.arrayDirection), p.maxOrder.map { "1...\($0)" } ?? "all open", s.massDensityA, s.massDensityB,
+                s.neighbours, s.matchTolerance)
             + binText(s.binWidth) + "; normal \(fmt(normal.normalized))"
         return asm.finish(name: "smm", description: desc, binWidth: s.binWidth, warnings: warnings)
     }
@@ -165,27 +182,38 @@ extension InterfaceKernel {
         }
     }
 
-    public static func strainMismatchDiagnostics(modesA: ModeSet, modesB: ModeSet, normal: Vector3,
-                                                 parameters p: StrainMismatchParameters = .init(),
-                                                 harmonicsA: ModeHarmonics? = nil, harmonicsB: ModeHarmonics? = nil) throws -> StrainMismatchDiagnostics {
-        try strainMismatchProposals(modesA: modesA, modesB: modesB, normal: normal, parameters: p,
-                                    harmonicsA: harmonicsA, harmonicsB: harmonicsB).1
+    public static func strainMismatchDiagnostics(
+        modesA: ModeSet, modesB: ModeSet, normal: Vector3,
+        parameters p: StrainMismatchParameters = .init(),
+        harmonicsA: ModeHarmonics? = nil, harmonicsB: ModeHarmonics? = nil
+    ) throws -> StrainMismatchDiagnostics {
+        try strainMismatchProposals(
+            modesA: modesA, modesB: modesB, normal: normal, parameters: p,
+            harmonicsA: harmonicsA, harmonicsB: harmonicsB
+        ).1
     }
 
-    static func strainMismatchProposals(modesA: ModeSet, modesB: ModeSet, normal: Vector3,
-                                        parameters p: StrainMismatchParameters,
-                                        harmonicsA: ModeHarmonics? = nil, harmonicsB: ModeHarmonics? = nil,
-                                        vertexOverride: ChannelAmplitude? = nil) throws -> (CoherentAssembly, StrainMismatchDiagnostics) {
+    static func strainMismatchProposals(
+        modesA: ModeSet, modesB: ModeSet, normal: Vector3,
+        parameters p: StrainMismatchParameters,
+        harmonicsA: ModeHarmonics? = nil, harmonicsB: ModeHarmonics? = nil,
+        vertexOverride: ChannelAmplitude? = nil
+    ) throws -> (CoherentAssembly, StrainMismatchDiagnostics) {
         try p.validate()
         let amplitude: ChannelAmplitude?
         if p.coupling == .forceConstants && vertexOverride == nil {
             guard let ha = harmonicsA, let hb = harmonicsB, ha.eigenvectors.count == modesA.count * ha.forceConstants.branchCount * 2,
-                  hb.eigenvectors.count == modesB.count * hb.forceConstants.branchCount * 2 else {
-                throw InterfaceKernelError.invalidParameter("SMM coupling = \"force-constants\" needs both material files ingested with --fc2, --fc3 and --structure")
+                hb.eigenvectors.count == modesB.count * hb.forceConstants.branchCount * 2
+            else {
+                throw InterfaceKernelError.invalidParameter(
+                    "SMM coupling = \"force-constants\" needs both material files ingested with --fc2, --fc3 and --structure")
             }
             let vertex = try StrainVertex(harmonicsA: ha, harmonicsB: hb)
-            amplitude = { c in vertex.amplitude(mu: c.mu, fromA: c.fromA, qIncident: c.qIncident, omega: c.omega, qFinal: c.qFinal,
-                                                branch: c.branch, intoB: c.intoB, epsA: c.epsA, epsB: c.epsB) }
+            amplitude = { c in
+                vertex.amplitude(
+                    mu: c.mu, fromA: c.fromA, qIncident: c.qIncident, omega: c.omega, qFinal: c.qFinal,
+                    branch: c.branch, intoB: c.intoB, epsA: c.epsA, epsB: c.epsB)
+            }
         } else {
             amplitude = vertexOverride
         }
@@ -200,8 +228,9 @@ extension InterfaceKernel {
         let b = KernelSide(modes: modesB, normal: frame.n, sign: -1, binning: binning)
         let ta = WavevectorTable(side: a, frame: frame), tb = WavevectorTable(side: b, frame: frame)
         var asm = CoherentAssembly(a: a, b: b)
-        var diag = StrainMismatchDiagnostics(diffractionA: .init(repeating: 0, count: modesA.count),
-                                             diffractionB: .init(repeating: 0, count: modesB.count))
+        var diag = StrainMismatchDiagnostics(
+            diffractionA: .init(repeating: 0, count: modesA.count),
+            diffractionB: .init(repeating: 0, count: modesB.count))
         for (from, other, fromA) in [(ta, tb, true), (tb, ta, false)] {
             let side = from.side
             let arriving = side.arriving.filter { side.w[$0] > 0 && from.speed[$0] > 0 }
@@ -211,8 +240,9 @@ extension InterfaceKernel {
                 let out = SharedPointer(base: buf.baseAddress!)
                 parallelChunks(arriving.count, chunk: 4) { range in
                     for i in range {
-                        out.base[i] = Self.smmChannels(arriving[i], from: from, fromA: fromA, ta: ta, tb: tb, frame: frame, p: p,
-                                                       amplitude: amplitude)
+                        out.base[i] = Self.smmChannels(
+                            arriving[i], from: from, fromA: fromA, ta: ta, tb: tb, frame: frame, p: p,
+                            amplitude: amplitude)
                     }
                 }
             }
@@ -241,8 +271,10 @@ extension InterfaceKernel {
                     asm.plan.add(block, row: d.row, col: mu, flux: w * d.p * scale)
                 }
                 // The undiffracted fraction follows the AMM: Snell transmission, the rest specular (completion).
-                for (nu, t) in snellTargets(mu, from: from, to: other, rhoFrom: fromA ? s.massDensityA : s.massDensityB,
-                                            rhoTo: fromA ? s.massDensityB : s.massDensityA, p: s) {
+                for (nu, t) in snellTargets(
+                    mu, from: from, to: other, rhoFrom: fromA ? s.massDensityA : s.massDensityB,
+                    rhoTo: fromA ? s.massDensityB : s.massDensityA, p: s)
+                {
                     asm.plan.add(fromA ? \.ab : \.ba, row: nu, col: mu, flux: w * (1 - pd) * t)
                 }
             }
@@ -251,8 +283,10 @@ extension InterfaceKernel {
     }
 
     /// The open channels of one arriving mode and the discrete states that receive them.
-    static func smmChannels(_ mu: Int, from: WavevectorTable, fromA: Bool, ta: WavevectorTable, tb: WavevectorTable,
-                            frame: InPlaneFrame, p: StrainMismatchParameters, amplitude: ChannelAmplitude?) -> ModeDiffraction {
+    static func smmChannels(
+        _ mu: Int, from: WavevectorTable, fromA: Bool, ta: WavevectorTable, tb: WavevectorTable,
+        frame: InPlaneFrame, p: StrainMismatchParameters, amplitude: ChannelAmplitude?
+    ) -> ModeDiffraction {
         let side = from.side, s = p.specular
         let g1 = p.firstReciprocal, amp = p.amplitude
         var result = ModeDiffraction()
@@ -263,10 +297,12 @@ extension InterfaceKernel {
         // Final-state shells: (table, into B?, branch group) for every branch of both sides in this bin.
         var shells = [(WavevectorTable, Bool, [Int], Double, Int)]()
         for (t, intoB) in [(ta, false), (tb, true)] {
-            for (grp, list) in t.outgoing where grp.bin == bin { shells.append((t, intoB, list, t.groupSpeed[grp]!, Int(grp.branch))) }
+            for grp in t.outgoing.keys where grp.bin == bin {
+                shells.append((t, intoB, t.outgoing[grp]!, t.groupSpeed[grp]!, Int(grp.branch)))
+            }
         }
         let kmax = shells.map { omega / $0.3 }.max() ?? 0
-        var diffracted = [(block: Bool, row: Int, p: Double)]()    // block: true = transmission
+        var diffracted = [(block: Bool, row: Int, p: Double)]() // block: true = transmission
         var pTotal = 0.0
         var n = 1
         while Double(n) * g1 < qpar + kmax {
@@ -285,22 +321,27 @@ extension InterfaceKernel {
                         // The array behind this order: shifts along e1 come from the lines ⟂ e1 (Burgers ∥ e1).
                         let along = dx != 0 ? frame.e1 : frame.e2, gSigned = dx != 0 ? dx : dy
                         let qz = qzf - qn
-                        let c = SMMChannel(mu: mu, fromA: fromA, omega: omega,
-                                           qIncident: qx * frame.e1 + qy * frame.e2 + qn * frame.n,
-                                           qFinal: fx * frame.e1 + fy * frame.e2 + qzf * frame.n, branch: branch, intoB: intoB,
-                                           epsA: MisfitStrain.tensor(G: gSigned, Q: qz, burgers: p.burgers, spacing: p.spacing, poisson: p.poisson,
-                                                                     sideB: false, burgersDirection: along, normal: frame.n),
-                                           epsB: MisfitStrain.tensor(G: gSigned, Q: qz, burgers: p.burgers, spacing: p.spacing, poisson: p.poisson,
-                                                                     sideB: true, burgersDirection: along, normal: frame.n))
+                        let c = SMMChannel(
+                            mu: mu, fromA: fromA, omega: omega,
+                            qIncident: qx * frame.e1 + qy * frame.e2 + qn * frame.n,
+                            qFinal: fx * frame.e1 + fy * frame.e2 + qzf * frame.n, branch: branch, intoB: intoB,
+                            epsA: MisfitStrain.tensor(
+                                G: gSigned, Q: qz, burgers: p.burgers, spacing: p.spacing, poisson: p.poisson,
+                                sideB: false, burgersDirection: along, normal: frame.n),
+                            epsB: MisfitStrain.tensor(
+                                G: gSigned, Q: qz, burgers: p.burgers, spacing: p.spacing, poisson: p.poisson,
+                                sideB: true, burgersDirection: along, normal: frame.n))
                         let a = amplitude(c)
                         prob = (a.re * a.re + a.im * a.im) / (vz * vzFinal)
                     } else {
-                        prob = StrainMismatch.channelProbability(omega: omega, qn: qn, vz: vz, G: g, qparFinal: qp, speed: speed,
-                                                                 intoB: intoB, gammaA: p.gruneisenA, gammaB: p.gruneisenB, amplitude: amp)
+                        prob = StrainMismatch.channelProbability(
+                            omega: omega, qn: qn, vz: vz, G: g, qparFinal: qp, speed: speed,
+                            intoB: intoB, gammaA: p.gruneisenA, gammaB: p.gruneisenB, amplitude: amp)
                     }
                     guard prob > 0 else { continue }
-                    let near = t.interpolate(x: fx, y: fy, among: list, neighbours: s.neighbours,
-                                             maxDistance: s.matchTolerance * omega / speed)
+                    let near = t.interpolate(
+                        x: fx, y: fy, among: list, neighbours: s.neighbours,
+                        maxDistance: s.matchTolerance * omega / speed)
                     if near.isEmpty { result.dropped += prob; result.droppedChannels += 1; continue }
                     pTotal += prob
                     let transmitted = intoB == fromA

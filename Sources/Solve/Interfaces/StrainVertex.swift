@@ -18,18 +18,21 @@ struct StrainVertex: Sendable {
 
     init(harmonicsA: ModeHarmonics, harmonicsB: ModeHarmonics) throws {
         guard harmonicsA.forceConstants.fc3 != nil, harmonicsB.forceConstants.fc3 != nil else {
-            throw InterfaceKernelError.invalidParameter("SMM coupling = \"force-constants\" needs fc3 in both material files (ingest with --fc2, --fc3, --structure)")
+            throw InterfaceKernelError.invalidParameter(
+                "SMM coupling = \"force-constants\" needs fc3 in both material files (ingest with --fc2, --fc3, --structure)")
         }
         let fa = harmonicsA.forceConstants, fb = harmonicsB.forceConstants
         guard fa.primitiveCount == fb.primitiveCount else {
-            throw InterfaceKernelError.invalidParameter("SMM force-constant coupling needs the same atoms per cell on both sides (\(fa.primitiveCount) and \(fb.primitiveCount))")
+            throw InterfaceKernelError.invalidParameter(
+                "SMM force-constant coupling needs the same atoms per cell on both sides (\(fa.primitiveCount) and \(fb.primitiveCount))")
         }
         for p in 0..<fa.primitiveCount {
             let ra = fa.positions[fa.p2s[p]], rb = fb.positions[fb.p2s[p]]
             let ca = ForceConstants.coordinates(ra, ForceConstants.reciprocal(fa.primitiveLattice))
             let cb = ForceConstants.coordinates(rb, ForceConstants.reciprocal(fb.primitiveLattice))
             guard (ca - cb).norm < 1e-4 else {
-                throw InterfaceKernelError.invalidParameter("SMM force-constant coupling: atom \(p) sits at \(ca) in A's cell and \(cb) in B's; the two structures must share their basis")
+                throw InterfaceKernelError.invalidParameter(
+                    "SMM force-constant coupling: atom \(p) sits at \(ca) in A's cell and \(cb) in B's; the two structures must share their basis")
             }
         }
         a = try StrainCoupling(fa); b = try StrainCoupling(fb)
@@ -38,8 +41,10 @@ struct StrainVertex: Sendable {
 
     /// Amplitude (rad/s · m) of incident mode `mu` (of side A when `fromA`) with wavevector `qIncident` (1/m) into branch
     /// `branch` of the receiving side at `qFinal` (1/m), for the strain transforms `epsA`, `epsB` (m, row-major 3×3).
-    func amplitude(mu: Int, fromA: Bool, qIncident: Vector3, omega: Double, qFinal: Vector3, branch: Int, intoB: Bool,
-                   epsA: (re: [Double], im: [Double]), epsB: (re: [Double], im: [Double])) -> (re: Double, im: Double) {
+    func amplitude(
+        mu: Int, fromA: Bool, qIncident: Vector3, omega: Double, qFinal: Vector3, branch: Int, intoB: Bool,
+        epsA: (re: [Double], im: [Double]), epsB: (re: [Double], im: [Double])
+    ) -> (re: Double, im: Double) {
         let hIn = fromA ? harmonicsA : harmonicsB
         let receiving = intoB ? b.forceConstants : a.forceConstants
         let nb = receiving.branchCount
@@ -48,8 +53,9 @@ struct StrainVertex: Sendable {
         var total = (re: 0.0, im: 0.0)
         for side in 0..<2 {
             let coupling = side == 0 ? a : b, eps = side == 0 ? epsA : epsB
-            let m = coupling.contractedDerivative(reduced: coupling.forceConstants.reducedWavevector(cartesianPerMetre: mean),
-                                                  strainRe: eps.re, strainIm: eps.im)
+            let m = coupling.contractedDerivative(
+                reduced: coupling.forceConstants.reducedWavevector(cartesianPerMetre: mean),
+                strainRe: eps.re, strainIm: eps.im)
             for r in 0..<nb {
                 // (M e_μ)_r, then e′†.
                 var tr = 0.0, ti = 0.0

@@ -9,8 +9,9 @@ import XCTest
 /// q-points (gruneisen-m888.hdf5). Neither reference shares code with the Swift side.
 final class ForceConstantTests: XCTestCase {
     func constants(_ m: String, fc3: Bool = true) throws -> ForceConstants {
-        try ForceConstantsReader.read(fc2: PhononFixtures.data(m, "fc2.hdf5"), fc3: fc3 ? PhononFixtures.data(m, "fc3.hdf5") : nil,
-                                      structure: PhononFixtures.data(m, "phono3py_disp.yaml"))
+        try ForceConstantsReader.read(
+            fc2: PhononFixtures.data(m, "fc2.hdf5"), fc3: fc3 ? PhononFixtures.data(m, "fc3.hdf5") : nil,
+            structure: PhononFixtures.data(m, "phono3py_disp.yaml"))
     }
 
     func reference(_ m: String) throws -> (q: [Vector3], f: [Double], gamma: [Double], tensor: [Double]) {
@@ -26,10 +27,12 @@ final class ForceConstantTests: XCTestCase {
         var rng = SystemRandomNumberGenerator()
         let n = 6
         var re = [Double](repeating: 0, count: n * n), im = re
-        for i in 0..<n { for j in i..<n {
-            let a = Double.random(in: -1...1, using: &rng), b = i == j ? 0 : Double.random(in: -1...1, using: &rng)
-            re[i * n + j] = a; re[j * n + i] = a; im[i * n + j] = b; im[j * n + i] = -b
-        } }
+        for i in 0..<n {
+            for j in i..<n {
+                let a = Double.random(in: -1...1, using: &rng), b = i == j ? 0 : Double.random(in: -1...1, using: &rng)
+                re[i * n + j] = a; re[j * n + i] = a; im[i * n + j] = b; im[j * n + i] = -b
+            }
+        }
         let e = HermitianEigen(re: re, im: im, size: n)
         for a in 0..<n {
             for b in 0..<n {
@@ -38,8 +41,10 @@ final class ForceConstantTests: XCTestCase {
                 XCTAssertEqual(v.im, 0, accuracy: 1e-12)
                 // Orthonormal columns.
                 var sr = 0.0, si = 0.0
-                for i in 0..<n { sr += e.re[i * n + a] * e.re[i * n + b] + e.im[i * n + a] * e.im[i * n + b]
-                                 si += e.re[i * n + a] * e.im[i * n + b] - e.im[i * n + a] * e.re[i * n + b] }
+                for i in 0..<n {
+                    sr += e.re[i * n + a] * e.re[i * n + b] + e.im[i * n + a] * e.im[i * n + b]
+                    si += e.re[i * n + a] * e.im[i * n + b] - e.im[i * n + a] * e.re[i * n + b]
+                }
                 XCTAssertEqual(sr, a == b ? 1 : 0, accuracy: 1e-12); XCTAssertEqual(si, 0, accuracy: 1e-12)
             }
         }
@@ -106,8 +111,10 @@ final class ForceConstantTests: XCTestCase {
         let n = 6
         // Displacement direction of each mode: the largest Cartesian weight summed over the two atoms.
         func axisWeight(_ s: Int, _ a: Int) -> Double {
-            (0..<2).reduce(0) { $0 + ph.eigen.re[(3 * $1 + a) * n + s] * ph.eigen.re[(3 * $1 + a) * n + s]
-                                   + ph.eigen.im[(3 * $1 + a) * n + s] * ph.eigen.im[(3 * $1 + a) * n + s] }
+            (0..<2).reduce(0) {
+                $0 + ph.eigen.re[(3 * $1 + a) * n + s] * ph.eigen.re[(3 * $1 + a) * n + s]
+                    + ph.eigen.im[(3 * $1 + a) * n + s] * ph.eigen.im[(3 * $1 + a) * n + s]
+            }
         }
         let longitudinal = (0..<n).filter { axisWeight($0, 2) > 1 - 1e-9 }
         let transverse = (0..<n).filter { axisWeight($0, 2) < 1e-9 }
@@ -115,17 +122,21 @@ final class ForceConstantTests: XCTestCase {
         var scale = 0.0
         for l in longitudinal { scale = max(scale, abs(ph.eigen.element(dzz.re, dzz.im, l, l).re)) }
         XCTAssertGreaterThan(scale, 1)
-        for l in longitudinal { for t in transverse {
-            let v = ph.eigen.element(dzz.re, dzz.im, t, l)
-            XCTAssertLessThan((v.re * v.re + v.im * v.im).squareRoot(), 1e-12 * scale, "modes \(t) and \(l)")
-        } }
+        for l in longitudinal {
+            for t in transverse {
+                let v = ph.eigen.element(dzz.re, dzz.im, t, l)
+                XCTAssertLessThan((v.re * v.re + v.im * v.im).squareRoot(), 1e-12 * scale, "modes \(t) and \(l)")
+            }
+        }
         // A shear ε_xz does couple them (the selection is the symmetry's, not an accident of the data).
         let dxz = sc.strainDerivative(reduced: q)[2]
         var mixed = 0.0
-        for l in longitudinal { for t in transverse {
-            let v = dxz.re.indices.isEmpty ? (re: 0.0, im: 0.0) : ph.eigen.element(dxz.re, dxz.im, t, l)
-            mixed = max(mixed, (v.re * v.re + v.im * v.im).squareRoot())
-        } }
+        for l in longitudinal {
+            for t in transverse {
+                let v = dxz.re.indices.isEmpty ? (re: 0.0, im: 0.0) : ph.eigen.element(dxz.re, dxz.im, t, l)
+                mixed = max(mixed, (v.re * v.re + v.im * v.im).squareRoot())
+            }
+        }
         XCTAssertGreaterThan(mixed, 1e-3 * scale)
     }
 
@@ -147,8 +158,11 @@ final class ForceConstantTests: XCTestCase {
         XCTAssertThrowsError(try ForceConstantsReader.read(fc2: PhononFixtures.data("si", "fc2.hdf5"), fc3: nil, structure: noSupercell)) {
             XCTAssertTrue(String(describing: $0).contains("supercell"), String(describing: $0))
         }
-        XCTAssertThrowsError(try ForceConstantsReader.read(fc2: PhononFixtures.data("si", "fc3.hdf5"), fc3: nil,
-                                                           structure: PhononFixtures.data("si", "phono3py_disp.yaml"))) {
+        XCTAssertThrowsError(
+            try ForceConstantsReader.read(
+                fc2: PhononFixtures.data("si", "fc3.hdf5"), fc3: nil,
+                structure: PhononFixtures.data("si", "phono3py_disp.yaml"))
+        ) {
             XCTAssertTrue(String(describing: $0).contains("force_constants"), String(describing: $0))
         }
     }
@@ -161,10 +175,12 @@ final class ForceConstantTests: XCTestCase {
         defer { try? FileManager.default.removeItem(at: dir) }
         let out = dir.appendingPathComponent("si.h5").path
         var o = PhononIngest.Options()
-        o.forceConstants = ForceConstantFiles(fc2: PhononFixtures.data("si", "fc2.hdf5"), fc3: PhononFixtures.data("si", "fc3.hdf5"),
-                                              structure: PhononFixtures.data("si", "phono3py_disp.yaml"))
-        let s = try PhononIngest.ingestPhono3py(kappa: PhononFixtures.data("si", "kappa-m888.hdf5"),
-                                                crystal: PhononFixtures.data("si", "crystal.si.txt"), output: out, options: o)
+        o.forceConstants = ForceConstantFiles(
+            fc2: PhononFixtures.data("si", "fc2.hdf5"), fc3: PhononFixtures.data("si", "fc3.hdf5"),
+            structure: PhononFixtures.data("si", "phono3py_disp.yaml"))
+        let s = try PhononIngest.ingestPhono3py(
+            kappa: PhononFixtures.data("si", "kappa-m888.hdf5"),
+            crystal: PhononFixtures.data("si", "crystal.si.txt"), output: out, options: o)
         XCTAssertLessThan(s.frequencyDeviation!, 1e-5)
         let (mat, _) = try MaterialFile.read(path: out)
         let h = try XCTUnwrap(mat.harmonics)
@@ -172,23 +188,31 @@ final class ForceConstantTests: XCTestCase {
         for mu in 0..<mat.modes.count { XCTAssertEqual(h.gruneisen![mu], r.gamma[mu], accuracy: 1e-10) }
         // Orthonormal polarisation vectors at every q-point.
         var worst = 0.0
-        for iq in 0..<(mat.modes.count / 6) { for a in 0..<6 { for b in 0..<6 {
-            var re = 0.0, im = 0.0
-            for c in 0..<6 {
-                let ar = h.eigenvectors[((iq * 6 + a) * 6 + c) * 2], ai = h.eigenvectors[((iq * 6 + a) * 6 + c) * 2 + 1]
-                let br = h.eigenvectors[((iq * 6 + b) * 6 + c) * 2], bi = h.eigenvectors[((iq * 6 + b) * 6 + c) * 2 + 1]
-                re += ar * br + ai * bi; im += ar * bi - ai * br
+        for iq in 0..<(mat.modes.count / 6) {
+            for a in 0..<6 {
+                for b in 0..<6 {
+                    var re = 0.0, im = 0.0
+                    for c in 0..<6 {
+                        let ar = h.eigenvectors[((iq * 6 + a) * 6 + c) * 2], ai = h.eigenvectors[((iq * 6 + a) * 6 + c) * 2 + 1]
+                        let br = h.eigenvectors[((iq * 6 + b) * 6 + c) * 2], bi = h.eigenvectors[((iq * 6 + b) * 6 + c) * 2 + 1]
+                        re += ar * br + ai * bi; im += ar * bi - ai * br
+                    }
+                    worst = max(worst, abs(re - (a == b ? 1 : 0)), abs(im))
+                }
             }
-            worst = max(worst, abs(re - (a == b ? 1 : 0)), abs(im))
-        } } }
+        }
         XCTAssertLessThan(worst, 1e-12)
         XCTAssertEqual(SchemaValidator.validate(path: out).issues.map { "\($0)" }, [])
         // Ge's force constants on Si's modes: the frequencies disagree and the error says so.
-        o.forceConstants = ForceConstantFiles(fc2: PhononFixtures.data("ge", "fc2.hdf5"), fc3: nil,
-                                              structure: PhononFixtures.data("ge", "phono3py_disp.yaml"))
-        XCTAssertThrowsError(try PhononIngest.ingestPhono3py(kappa: PhononFixtures.data("si", "kappa-m888.hdf5"),
-                                                             crystal: PhononFixtures.data("si", "crystal.si.txt"),
-                                                             output: dir.appendingPathComponent("bad.h5").path, options: o)) {
+        o.forceConstants = ForceConstantFiles(
+            fc2: PhononFixtures.data("ge", "fc2.hdf5"), fc3: nil,
+            structure: PhononFixtures.data("ge", "phono3py_disp.yaml"))
+        XCTAssertThrowsError(
+            try PhononIngest.ingestPhono3py(
+                kappa: PhononFixtures.data("si", "kappa-m888.hdf5"),
+                crystal: PhononFixtures.data("si", "crystal.si.txt"),
+                output: dir.appendingPathComponent("bad.h5").path, options: o)
+        ) {
             let m = String(describing: $0)
             XCTAssertTrue(m.contains("ge/fc2.hdf5") && m.contains("do not describe these modes"), m)
         }

@@ -91,8 +91,9 @@ final class GmshReaderTests: XCTestCase {
             XCTAssertEqual(mesh.node(6).x, scale, accuracy: scale * 1e-15, unit)
             XCTAssertEqual(MeshFixtures.totalVolume(mesh), scale * scale * scale, accuracy: scale * scale * scale * 1e-12, unit)
         }
-        MeshFixtures.assertFails(MeshFixtures.cube22, unit: "furlong", kind: .unknownUnit,
-                                 contains: ["bad.msh", "unknown length unit 'furlong'", "m, mm, um, nm, angstrom"])
+        MeshFixtures.assertFails(
+            MeshFixtures.cube22, unit: "furlong", kind: .unknownUnit,
+            contains: ["bad.msh", "unknown length unit 'furlong'", "m, mm, um, nm, angstrom"])
     }
 
     func testInvertedTetrahedronIsReorientedAndCounted() throws {
@@ -118,10 +119,12 @@ final class GmshReaderTests: XCTestCase {
         }
         let topology = MeshTopology(mesh: box)
         var triangles = MeshFixtures.triangles(of: box)
-        for t in 0..<box.tetCount { for f in 0..<4 where Int(topology.neighbor[4 * t + f]) > t {
-            let nodes = TetMesh.faceCorners[f].map { box.tets[4 * t + $0] }
-            if nodes.allSatisfy({ box.node(Int($0)).z == 1 }) { triangles.append((7, nodes)) }
-        } }
+        for t in 0..<box.tetCount {
+            for f in 0..<4 where Int(topology.neighbor[4 * t + f]) > t {
+                let nodes = TetMesh.faceCorners[f].map { box.tets[4 * t + $0] }
+                if nodes.allSatisfy({ box.node(Int($0)).z == 1 }) { triangles.append((7, nodes)) }
+            }
+        }
         XCTAssertEqual(triangles.filter { $0.tag == 7 }.count, 2)
         let text = MeshFixtures.msh22(nodes: box.nodes, tets: box.tets, regions: regions, triangles: triangles)
         let result = try GmshReader.parse(text: text, fileName: "stack.msh")
@@ -144,8 +147,9 @@ final class GmshReaderTests: XCTestCase {
 
     func testBoxMeshRoundTripsThroughMsh22() throws {
         let box = BoxMesh.make(cells: (3, 2, 2), lengths: Vector3(3e-9, 2e-9, 2e-9))
-        let text = MeshFixtures.msh22(nodes: box.nodes.map { $0 * 1e9 }, tets: box.tets, regions: box.region,
-                                      triangles: MeshFixtures.triangles(of: box))
+        let text = MeshFixtures.msh22(
+            nodes: box.nodes.map { $0 * 1e9 }, tets: box.tets, regions: box.region,
+            triangles: MeshFixtures.triangles(of: box))
         let mesh = try GmshReader.parse(text: text, fileName: "box.msh", unit: "nm").mesh
         XCTAssertEqual(mesh.tets, box.tets)
         XCTAssertEqual(mesh.region, box.region)

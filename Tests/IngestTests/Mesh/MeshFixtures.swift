@@ -176,9 +176,11 @@ enum MeshFixtures {
     }
 
     /// Asserts that parsing `text` fails with `kind` and a description containing every fragment.
-    static func assertFails(_ text: String, file name: String = "bad.msh", unit: String = "m", allowDisconnected: Bool = false,
-                            kind: MeshIngestError.Kind, contains fragments: [String], case label: String = "",
-                            file: StaticString = #filePath, line: UInt = #line) {
+    static func assertFails(
+        _ text: String, file name: String = "bad.msh", unit: String = "m", allowDisconnected: Bool = false,
+        kind: MeshIngestError.Kind, contains fragments: [String], case label: String = "",
+        file: StaticString = #filePath, line: UInt = #line
+    ) {
         do {
             let result = try GmshReader.parse(text: text, fileName: name, unit: unit, allowDisconnected: allowDisconnected)
             XCTFail("\(label): expected \(kind) error, parsed \(result.mesh.tetCount) tetrahedra", file: file, line: line)

@@ -6,10 +6,11 @@ import XCTest
 final class MeshGeneratorTests: XCTestCase {
     func testHeterostructureDuplicatesInterfaceNodesAndTagsBothSides() throws {
         let lengths = Vector3(1e-7, 2e-7, 3e-7)
-        let split = 1.1e-7   // not a multiple the z spacing rounds back to exactly
-        let mesh = try MeshGenerators.heterostructure(cells: (2, 3), layers: (3, 4), lengths: lengths, splitZ: split,
-                                                      regionNames: ("Si", "Ge"))
-        let lower = 3 * 4 * 4, upper = 3 * 4 * 5     // nodes per box
+        let split = 1.1e-7 // not a multiple the z spacing rounds back to exactly
+        let mesh = try MeshGenerators.heterostructure(
+            cells: (2, 3), layers: (3, 4), lengths: lengths, splitZ: split,
+            regionNames: ("Si", "Ge"))
+        let lower = 3 * 4 * 4, upper = 3 * 4 * 5 // nodes per box
         XCTAssertEqual(mesh.nodeCount, lower + upper)
         XCTAssertEqual(mesh.tetCount, 6 * 2 * 3 * (3 + 4))
         XCTAssertEqual(mesh.regionNames, [1: "Si", 2: "Ge"])
@@ -41,10 +42,12 @@ final class MeshGeneratorTests: XCTestCase {
         // Topology: no face joins the regions; every interface face is a boundary face with a positional twin.
         let topology = MeshTopology(mesh: mesh)
         XCTAssertTrue(topology.untaggedBoundaryFaces.isEmpty)
-        for t in 0..<mesh.tetCount { for f in 0..<4 {
-            let n = Int(topology.neighbor[4 * t + f])
-            if n >= 0 { XCTAssertEqual(mesh.region[n], mesh.region[t]) }
-        } }
+        for t in 0..<mesh.tetCount {
+            for f in 0..<4 {
+                let n = Int(topology.neighbor[4 * t + f])
+                if n >= 0 { XCTAssertEqual(mesh.region[n], mesh.region[t]) }
+            }
+        }
         for bf in interface { XCTAssertLessThan(topology.neighbor[4 * Int(bf.tet) + Int(bf.face)], 0) }
         func centroid(_ bf: TetMesh.BoundaryFace) -> Vector3 {
             let p = MeshFixtures.face(mesh, bf)

@@ -7,8 +7,9 @@ final class MeshQualityTests: XCTestCase {
     func testRegularTetrahedronHasQualityOne() {
         let s = 1 / 2.0.squareRoot()
         // Alternate corners of a cube form a regular tetrahedron.
-        let mesh = TetMesh(nodes: [0, 0, 0, 1, 1, 0, 1, 0, 1, 0, 1, 1].map { $0 * s }, tets: [0, 1, 2, 3], region: [1],
-                           boundaryFaces: [])
+        let mesh = TetMesh(
+            nodes: [0, 0, 0, 1, 1, 0, 1, 0, 1, 0, 1, 1].map { $0 * s }, tets: [0, 1, 2, 3], region: [1],
+            boundaryFaces: [])
         XCTAssertEqual(MeshQuality.shapeQuality(of: mesh, tet: 0), 1, accuracy: 1e-12)
         let flat = TetMesh(nodes: [0, 0, 0, 1, 0, 0, 0, 1, 0, 0.3, 0.3, 1e-6], tets: [0, 1, 2, 3], region: [1], boundaryFaces: [])
         XCTAssertLessThan(MeshQuality.shapeQuality(of: flat, tet: 0), 1e-5)
@@ -28,8 +29,10 @@ final class MeshQualityTests: XCTestCase {
         XCTAssertGreaterThan(q.minQuality, 0.5)
         XCTAssertEqual(q.poorTets, 0)
         let text = q.description
-        for fragment in ["8 nodes, 6 tetrahedra, 1 regions", "1 \"bulk\"", "6 tets, volume 1e-18 m³", "4 \"ymax\"",
-                         "2 faces, area 1e-12 m²", "quality (6√2 V / l_rms³, 1 = regular): min"] {
+        for fragment in [
+            "8 nodes, 6 tetrahedra, 1 regions", "1 \"bulk\"", "6 tets, volume 1e-18 m³", "4 \"ymax\"",
+            "2 faces, area 1e-12 m²", "quality (6√2 V / l_rms³, 1 = regular): min"
+        ] {
             XCTAssertTrue(text.contains(fragment), "'\(fragment)' missing from:\n\(text)")
         }
     }

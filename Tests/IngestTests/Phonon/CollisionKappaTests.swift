@@ -16,8 +16,9 @@ final class CollisionKappaTests: XCTestCase {
             for file in ["collision-m444.h5", "scatter.\(material).4x4x4_T300.txt.gz"] {
                 let m = try PhononCollisionMatrix.read(PhononFixtures.data(material, file))
                 for enforce in [false, true] {
-                    let (_, s) = try PhononIngest.material(t, crystal: c, matrix: m,
-                                                           options: .init(enforceEnergyConservation: enforce))
+                    let (_, s) = try PhononIngest.material(
+                        t, crystal: c, matrix: m,
+                        options: .init(enforceEnergyConservation: enforce))
                     let k = s.kappaLBTE!
                     print("κ_LBTE \(material) 4³ from \(file) (enforce \(enforce)): \([k[0], k[4], k[8]]) vs phono3py \([ref[0], ref[4], ref[8]])")
                     for i in 0..<3 { assertRelative(k[4 * i], ref[4 * i], 0.01, "\(material) \(file) κ_LBTE[\(i)\(i)]") }
@@ -41,7 +42,9 @@ final class CollisionKappaTests: XCTestCase {
         let flagged = ScatteringDiagnostics.flaggedModes(m, excluded: t.excluded)
         XCTAssertEqual(flagged.indices.filter { flagged[$0] }, [0, 1, 2])
         let raw = try ScatteringDiagnostics.measure(m.values, size: m.size, modes: t.modes, flagged: flagged)
-        print("Si 4³ raw: residual \(raw.energyResidual), max-column \(raw.energyResidualMax), A∂n/∂T \(raw.temperatureResidual), asymmetry \(raw.asymmetry), λ(τM) \(raw.lambdaMin!)…\(raw.lambdaMax!)")
+        print(
+            "Si 4³ raw: residual \(raw.energyResidual), max-column \(raw.energyResidualMax), A∂n/∂T \(raw.temperatureResidual), asymmetry \(raw.asymmetry), λ(τM) \(raw.lambdaMin!)…\(raw.lambdaMax!)"
+        )
         assertRelative(raw.energyResidual, 0.07756434701293655, 1e-6, "residual as in reference.json")
         assertRelative(raw.temperatureResidual, 0.16226833099051888, 1e-6, "‖A∂n̄/∂T‖/‖diag(A)∂n̄/∂T‖")
         XCTAssertLessThan(raw.energyResidual, 0.1)

@@ -11,9 +11,11 @@ final class CrystalHeaderReaderTests: XCTestCase {
         assertRelative(c.cellVolume, 4.004675863600764e-29, 1e-9, "Ω")
         assertRelative(c.density, 2329.1308232402635, 1e-6, "ρ")
         let a = c.lattice, b = c.reciprocal
-        for i in 0..<3 { for j in 0..<3 {
-            XCTAssertEqual(CrystalSymmetry.dot(a[i], b[j]), i == j ? 1 : 0, accuracy: 1e-12)
-        } }
+        for i in 0..<3 {
+            for j in 0..<3 {
+                XCTAssertEqual(CrystalSymmetry.dot(a[i], b[j]), i == j ? 1 : 0, accuracy: 1e-12)
+            }
+        }
     }
 
     func testGermaniumHeaderAndPointGroup() throws {
@@ -26,7 +28,8 @@ final class CrystalHeaderReaderTests: XCTestCase {
     func testIbrav2MatchesExplicitFcc() throws {
         let dir = try PhononFixtures.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
-        let p = try PhononFixtures.write("""
+        let p = try PhononFixtures.write(
+            """
                   1        2        2      10.2630077329869653  0 0 0 0 0
                   1       'Si'   28.0855
                   1        1       0.0  0.0  0.0

@@ -70,7 +70,8 @@ final class D3QReaderTests: XCTestCase {
             let freqs = f[i].map { String(format: "%12.6f", Double($0)!) }.joined()
             let lw = g[i].map { String(format: "%27.15E", Double($0)!) }.joined()
             let zeros = String(repeating: String(format: "%27.15E", 0.0), count: 12)
-            text += "\(idx)\(String(format: "%12.6f", Double(q[i][3])!))  " + q[i][0..<3].map { String(format: "%12.6f", Double($0)!) }.joined()
+            text +=
+                "\(idx)\(String(format: "%12.6f", Double(q[i][3])!))  " + q[i][0..<3].map { String(format: "%12.6f", Double($0)!) }.joined()
                 + "  \(freqs)      \(lw)      \(zeros)\n"
         }
         let dir = try PhononFixtures.temporaryDirectory()

@@ -13,7 +13,7 @@ final class Phono3pyCollisionTests: XCTestCase {
     func phono3pyKappa() throws -> [Double] {
         let f = try HDF5File.open(kappaFile)
         defer { try? f.close() }
-        return try f.readDataset("kappa", as: Double.self)   // LBTE, xx yy zz yz xz xy
+        return try f.readDataset("kappa", as: Double.self) // LBTE, xx yy zz yz xz xy
     }
 
     /// κ_LBTE of the ingested operator is phono3py's κ_LBTE from the same run within 1 % in every component,
@@ -130,8 +130,9 @@ final class Phono3pyCollisionTests: XCTestCase {
         try FileManager.default.createDirectory(atPath: huge, withIntermediateDirectories: true)
         let bigPath = huge + "/collision-m444.hdf5"
         let big = try HDF5File.create(bigPath)
-        try big.createDataset("collision_matrix", of: Double.self, shape: [5000, 64, 6, 64, 6],
-                              options: HDF5DatasetOptions(chunk: [1, 1, 6, 64, 6]))
+        try big.createDataset(
+            "collision_matrix", of: Double.self, shape: [5000, 64, 6, 64, 6],
+            options: HDF5DatasetOptions(chunk: [1, 1, 6, 64, 6]))
         try big.writeDataset("gamma", [Double](repeating: 0, count: 5000 * 64 * 6), shape: [5000, 64, 6])
         try big.writeDataset("temperature", [Double](repeating: 300, count: 5000), shape: [5000])
         try big.close()

@@ -12,12 +12,14 @@ final class Phono3pyFuzzRegressionTests: XCTestCase {
     override func tearDownWithError() throws { try? FileManager.default.removeItem(at: dir) }
 
     /// A kappa file of `nir` q-points with 6 branches (Si), with datasets replaced or declared as given.
-    func kappa(_ name: String, nir: Int = 1, mesh: [Int64] = [1, 1, 1], weight: [Int64]? = nil, qpoint: [Double]? = nil,
-               declareTemperatures: Int? = nil) throws -> String {
+    func kappa(
+        _ name: String, nir: Int = 1, mesh: [Int64] = [1, 1, 1], weight: [Int64]? = nil, qpoint: [Double]? = nil,
+        declareTemperatures: Int? = nil
+    ) throws -> String {
         let path = dir.appendingPathComponent(name).path
         let f = try HDF5File.create(path)
         if let n = declareTemperatures {
-            _ = try f.createDataset("temperature", of: Double.self, shape: [n])   // declared, never written
+            _ = try f.createDataset("temperature", of: Double.self, shape: [n]) // declared, never written
         } else {
             try f.writeDataset("temperature", [300.0], shape: [1])
         }

@@ -42,7 +42,7 @@ final class Phono3pyReaderTests: XCTestCase {
         for file in ["kappa-m444-kstar.hdf5", "kappa-m888-kstar.hdf5"] {
             let path = PhononFixtures.data("si", file)
             let f = try HDF5File.open(path)
-            let k6 = try f.readDataset("kappa", as: Double.self)   // xx yy zz yz xz xy
+            let k6 = try f.readDataset("kappa", as: Double.self) // xx yy zz yz xz xy
             let weights = try f.readDataset("weight", as: Int64.self)
             try f.close()
             XCTAssertTrue(weights.contains { $0 > 1 }, "\(file) is a k-star file")
@@ -74,9 +74,11 @@ final class Phono3pyReaderTests: XCTestCase {
         for iq in 0..<nq where !taken.contains(address(Array(q[(3 * iq)..<(3 * iq + 3)]))) {
             let qc = c.cartesian(reduced: Array(q[(3 * iq)..<(3 * iq + 3)]))
             var star = Set<Int>()
-            for op in ops { for s in [1.0, -1.0] {
-                star.insert(address(c.reduced(cartesian: CrystalSymmetry.apply(op, qc).map { s * $0 })))
-            } }
+            for op in ops {
+                for s in [1.0, -1.0] {
+                    star.insert(address(c.reduced(cartesian: CrystalSymmetry.apply(op, qc).map { s * $0 })))
+                }
+            }
             taken.formUnion(star); reps.append(iq); weights.append(star.count)
         }
         XCTAssertEqual(weights.reduce(0, +), nq)
@@ -104,7 +106,9 @@ final class Phono3pyReaderTests: XCTestCase {
         let ku = KappaCalculator.rta(unfolded.modes), kr = KappaCalculator.rta(reference.modes)
         let traceU = (ku[0] + ku[4] + ku[8]) / 3, traceR = (kr[0] + kr[4] + kr[8]) / 3
         let kstar = try PhononFixtures.referenceKappa("si", name, "kappa_RTA_phono3py_kstar")
-        print("κ_RTA si \(m)³ unfolded: \([ku[0], ku[4], ku[8]]) off-diagonal \([ku[1], ku[2], ku[5]]); full mesh: \([kr[0], kr[4], kr[8]]); phono3py k-star \(kstar[0])")
+        print(
+            "κ_RTA si \(m)³ unfolded: \([ku[0], ku[4], ku[8]]) off-diagonal \([ku[1], ku[2], ku[5]]); full mesh: \([kr[0], kr[4], kr[8]]); phono3py k-star \(kstar[0])"
+        )
         // Cubic: the unfolded tensor is isotropic, whatever basis phonopy chose for degenerate bands.
         for i in 0..<3 { assertRelative(ku[4 * i], traceU, 1e-6, "κ[\(i)\(i)] vs tr κ/3 (\(m)³)") }
         for (i, j) in [(0, 1), (0, 2), (1, 2)] {

@@ -52,7 +52,7 @@ final class PhononBadInputTests: XCTestCase {
     func testTruncatedMidRecordVelocity() throws {
         let (files, path) = try mutated("vel") { lines in
             lines = Array(lines[0..<65])
-            lines[64] = lines[64].split(separator: " ").prefix(7).joined(separator: " ")   // a half-written last line
+            lines[64] = lines[64].split(separator: " ").prefix(7).joined(separator: " ") // a half-written last line
         }
         assertPhononError(.columnCount, file: path, line: 65, contains: ["expected 18 values", "found 7"]) {
             try D3QReader.read(files, crystal: self.crystal)
@@ -103,7 +103,8 @@ final class PhononBadInputTests: XCTestCase {
             try PhononIngest.material(modes, crystal: self.crystal, matrix: matrix)
         }
         // A crystal with another atom count than the files' branch count.
-        let c3 = try PhononFixtures.write("""
+        let c3 = try PhononFixtures.write(
+            """
                     1        3        0      10.0  0 0 0 0 0
                    0.0 0.5 0.5
                    0.5 0.0 0.5
@@ -127,7 +128,8 @@ final class PhononBadInputTests: XCTestCase {
     }
 
     func testMissingCrystalData() throws {
-        let p = try PhononFixtures.write("""
+        let p = try PhononFixtures.write(
+            """
                     1        2        0      10.2630077329869653  0 0 0 0 0
                    0.0 0.5 0.5
                    0.5 0.0 0.5
@@ -135,7 +137,8 @@ final class PhononBadInputTests: XCTestCase {
         assertPhononError(.truncated, file: p, line: 1, contains: ["1 species and 2 atoms"]) { try CrystalHeaderReader.read(p) }
         let q = try PhononFixtures.write("  1  2  4  10.26  0 0 0 0 0\n", named: "crystal.ibrav4.txt", in: dir)
         assertPhononError(.unsupported, file: q, line: 1, contains: ["ibrav = 4"]) { try CrystalHeaderReader.read(q) }
-        let r = try PhononFixtures.write("""
+        let r = try PhononFixtures.write(
+            """
               1  2  2  10.26  0 0 0 0 0
               1  'Ga'  69.7
               1  1  0 0 0

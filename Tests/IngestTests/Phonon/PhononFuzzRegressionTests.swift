@@ -55,9 +55,11 @@ final class PhononFuzzRegressionTests: XCTestCase {
     /// scanners that replaced them must read what the patterns read.
     func testCommentScannersAgreeWithThePatternsTheyReplaced() {
         let configuration = #/T=\s*([0-9.+\-Ee]+)\s*sigma=\s*([0-9.+\-Ee]+)/#
-        for line in ["#      1     T= 300.0    sigma=   0.0", "# T=300 sigma=10", "#T=  1e+2sigma=5", "# T= sigma= 3",
-                     "# T=1 T=2 sigma=3", "# T=abc T=300 sigma=1", "# T=1e+-3 sigma=1", "# sigma= 1 T= 2", "# T=5 sigma=",
-                     "# T=\t7\tsigma=\t8", "", "no configuration"] {
+        for line in [
+            "#      1     T= 300.0    sigma=   0.0", "# T=300 sigma=10", "#T=  1e+2sigma=5", "# T= sigma= 3",
+            "# T=1 T=2 sigma=3", "# T=abc T=300 sigma=1", "# T=1e+-3 sigma=1", "# sigma= 1 T= 2", "# T=5 sigma=",
+            "# T=\t7\tsigma=\t8", "", "no configuration"
+        ] {
             let expected = line.firstMatch(of: configuration).flatMap { m in Double(m.1).flatMap { t in Double(m.2).map { (t, $0) } } }
             let found = D3QGridFile.configuration(line)
             XCTAssertEqual(found?.0, expected?.0, line)

@@ -9,9 +9,10 @@ final class PhononIngestTests: XCTestCase {
         let dir = try PhononFixtures.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
         let out = dir.appendingPathComponent("si.h5").path
-        let s = try PhononIngest.ingestD3Q(directory: PhononFixtures.root.appendingPathComponent("data/si").path,
-                                           prefix: "si.8x8x8", crystal: PhononFixtures.data("si", "crystal.si.txt"),
-                                           output: out)
+        let s = try PhononIngest.ingestD3Q(
+            directory: PhononFixtures.root.appendingPathComponent("data/si").path,
+            prefix: "si.8x8x8", crystal: PhononFixtures.data("si", "crystal.si.txt"),
+            output: out)
         XCTAssertEqual(s.collisionKind, "relaxation-to-temperature")
         XCTAssertEqual(s.excludedModes, 3)
         XCTAssertEqual(s.qMesh, [8, 8, 8])
@@ -30,9 +31,10 @@ final class PhononIngestTests: XCTestCase {
         let dir = try PhononFixtures.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
         let out = dir.appendingPathComponent("si444.h5").path
-        let s = try PhononIngest.ingestPhono3py(kappa: PhononFixtures.data("si", "kappa-m444.hdf5"),
-                                                crystal: PhononFixtures.data("si", "crystal.si.txt"),
-                                                collision: PhononFixtures.data("si", "collision-m444.h5"), output: out)
+        let s = try PhononIngest.ingestPhono3py(
+            kappa: PhononFixtures.data("si", "kappa-m444.hdf5"),
+            crystal: PhononFixtures.data("si", "crystal.si.txt"),
+            collision: PhononFixtures.data("si", "collision-m444.h5"), output: out)
         XCTAssertEqual(s.collisionKind, "dense")
         let (m, d) = try MaterialFile.read(path: out)
         guard case .dense(let mm) = m.collision else { return XCTFail("expected dense M") }
@@ -51,17 +53,21 @@ final class PhononIngestTests: XCTestCase {
         XCTAssertGreaterThan(d.spectralRadius!, 1)
         let ref = try PhononFixtures.referenceKappa("si", "full_matrix_mesh", "kappa_LBTE_phono3py")
         assertRelative(d.kappaLBTE![0], ref[0], 0.01, "stored κ_LBTE,xx")
-        print("Si 4³ ingest: κ_RTA \(s.kappaRTA[0]), κ_RTA(diag A) \(s.kappaRTADiagonal![0]), κ_LBTE \(s.kappaLBTE![0]), spectral radius \(s.spectralRadius), input residual \(s.inputDiagnostics!.energyResidual)")
+        print(
+            "Si 4³ ingest: κ_RTA \(s.kappaRTA[0]), κ_RTA(diag A) \(s.kappaRTADiagonal![0]), κ_LBTE \(s.kappaLBTE![0]), spectral radius \(s.spectralRadius), input residual \(s.inputDiagnostics!.energyResidual)"
+        )
     }
 
     func testNothingIsWrittenWhenIngestFails() throws {
         let dir = try PhononFixtures.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
         let out = dir.appendingPathComponent("bad.h5").path
-        XCTAssertThrowsError(try PhononIngest.ingestPhono3py(kappa: PhononFixtures.data("si", "kappa-m888.hdf5"),
-                                                             crystal: PhononFixtures.data("si", "crystal.si.txt"),
-                                                             collision: PhononFixtures.data("si", "collision-m444.h5"),
-                                                             output: out))
+        XCTAssertThrowsError(
+            try PhononIngest.ingestPhono3py(
+                kappa: PhononFixtures.data("si", "kappa-m888.hdf5"),
+                crystal: PhononFixtures.data("si", "crystal.si.txt"),
+                collision: PhononFixtures.data("si", "collision-m444.h5"),
+                output: out))
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: dir.path), [])
     }
 

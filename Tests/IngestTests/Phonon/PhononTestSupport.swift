@@ -13,7 +13,10 @@ enum PhononFixtures {
         for _ in 0..<8 {
             let fm = FileManager.default
             if fm.fileExists(atPath: dir.appendingPathComponent("Package.swift").path),
-               fm.fileExists(atPath: dir.appendingPathComponent("data/si").path) { return dir }
+                fm.fileExists(atPath: dir.appendingPathComponent("data/si").path)
+            {
+                return dir
+            }
             dir.deleteLastPathComponent()
         }
         return URL(fileURLWithPath: "/work/main")
@@ -30,8 +33,9 @@ enum PhononFixtures {
 
     static func d3qFiles(_ material: String, mesh: String) -> D3QFiles {
         let p = "\(material).\(mesh)"
-        return D3QFiles(q: data(material, "q.\(p).out"), frequencies: data(material, "freq.\(p).out"),
-                        velocities: data(material, "vel.\(p).out"), linewidth: data(material, "lw.\(p)_T300_s0.out"))
+        return D3QFiles(
+            q: data(material, "q.\(p).out"), frequencies: data(material, "freq.\(p).out"),
+            velocities: data(material, "vel.\(p).out"), linewidth: data(material, "lw.\(p)_T300_s0.out"))
     }
 
     static func crystal(_ material: String) throws -> CrystalStructure {
@@ -72,17 +76,20 @@ enum PhononFixtures {
 
 /// Asserts that `body` throws a PhononIngestError of `kind` whose message names `file` (last path component),
 /// the line or dataset when given, and contains every fragment.
-func assertPhononError<T>(_ kind: PhononIngestError.Kind, file: String, line: Int? = nil, dataset: String? = nil,
-                          contains fragments: [String] = [], _ body: () throws -> T,
-                          sourceFile: StaticString = #filePath, sourceLine: UInt = #line) {
+func assertPhononError<T>(
+    _ kind: PhononIngestError.Kind, file: String, line: Int? = nil, dataset: String? = nil,
+    contains fragments: [String] = [], _ body: () throws -> T,
+    sourceFile: StaticString = #filePath, sourceLine: UInt = #line
+) {
     do {
         _ = try body()
         XCTFail("expected a \(kind) error, nothing was thrown", file: sourceFile, line: sourceLine)
     } catch let e as PhononIngestError {
         let text = e.description
         XCTAssertEqual(e.kind, kind, text, file: sourceFile, line: sourceLine)
-        XCTAssertTrue(text.contains((file as NSString).lastPathComponent), "message lacks the file: \(text)",
-                      file: sourceFile, line: sourceLine)
+        XCTAssertTrue(
+            text.contains((file as NSString).lastPathComponent), "message lacks the file: \(text)",
+            file: sourceFile, line: sourceLine)
         if let line {
             XCTAssertEqual(e.line, line, text, file: sourceFile, line: sourceLine)
             XCTAssertTrue(text.contains(":\(line):"), "message lacks the line: \(text)", file: sourceFile, line: sourceLine)
@@ -99,7 +106,9 @@ func assertPhononError<T>(_ kind: PhononIngestError.Kind, file: String, line: In
     }
 }
 
-func assertRelative(_ a: Double, _ b: Double, _ tol: Double, _ what: String,
-                    file: StaticString = #filePath, line: UInt = #line) {
+func assertRelative(
+    _ a: Double, _ b: Double, _ tol: Double, _ what: String,
+    file: StaticString = #filePath, line: UInt = #line
+) {
     XCTAssertLessThanOrEqual(abs(a - b), tol * abs(b), "\(what): \(a) vs \(b)", file: file, line: line)
 }

@@ -5,8 +5,10 @@ final class ScatteringTextReaderTests: XCTestCase {
     static let toy: [Double] = [0, 0, 0, 0, 0, 2.5, -0.4, -0.6, 0, -0.5, 1.2, -0.3, 0, -0.7, -0.2, 3.1].map { $0 * 1e12 }
 
     func testValidFixturesParseToTheToyMatrix() throws {
-        for name in ["valid-A-dense.txt", "valid-A-dense.txt.gz", "valid-A-sparse.txt", "valid-M-dense.txt",
-                     "valid-A-dense-fortran-style.txt"] {
+        for name in [
+            "valid-A-dense.txt", "valid-A-dense.txt.gz", "valid-A-sparse.txt", "valid-M-dense.txt",
+            "valid-A-dense-fortran-style.txt"
+        ] {
             let m = try ScatteringTextReader.read(PhononFixtures.scatterExample(name))
             XCTAssertEqual(m.size, 4, name)
             XCTAssertEqual(m.zeroModes, [0], name)
@@ -37,7 +39,7 @@ final class ScatteringTextReaderTests: XCTestCase {
             "invalid-unit.txt": "unsupported unit 'THz'",
             "invalid-unknown-token-in-key-line.txt": "'foo' is not a key",
             "invalid-version.txt": "unsupported format_version 2",
-            "invalid-zero-mode-not-zero.txt": "zero mode 1 has a nonzero entry",
+            "invalid-zero-mode-not-zero.txt": "zero mode 1 has a nonzero entry"
         ]
         for (name, message) in expected {
             let path = PhononFixtures.scatterExample(name)

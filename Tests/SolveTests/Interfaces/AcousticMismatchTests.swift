@@ -9,8 +9,9 @@ final class AcousticMismatchTests: XCTestCase {
 
     func testIdenticalMediaTransmitEverything() throws {
         let g = M.gray(speed: 6400)
-        let k = try InterfaceKernel.acousticMismatch(modesA: g, modesB: g, normal: M.z,
-                                                     parameters: .init(massDensityA: 2329, massDensityB: 2329, binWidth: nil))
+        let k = try InterfaceKernel.acousticMismatch(
+            modesA: g, modesB: g, normal: M.z,
+            parameters: .init(massDensityA: 2329, massDensityB: 2329, binWidth: nil))
         _ = M.assertExact(k, g, g)
         let t = M.transmission(k.transmitAB, columns: g.count)
         for mu in 0..<g.count where g.vz[mu] > 0 { XCTAssertEqual(t[mu], 1, accuracy: 1e-12) }
@@ -28,8 +29,9 @@ final class AcousticMismatchTests: XCTestCase {
             b = M.gray(speed: c2, polar: 32, azimuthal: 32, heatCapacity: 1e6 * pow(c1 / c2, 3))
         var report = [String]()
         for (ma, mb, ca, cb, ra, rb, name) in [(a, b, c1, c2, rho1, rho2, "fast->slow"), (b, a, c2, c1, rho2, rho1, "slow->fast")] {
-            let k = try InterfaceKernel.acousticMismatch(modesA: ma, modesB: mb, normal: M.z,
-                                                         parameters: .init(massDensityA: ra, massDensityB: rb, binWidth: nil))
+            let k = try InterfaceKernel.acousticMismatch(
+                modesA: ma, modesB: mb, normal: M.z,
+                parameters: .init(massDensityA: ra, massDensityB: rb, binWidth: nil))
             _ = M.assertExact(k, ma, mb)
             let t = M.transmission(k.transmitAB, columns: ma.count)
             var worst = 0.0, worstInterior = 0.0, num = 0.0, den = 0.0, numF = 0.0
@@ -52,8 +54,10 @@ final class AcousticMismatchTests: XCTestCase {
                 let mu1 = (Double(i) + 0.5) / Double(nq), s2 = (1 - mu1 * mu1).squareRoot() * cb / ca
                 if s2 < 1 { gamma += 2 * mu1 * acousticTransmissivity(z1: ra * ca, z2: rb * cb, cos1: mu1, cos2: (1 - s2 * s2).squareRoot()) / Double(nq) }
             }
-            report.append(String(format: "%@: max |t - t(θ)| %.4f (%.4f away from θc), Γ kernel %.5f, Γ formula on the same directions %.5f, Γ exact %.5f",
-                                 name, worst, worstInterior, num / den, numF / den, gamma))
+            report.append(
+                String(
+                    format: "%@: max |t - t(θ)| %.4f (%.4f away from θc), Γ kernel %.5f, Γ formula on the same directions %.5f, Γ exact %.5f",
+                    name, worst, worstInterior, num / den, numF / den, gamma))
             // Tolerances (32 polar × 32 azimuthal directions): the A and B quadratures of the same continuum
             // transmitted power differ by 2.5% (the square-root edge of t at the critical angle is sampled by a few
             // rings only); the kernel fits both sides to the mean, so each mode is off by ~1.3% of t, more on the
@@ -71,11 +75,14 @@ final class AcousticMismatchTests: XCTestCase {
         let si = try KernelSampleData.modes("si"), ge = try KernelSampleData.modes("ge")
         let k = try InterfaceKernel.acousticMismatch(modesA: si, modesB: ge, normal: M.z)
         let c = M.assertExact(k, si, ge)
-        let kss = try InterfaceKernel.acousticMismatch(modesA: si, modesB: si, normal: M.z,
-                                                       parameters: .init(massDensityA: 2329, massDensityB: 2329))
+        let kss = try InterfaceKernel.acousticMismatch(
+            modesA: si, modesB: si, normal: M.z,
+            parameters: .init(massDensityA: 2329, massDensityB: 2329))
         let css = M.assertExact(kss, si, si)
-        print(String(format: "AMM Si/Ge 8^3 [001]: G_emit %.1f MW m^-2 K^-1; Si/Si %.1f (Σw %.1f)", c.conductanceAB / 1e6,
-                     css.conductanceAB / 1e6, 1147.2))
+        print(
+            String(
+                format: "AMM Si/Ge 8^3 [001]: G_emit %.1f MW m^-2 K^-1; Si/Si %.1f (Σw %.1f)", c.conductanceAB / 1e6,
+                css.conductanceAB / 1e6, 1147.2))
     }
 
     func testPartiallySpecularMix() throws {
@@ -90,8 +97,9 @@ final class AcousticMismatchTests: XCTestCase {
         }
         XCTAssertThrowsError(try InterfaceKernel.mix(amm, dmm, p: 1.5))
         let si = try KernelSampleData.modes("si"), ge = try KernelSampleData.modes("ge")
-        let k = try InterfaceKernel.mix(try InterfaceKernel.acousticMismatch(modesA: si, modesB: ge, normal: M.z),
-                                        try InterfaceKernel.diffuseMismatch(modesA: si, modesB: ge, normal: M.z), p: 0.4)
+        let k = try InterfaceKernel.mix(
+            try InterfaceKernel.acousticMismatch(modesA: si, modesB: ge, normal: M.z),
+            try InterfaceKernel.diffuseMismatch(modesA: si, modesB: ge, normal: M.z), p: 0.4)
         _ = M.assertExact(k, si, ge)
     }
 }

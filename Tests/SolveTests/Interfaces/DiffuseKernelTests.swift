@@ -26,7 +26,7 @@ final class DiffuseKernelTests: XCTestCase {
         let k = try InterfaceKernel.diffuseSheet(modesA: a, modesB: b, normal: M.z, transmissivity: 0.5, binWidth: nil)
         let c = M.assertExact(k, a, b)
         let wa = Self.arrivingFlux(a, sign: 1), wb = Self.arrivingFlux(b, sign: -1)
-        XCTAssertEqual(wa / (1.6e6 * 8000 / 4), 1, accuracy: 0.01)      // the quadrature's C v/4
+        XCTAssertEqual(wa / (1.6e6 * 8000 / 4), 1, accuracy: 0.01) // the quadrature's C v/4
         XCTAssertEqual(M.transmission(k.transmitBA, columns: b.count).first { $0 > 0 }!, 0.5 * wa / wb, accuracy: 1e-12)
         XCTAssertEqual(c.conductanceAB, 0.5 * wa, accuracy: 1e-12 * wa)
         XCTAssertThrowsError(try InterfaceKernel.diffuseSheet(modesA: a, modesB: b, normal: M.z, transmissivity: 0.6, binWidth: nil))

@@ -12,7 +12,7 @@ enum KernelSampleData {
     static var dataDirectory: URL {
         let candidates = [
             URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../../data"),
-            URL(fileURLWithPath: "/work/main/data"),
+            URL(fileURLWithPath: "/work/main/data")
         ]
         return candidates.first { FileManager.default.fileExists(atPath: $0.appendingPathComponent("si").path) }
             ?? candidates[1]
@@ -66,8 +66,9 @@ enum KernelSampleData {
                 branch.append(Int32(s)); qIndex.append(Int32(iq))
             }
         }
-        let m = ModeSet(temperature: T, omega: omega, vx: vx, vy: vy, vz: vz, tau: tau, volumeWeight: rho, dndT: dndT,
-                        qx: qx, qy: qy, qz: qz, branch: branch, qIndex: qIndex)
+        let m = ModeSet(
+            temperature: T, omega: omega, vx: vx, vy: vy, vz: vz, tau: tau, volumeWeight: rho, dndT: dndT,
+            qx: qx, qy: qy, qz: qz, branch: branch, qIndex: qIndex)
         cache[material] = m
         return m
     }

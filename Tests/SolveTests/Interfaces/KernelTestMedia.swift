@@ -30,13 +30,16 @@ enum KernelTestMedia {
             }
         }
         let n = om.count
-        return ModeSet(temperature: 300, omega: om, vx: vx, vy: vy, vz: vz, tau: .init(repeating: 1e-10, count: n),
-                       volumeWeight: rho, qx: zip(vx, om).map { $0 * $1 / ($0 * $0 + 1e-300) }, branch: br)
+        return ModeSet(
+            temperature: 300, omega: om, vx: vx, vy: vy, vz: vz, tau: .init(repeating: 1e-10, count: n),
+            volumeWeight: rho, qx: zip(vx, om).map { $0 * $1 / ($0 * $0 + 1e-300) }, branch: br)
     }
 
     /// Asserts (i)–(iv) to round-off.
-    static func assertExact(_ k: InterfaceKernel, _ a: ModeSet, _ b: ModeSet, tolerance: Double = 1e-12,
-                            file: StaticString = #filePath, line: UInt = #line) -> KernelCheck {
+    static func assertExact(
+        _ k: InterfaceKernel, _ a: ModeSet, _ b: ModeSet, tolerance: Double = 1e-12,
+        file: StaticString = #filePath, line: UInt = #line
+    ) -> KernelCheck {
         let c = k.check(modesA: a, modesB: b)
         XCTAssertLessThan(c.conservation, tolerance, "(i) conservation, \(k.name): \(c)", file: file, line: line)
         XCTAssertGreaterThanOrEqual(c.mostNegative, 0, "(i) negative entries, \(k.name)", file: file, line: line)

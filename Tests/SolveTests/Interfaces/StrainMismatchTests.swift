@@ -20,7 +20,7 @@ final class StrainMismatchTests: XCTestCase {
     func testDefaultsMatchPhysicsSection4() {
         let p = StrainMismatchParameters()
         XCTAssertEqual(p.amplitude, 0.0123, accuracy: 0.00005)
-        XCTAssertEqual(p.firstReciprocal * 1e-9, 0.656, accuracy: 0.001)   // 2π/9.57 nm = 0.6566
+        XCTAssertEqual(p.firstReciprocal * 1e-9, 0.656, accuracy: 0.001) // 2π/9.57 nm = 0.6566
     }
 
     /// docs/physics.md §7.5 magnitude table (two significant digits, so ±5% covers its rounding; the 0.5 THz LA 45° entry,
@@ -29,11 +29,14 @@ final class StrainMismatchTests: XCTestCase {
         let p = Self.siLike
         let speeds = [Self.cL, Self.cT, Self.cT]
         func prob(_ f: Double, _ c: Double, _ cosT: Double) -> Double {
-            StrainMismatch.continuumProbability(frequency: f * 1e12, incidentSpeed: c, cosTheta: cosT, azimuth: 0,
-                                                speedsA: speeds, speedsB: speeds, parameters: p)
+            StrainMismatch.continuumProbability(
+                frequency: f * 1e12, incidentSpeed: c, cosTheta: cosT, azimuth: 0,
+                speedsA: speeds, speedsB: speeds, parameters: p)
         }
-        let rows: [(Double, Double, Double, Double)] = [(1, 1.3e-3, 1.3e-3, 2.1e-3), (2, 6.1e-3, 7.9e-3, 6.6e-3),
-                                                        (3, 1.1e-2, 1.9e-2, 9.1e-3), (5, 2.4e-2, 5.4e-2, 2.1e-2)]
+        let rows: [(Double, Double, Double, Double)] = [
+            (1, 1.3e-3, 1.3e-3, 2.1e-3), (2, 6.1e-3, 7.9e-3, 6.6e-3),
+            (3, 1.1e-2, 1.9e-2, 9.1e-3), (5, 2.4e-2, 5.4e-2, 2.1e-2)
+        ]
         var report = [String]()
         for (f, laN, la45, taN) in rows {
             let x = (prob(f, Self.cL, 1), prob(f, Self.cL, 0.5.squareRoot()), prob(f, Self.cT, 1))
@@ -48,8 +51,10 @@ final class StrainMismatchTests: XCTestCase {
         print("SMM per-hit P_diff (LA normal, LA 45°, TA normal): " + report.joined(separator: "; "))
         // Scaling P ∝ γ²A₀² (equal γ): doubling b doubles A₀ and quadruples P.
         var q = p; q.burgers *= 2
-        XCTAssertEqual(StrainMismatch.continuumProbability(frequency: 2e12, incidentSpeed: Self.cL, cosTheta: 1, azimuth: 0,
-                                                           speedsA: speeds, speedsB: speeds, parameters: q) / prob(2, Self.cL, 1), 4, accuracy: 1e-9)
+        XCTAssertEqual(
+            StrainMismatch.continuumProbability(
+                frequency: 2e12, incidentSpeed: Self.cL, cosTheta: 1, azimuth: 0,
+                speedsA: speeds, speedsB: speeds, parameters: q) / prob(2, Self.cL, 1), 4, accuracy: 1e-9)
     }
 
     /// The discrete kernel places, for every arriving mode of a synthetic Debye medium, the continuum probability at that
@@ -65,8 +70,9 @@ final class StrainMismatchTests: XCTestCase {
         for mu in 0..<m.count where m.vz[mu] > 0 {
             let v = m.velocity(mu), c = v.norm
             let phi = atan2(v.dot(Vector3(0, 0, 1).cross(e1)), v.dot(e1))
-            let cont = StrainMismatch.continuumProbability(frequency: f, incidentSpeed: c, cosTheta: v.z / c, azimuth: phi,
-                                                           speedsA: [Self.cL, Self.cT, Self.cT], speedsB: [Self.cL, Self.cT, Self.cT], parameters: p)
+            let cont = StrainMismatch.continuumProbability(
+                frequency: f, incidentSpeed: c, cosTheta: v.z / c, azimuth: phi,
+                speedsA: [Self.cL, Self.cT, Self.cT], speedsB: [Self.cL, Self.cT, Self.cT], parameters: p)
             worst = max(worst, abs(d.diffractionA[mu] - cont) / max(cont, 1e-300))
         }
         XCTAssertLessThan(worst, 1e-9, "discrete P_diff vs continuum at the same direction")
@@ -98,8 +104,12 @@ final class StrainMismatchTests: XCTestCase {
         let ge = M.debye(frequency: 3e12, speeds: [4913, 3543, 3543], polar: 16, azimuthal: 32)
         let kd = try InterfaceKernel.strainMismatch(modesA: si, modesB: ge, normal: M.z, parameters: p)
         _ = M.assertExact(kd, si, ge)
-        XCTAssertThrowsError(try InterfaceKernel.strainMismatch(modesA: g, modesB: g, normal: M.z, parameters: {
-            var q = p; q.arrayDirection = Vector3(0, 0, 1); return q }()))
+        XCTAssertThrowsError(
+            try InterfaceKernel.strainMismatch(
+                modesA: g, modesB: g, normal: M.z,
+                parameters: {
+                    var q = p; q.arrayDirection = Vector3(0, 0, 1); return q
+                }()))
     }
 
     func testSampleDataIsExact() throws {

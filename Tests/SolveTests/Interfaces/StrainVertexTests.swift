@@ -25,8 +25,10 @@ final class StrainVertexTests: XCTestCase {
             let tb = (re: c.epsB.re[0] + c.epsB.re[4] + c.epsB.re[8], im: c.epsB.im[0] + c.epsB.im[4] + c.epsB.im[8])
             return (c.omega * (p.gruneisenA * ta.re + p.gruneisenB * tb.re), c.omega * (p.gruneisenA * ta.im + p.gruneisenB * tb.im))
         }
-        let viaVertex = try InterfaceKernel.strainMismatchProposals(modesA: si, modesB: ge, normal: Vector3(0, 0, 1), parameters: p,
-                                                                    vertexOverride: forced).1
+        let viaVertex = try InterfaceKernel.strainMismatchProposals(
+            modesA: si, modesB: ge, normal: Vector3(0, 0, 1), parameters: p,
+            vertexOverride: forced
+        ).1
         var worst = 0.0, largest = 0.0
         for (x, y) in zip(scalar.diffractionA + scalar.diffractionB, viaVertex.diffractionA + viaVertex.diffractionB) {
             worst = max(worst, abs(x - y)); largest = max(largest, x)
@@ -50,10 +52,12 @@ final class StrainVertexTests: XCTestCase {
         let d = try InterfaceKernel.strainMismatchDiagnostics(modesA: si, modesB: ge, normal: Vector3(0, 0, 1), parameters: p, harmonicsA: hs, harmonicsB: hg)
         let scalar = try InterfaceKernel.strainMismatchDiagnostics(modesA: si, modesB: ge, normal: Vector3(0, 0, 1))
         func mean(_ v: [Double]) -> Double { let a = v.filter { $0 > 0 }; return a.reduce(0, +) / Double(max(a.count, 1)) }
-        print(String(format: "SMM fc3 Si/Ge 8^3 [001]: G_emit %.1f MW m^-2 K^-1 (%.1f s); mean P_diff %.4g (scalar model %.4g); capped %d, stretched %d of %d",
-                     c.conductanceAB / 1e6, elapsed, mean(d.diffractionA + d.diffractionB), mean(scalar.diffractionA + scalar.diffractionB),
-                     d.capped, d.stretched, d.arriving) + " | " + k.warnings.joined(separator: " | "))
-            XCTAssertTrue(k.description.contains("fc3"))
+        print(
+            String(
+                format: "SMM fc3 Si/Ge 8^3 [001]: G_emit %.1f MW m^-2 K^-1 (%.1f s); mean P_diff %.4g (scalar model %.4g); capped %d, stretched %d of %d",
+                c.conductanceAB / 1e6, elapsed, mean(d.diffractionA + d.diffractionB), mean(scalar.diffractionA + scalar.diffractionB),
+                d.capped, d.stretched, d.arriving) + " | " + k.warnings.joined(separator: " | "))
+        XCTAssertTrue(k.description.contains("fc3"))
         // What is dropped is reported per frequency bin, and the bins account for all of it.
         XCTAssertEqual(d.droppedByBin.values.reduce(0, +), d.dropped, accuracy: 1e-12 * max(d.dropped, 1))
         XCTAssertGreaterThan(d.dropped, 0)
@@ -69,7 +73,8 @@ final class StrainVertexTests: XCTestCase {
             let doc = try ConfigDocument.parse("[[interface]]\nboundary = \"interface\"\nkind = \"smm\"\n" + body, file: "run.toml")
             return try RunConfig.Interface.parse(doc.tables(named: "interface")[0], file: "run.toml")
         }
-        let full = try interface("""
+        let full = try interface(
+            """
             spacing = "12 nm"
             burgers = "0.4 nm"
             poisson = 0.25
@@ -93,12 +98,16 @@ final class StrainVertexTests: XCTestCase {
             XCTAssertTrue("\($0)".contains("run.toml:4") && "\($0)".contains("force-constants"), "\($0)")
         }
         let hs = try Self.harmonics("si", si), hg = try Self.harmonics("ge", ge)
-        XCTAssertThrowsError(try InterfaceFactory.builder(for: try interface("coupling = \"force-constants\"\ngruneisen_a = 0.5\n"),
-                                                          file: "run.toml", harmonics: (hs, hg))) {
+        XCTAssertThrowsError(
+            try InterfaceFactory.builder(
+                for: try interface("coupling = \"force-constants\"\ngruneisen_a = 0.5\n"),
+                file: "run.toml", harmonics: (hs, hg))
+        ) {
             XCTAssertTrue("\($0)".contains("gruneisen_a"), "\($0)")
         }
-        let fcKernel = try InterfaceFactory.builder(for: try interface("coupling = \"force-constants\"\nmax_order = 1\n"), file: "run.toml",
-                                                    harmonics: (hs, hg))(si, ge, Vector3(0, 0, 1))
+        let fcKernel = try InterfaceFactory.builder(
+            for: try interface("coupling = \"force-constants\"\nmax_order = 1\n"), file: "run.toml",
+            harmonics: (hs, hg))(si, ge, Vector3(0, 0, 1))
         XCTAssertTrue(fcKernel.description.contains("fc3") && fcKernel.description.contains("1 - exp(-P_Born)"), fcKernel.description)
         XCTAssertTrue(k.description.contains("P_diff capped at 1"))
         XCTAssertThrowsError(try InterfaceFactory.builder(for: try interface("born_limit = \"unitary\"\n"), file: "run.toml")) {
@@ -120,7 +129,7 @@ final class StrainVertexTests: XCTestCase {
             XCTAssertLessThan(r, 1)
             XCTAssertLessThanOrEqual(r, b * (1 + 1e-12))
             if b < 0.01 { small += 1; XCTAssertEqual(r, b, accuracy: 0.5 * b * b * 1.0001) }
-            if b < 1 - 1e-9 { XCTAssertEqual(r, -expm1(-b), accuracy: 1e-12) }   // b = 1 is a capped P > 1
+            if b < 1 - 1e-9 { XCTAssertEqual(r, -expm1(-b), accuracy: 1e-12) } // b = 1 is a capped P > 1
         }
         XCTAssertGreaterThan(small, 100)
         _ = KernelTestMedia.assertExact(try InterfaceKernel.strainMismatch(modesA: si, modesB: ge, normal: Vector3(0, 0, 1), parameters: p), si, ge)

@@ -44,9 +44,11 @@ public func firstRecordWidth(_ bytes: [UInt8]) -> Int {
 public typealias FuzzCallback = @convention(c) (UnsafePointer<UInt8>?, Int) -> CInt
 
 @_silgen_name("LLVMFuzzerRunDriver")
-func LLVMFuzzerRunDriver(_ argc: UnsafeMutablePointer<CInt>,
-                         _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>>,
-                         _ callback: FuzzCallback) -> CInt
+func LLVMFuzzerRunDriver(
+    _ argc: UnsafeMutablePointer<CInt>,
+    _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>>,
+    _ callback: FuzzCallback
+) -> CInt
 
 /// Hands the command line to libFuzzer. SwiftPM renames an executable's entry point and points `main` at it
 /// (`--defsym`), so libFuzzer's own `main` is never linked: each target's `@main` calls this instead.

@@ -43,12 +43,12 @@ public struct FuzzByteStream {
 public let specialDoubles: [Double] = [
     0, -0.0, 1, -1, 0.5, 2, 3, 4, 6, 8, 300, 400, 0.01, 1e-6, 1e-20, 1e-300, .leastNonzeroMagnitude, -1e-300,
     1e6, 1e15, 1e20, 1e160, 1e300, -1e300, .greatestFiniteMagnitude, -.greatestFiniteMagnitude,
-    .nan, -.nan, .infinity, -.infinity, 9.223372036854775807e18, -9.3e18, 0.25, -0.5, 100, 12, 15.5, 1e-9,
+    .nan, -.nan, .infinity, -.infinity, 9.223372036854775807e18, -9.3e18, 0.25, -0.5, 100, 12, 15.5, 1e-9
 ]
 
 public let specialIntegers: [Int64] = [
     0, 1, -1, 2, 3, 4, 6, 8, 48, 64, 512, -2, .max, .min, .max / 2, 1 << 31, 1 << 32, 1 << 40, 1 << 62,
-    3_037_000_500, 2_097_152, 2_097_153, Int64(Int32.max), 7, 100, 1000, 1_000_000, 20_001,
+    3_037_000_500, 2_097_152, 2_097_153, Int64(Int32.max), 7, 100, 1000, 1_000_000, 20_001
 ]
 
 /// A directory of this process in /dev/shm (RAM), made once: the structure-aware targets write their files there

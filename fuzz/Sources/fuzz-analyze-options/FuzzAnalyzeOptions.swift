@@ -29,15 +29,19 @@ func solve(_ toml: String, _ name: String) -> String {
 
 let runs: (box: String, bilayer: String) = {
     let prov = try! Provenance(inputs: [], checksums: [])
-    _ = try! SyntheticIngest.writeGray(polar: 2, azimuthal: 4, speed: 1000, meanFreePath: 1e-7, heatCapacity: 1e6,
-                                      temperature: 300, to: workDir + "/gray.h5")
-    _ = try! SyntheticIngest.writeGray(polar: 2, azimuthal: 4, speed: 700, meanFreePath: 5e-8, heatCapacity: 1.7e6,
-                                      temperature: 300, to: workDir + "/ge.h5")
+    _ = try! SyntheticIngest.writeGray(
+        polar: 2, azimuthal: 4, speed: 1000, meanFreePath: 1e-7, heatCapacity: 1e6,
+        temperature: 300, to: workDir + "/gray.h5")
+    _ = try! SyntheticIngest.writeGray(
+        polar: 2, azimuthal: 4, speed: 700, meanFreePath: 5e-8, heatCapacity: 1.7e6,
+        temperature: 300, to: workDir + "/ge.h5")
     _ = try! SyntheticIngest.writeBox(cells: (1, 1, 3), lengths: Vector3(1e-7, 1e-7, 3e-7), to: workDir + "/box.h5")
-    let bilayer = try! MeshGenerators.heterostructure(cells: (1, 1), layers: (1, 1), lengths: Vector3(1e-7, 1e-7, 2e-7),
-                                                      splitZ: 1e-7, regionNames: ("si", "ge"))
+    let bilayer = try! MeshGenerators.heterostructure(
+        cells: (1, 1), layers: (1, 1), lengths: Vector3(1e-7, 1e-7, 2e-7),
+        splitZ: 1e-7, regionNames: ("si", "ge"))
     try! MeshFile.write(bilayer, to: workDir + "/bilayer.h5", provenance: prov)
-    let box = solve("""
+    let box = solve(
+        """
         [run]
         material = "gray.h5"
         mesh = "box.h5"
@@ -70,7 +74,8 @@ let runs: (box: String, bilayer: String) = {
         center = "50 50 150 nm"
         width = "100 nm"
         """, "box-run")
-    let two = solve("""
+    let two = solve(
+        """
         [run]
         mesh = "bilayer.h5"
         [[material]]
@@ -127,9 +132,10 @@ public func fuzzAnalyzeOptions(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CI
     let f = fuzzFields(fuzzBytes(data, size), count: 8)
     let options: AnalysisOptions
     do {
-        options = try AnalysisOptions.parse(binning: f[0] ?? "radial", bins: count(f[1], default: 20), center: optional(f[2]),
-                                            radius: optional(f[3]), energyBins: count(f[4], default: 20),
-                                            angularBins: count(f[5], default: 12), tirMargin: f[6] ?? "0 nm")
+        options = try AnalysisOptions.parse(
+            binning: f[0] ?? "radial", bins: count(f[1], default: 20), center: optional(f[2]),
+            radius: optional(f[3]), energyBins: count(f[4], default: 20),
+            angularBins: count(f[5], default: 12), tirMargin: f[6] ?? "0 nm")
     } catch {
         let text = String(describing: error)
         if fuzzVerbose { print("rejected: \(text)") }

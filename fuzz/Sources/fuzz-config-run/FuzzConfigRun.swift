@@ -24,15 +24,19 @@ let outputPath = workDir + "/run.h5"
 
 let meshes: [String: TetMesh] = {
     let prov = try! Provenance(inputs: [], checksums: [])
-    _ = try! SyntheticIngest.writeGray(polar: 2, azimuthal: 4, speed: 1000, meanFreePath: 1e-7, heatCapacity: 1e6,
-                                      temperature: 300, to: workDir + "/gray.h5")
-    _ = try! SyntheticIngest.writeGray(polar: 2, azimuthal: 4, speed: 1200, meanFreePath: 2e-7, heatCapacity: 1.6e6,
-                                      temperature: 300, to: workDir + "/si.h5")
-    _ = try! SyntheticIngest.writeGray(polar: 2, azimuthal: 4, speed: 700, meanFreePath: 5e-8, heatCapacity: 1.7e6,
-                                      temperature: 300, to: workDir + "/ge.h5")
+    _ = try! SyntheticIngest.writeGray(
+        polar: 2, azimuthal: 4, speed: 1000, meanFreePath: 1e-7, heatCapacity: 1e6,
+        temperature: 300, to: workDir + "/gray.h5")
+    _ = try! SyntheticIngest.writeGray(
+        polar: 2, azimuthal: 4, speed: 1200, meanFreePath: 2e-7, heatCapacity: 1.6e6,
+        temperature: 300, to: workDir + "/si.h5")
+    _ = try! SyntheticIngest.writeGray(
+        polar: 2, azimuthal: 4, speed: 700, meanFreePath: 5e-8, heatCapacity: 1.7e6,
+        temperature: 300, to: workDir + "/ge.h5")
     let box = try! SyntheticIngest.writeBox(cells: (1, 1, 3), lengths: Vector3(1e-7, 1e-7, 3e-7), to: workDir + "/box.h5")
-    let bilayer = try! MeshGenerators.heterostructure(cells: (1, 1), layers: (1, 1), lengths: Vector3(1e-7, 1e-7, 2e-7),
-                                                      splitZ: 1e-7, regionNames: ("si", "ge"))
+    let bilayer = try! MeshGenerators.heterostructure(
+        cells: (1, 1), layers: (1, 1), lengths: Vector3(1e-7, 1e-7, 2e-7),
+        splitZ: 1e-7, regionNames: ("si", "ge"))
     try! MeshFile.write(bilayer, to: workDir + "/bilayer.h5", provenance: prov)
     var sphere = box
     sphere.boundaryFaces = box.boundaryFaces.map { TetMesh.BoundaryFace(tet: $0.tet, face: $0.face, tag: 1) }

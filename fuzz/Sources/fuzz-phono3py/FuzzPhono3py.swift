@@ -19,16 +19,16 @@ import Store
 // 300 + 100·(b % 4) K, else an edge value). Then edits: op (b % 9), dataset (b % count), arguments.
 
 let crystalHeader = """
-        1        2        0      10.2630077329869653       0.0000000000000000       0.0000000000000000       0.0000000000000000       0.0000000000000000       0.0000000000000000
-       0.0000000000000000       0.5000000000000000       0.5000000000000000
-       0.5000000000000000       0.0000000000000000       0.5000000000000000
-       0.5000000000000000       0.5000000000000000       0.0000000000000000
-        1       'Si'   25598.3659386725012155
-        1        1       0.0000000000000000       0.0000000000000000       0.0000000000000000
-        2        1       0.2500000000000000       0.2500000000000000       0.2500000000000000
-     F   FFF
+            1        2        0      10.2630077329869653       0.0000000000000000       0.0000000000000000       0.0000000000000000       0.0000000000000000       0.0000000000000000
+           0.0000000000000000       0.5000000000000000       0.5000000000000000
+           0.5000000000000000       0.0000000000000000       0.5000000000000000
+           0.5000000000000000       0.5000000000000000       0.0000000000000000
+            1       'Si'   25598.3659386725012155
+            1        1       0.0000000000000000       0.0000000000000000       0.0000000000000000
+            2        1       0.2500000000000000       0.2500000000000000       0.2500000000000000
+         F   FFF
 
-"""
+    """
 let crystal = try! CrystalHeaderReader.parse(contents: Array(crystalHeader.utf8), fileName: "crystal.si.txt")
 let workDir = fuzzWorkDirectory("fuzz-phono3py")
 let kappaPath = workDir + "/kappa-fuzz.hdf5"
@@ -104,9 +104,13 @@ func elementCount(_ shape: [Int]) -> Int? {
 /// The q-points of an n1×n2×n3 Γ-centred mesh in phono3py's order (first index fastest), reduced, in (−½, ½].
 func meshPoints(_ m: [Int]) -> [[Double]] {
     var out: [[Double]] = []
-    for k in 0..<m[2] { for j in 0..<m[1] { for i in 0..<m[0] {
-        out.append(zip([i, j, k], m).map { a, n in Double(a >= (n + 1) / 2 && n > 1 ? a - n : a) / Double(n) })
-    } } }
+    for k in 0..<m[2] {
+        for j in 0..<m[1] {
+            for i in 0..<m[0] {
+                out.append(zip([i, j, k], m).map { a, n in Double(a >= (n + 1) / 2 && n > 1 ? a - n : a) / Double(n) })
+            }
+        }
+    }
     return out
 }
 
@@ -188,8 +192,9 @@ func decode(_ bytes: [UInt8]) -> Decoded {
     let tCode = s.byte()
     let tValue = tCode < 200 ? 300 + 100 * Double(tCode % 4) : specialDoubles[Int(tCode) % specialDoubles.count]
     let tMode = (flags >> 3) & 3
-    d.options = .init(temperatureIndex: tMode & 1 != 0 ? tIndex : nil, temperature: tMode & 2 != 0 ? tValue : nil,
-                      unfoldIrreducible: flags & 32 == 0)
+    d.options = .init(
+        temperatureIndex: tMode & 1 != 0 ? tIndex : nil, temperature: tMode & 2 != 0 ? tValue : nil,
+        unfoldIrreducible: flags & 32 == 0)
 
     let all = meshPoints(mesh)
     let (reps, weights): ([Int], [Int64]) = irr && !d.collision ? irreducible(mesh) : (Array(all.indices), all.map { _ in 1 })
@@ -202,21 +207,25 @@ func decode(_ bytes: [UInt8]) -> Decoded {
         for i in 3..<n { for j in 3..<n { a[i * n + j] = i == j ? 0.05 + 0.001 * Double(i) : -0.0005 } }
         var ad = DatasetSpec("A", shape: [n, n], doubles: a)
         ad.attributes["unit"] = .string("ps^-1")
-        d.datasets = [ad, DatasetSpec("zero_modes", shape: [3], ints: [0, 1, 2]),
-                      DatasetSpec("temperature", shape: [1], doubles: [300]),
-                      DatasetSpec("frequency", shape: [nq, 6], doubles: freq)]
+        d.datasets = [
+            ad, DatasetSpec("zero_modes", shape: [3], ints: [0, 1, 2]),
+            DatasetSpec("temperature", shape: [1], doubles: [300]),
+            DatasetSpec("frequency", shape: [nq, 6], doubles: freq)
+        ]
         d.rootAttributes = ["basis": .string("psi"), "quantity": .string("collision_operator_A")]
     } else {
         let gammaT = (0..<nT).flatMap { _ in gamma }
         let cv = temps.flatMap { t in freq.map { heatCapacityEV($0, t) } }
-        d.datasets = [DatasetSpec("frequency", shape: [nq, 6], doubles: freq),
-                      DatasetSpec("gamma", shape: [nT, nq, 6], doubles: gammaT),
-                      DatasetSpec("group_velocity", shape: [nq, 6, 3], doubles: gv),
-                      DatasetSpec("qpoint", shape: [nq, 3], doubles: q.flatMap { $0 }),
-                      DatasetSpec("weight", shape: [nq], ints: weights),
-                      DatasetSpec("mesh", shape: [3], ints: mesh.map(Int64.init)),
-                      DatasetSpec("temperature", shape: [nT], doubles: temps),
-                      DatasetSpec("heat_capacity", shape: [nT, nq, 6], doubles: cv)]
+        d.datasets = [
+            DatasetSpec("frequency", shape: [nq, 6], doubles: freq),
+            DatasetSpec("gamma", shape: [nT, nq, 6], doubles: gammaT),
+            DatasetSpec("group_velocity", shape: [nq, 6, 3], doubles: gv),
+            DatasetSpec("qpoint", shape: [nq, 3], doubles: q.flatMap { $0 }),
+            DatasetSpec("weight", shape: [nq], ints: weights),
+            DatasetSpec("mesh", shape: [3], ints: mesh.map(Int64.init)),
+            DatasetSpec("temperature", shape: [nT], doubles: temps),
+            DatasetSpec("heat_capacity", shape: [nT, nq, 6], doubles: cv)
+        ]
         if flags & 64 != 0 { d.datasets[7].form = .absent }
     }
 
@@ -224,7 +233,7 @@ func decode(_ bytes: [UInt8]) -> Decoded {
     let attributeValues: [AttributeValue] = [
         .absent, .string("psi"), .string("phi"), .string(""), .string("collision_operator_A"),
         .string("scattering_matrix_M"), .string("ps^-1"), .string("ps-1"), .string("1/ps"), .string("s^-1"),
-        .string("s-1"), .string("1/s"), .string("THz"), .int(1), .string("PSI"),
+        .string("s-1"), .string("1/s"), .string("THz"), .int(1), .string("PSI")
     ]
     var edits = 0
     while !s.atEnd && edits < 64 {
@@ -253,7 +262,9 @@ func decode(_ bytes: [UInt8]) -> Decoded {
             default: ds.form = .dataset; ds.reshape([])
             }
         case 6:
-            if ds.isInteger { let x = s.integer(); for i in ds.ints.indices { ds.set(i, int: x) } } else {
+            if ds.isInteger {
+                let x = s.integer(); for i in ds.ints.indices { ds.set(i, int: x) }
+            } else {
                 let x = s.double(); for i in ds.doubles.indices { ds.set(i, double: x) }
             }
         case 7:
@@ -347,14 +358,16 @@ func beyondFuzzMemory(_ d: Decoded) -> Bool {
 
 /// The decoded file, for FUZZ_VERBOSE=1 (what a finding's bytes stand for).
 func describe(_ d: Decoded) {
-    print(d.collision ? "collision file" : "kappa file, options \(d.options)", d.checksum ? "(Fletcher32)" : "",
-          d.rootAttributes.isEmpty ? "" : "root attributes \(d.rootAttributes)")
+    print(
+        d.collision ? "collision file" : "kappa file, options \(d.options)", d.checksum ? "(Fletcher32)" : "",
+        d.rootAttributes.isEmpty ? "" : "root attributes \(d.rootAttributes)")
     for ds in d.datasets {
         guard ds.form == .dataset else { print("  \(ds.name): \(ds.form)"); continue }
         let n = min(ds.count, 8)
         let values = ds.isInteger ? "\(storedIntegers(d, ds.name)!.prefix(n))" : "\(ds.doubles.prefix(n))"
-        print("  \(ds.name): \(ds.type) \(ds.shape)\(ds.count > writeCap ? " (declared, not written)" : ""): \(values)\(ds.count > n ? " …" : "")",
-              ds.attributes.isEmpty ? "" : "attributes \(ds.attributes)")
+        print(
+            "  \(ds.name): \(ds.type) \(ds.shape)\(ds.count > writeCap ? " (declared, not written)" : ""): \(values)\(ds.count > n ? " …" : "")",
+            ds.attributes.isEmpty ? "" : "attributes \(ds.attributes)")
     }
 }
 
