@@ -102,4 +102,36 @@ final class InterfaceRunTests: XCTestCase {
         XCTAssertTrue(line.contains("diffuse-sheet"), String(line))
         XCTAssertFalse(FileManager.default.fileExists(atPath: dir + "/sheet.run.h5"))
     }
+
+    /// Every interface kernel is the same in every process: two solves of one configuration give the same bits.
+    /// Swift seeds its hashing per process, so no result may depend on a dictionary's iteration order (the SMM's
+    /// final-state shells once did: ψ differed at 1e-12 between two runs).
+    func testInterfaceSolvesAreTheSameInEveryProcess() throws {
+        let dir = try CLI.temporaryDirectory("interface-repeat")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let data = CLI.repositoryRoot + "/data"
+        for m in ["si", "ge"] {
+            let r = try CLI.run(["ingest", "phono3py", "\(data)/\(m)/kappa-m444.hdf5", "--crystal", "\(data)/\(m)/crystal.\(m).txt", "-o", "\(m).h5"], in: dir)
+            XCTAssertEqual(r.status, 0, r.stderr)
+        }
+        let mesh = try CLI.run(
+            ["ingest", "heterostructure", "-o", "bilayer.h5", "--cells", "1", "1", "8", "--lengths", "25 25 200 nm", "--split", "100 nm", "--regions", "si,ge"],
+            in: dir)
+        XCTAssertEqual(mesh.status, 0, mesh.stderr)
+        for (kind, extra) in [("smm", "bin_width = \"0.5 THz\""), ("amm", ""), ("dmm", "")] {
+            let text = bilayerConfig(
+                regions: ("si", "ge"), files: ("si.h5", "ge.h5"), kind: kind, extra: extra, hot: "1 K", cold: "0 K",
+                events: "[events]\nmax_events = 3\nkrylov_tolerance = 1e-8\n")
+            try text.write(toFile: dir + "/\(kind).toml", atomically: true, encoding: .utf8)
+            var psi = [[Double]]()
+            for i in 0..<2 {
+                let r = try CLI.run(["solve", "\(kind).toml", "-o", "\(kind)\(i).h5", "--quiet"], in: dir)
+                XCTAssertEqual(r.status, 0, r.stderr)
+                let f = try HDF5File.open(dir + "/\(kind)\(i).h5")
+                psi.append(try f.readDataset("/regions/si/events/psi", as: Double.self) + f.readDataset("/regions/ge/accumulated/psi", as: Double.self))
+            }
+            XCTAssertEqual(psi[0].count, psi[1].count)
+            XCTAssertTrue(psi[0] == psi[1], "\(kind): two solves differ by up to \(zip(psi[0], psi[1]).map { abs($0 - $1) }.max() ?? 0)")
+        }
+    }
 }

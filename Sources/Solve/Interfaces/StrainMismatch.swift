@@ -297,7 +297,9 @@ extension InterfaceKernel {
         // Final-state shells: (table, into B?, branch group) for every branch of both sides in this bin.
         var shells = [(WavevectorTable, Bool, [Int], Double, Int)]()
         for (t, intoB) in [(ta, false), (tb, true)] {
-            for grp in t.outgoing.keys where grp.bin == bin {
+            // By branch, not in the dictionary's order: Swift seeds its hashing per process, and the order of the
+            // shells is the order in which near final states' shares are summed (same bits in every run).
+            for grp in t.outgoing.keys.sorted(by: { $0.branch < $1.branch }) where grp.bin == bin {
                 shells.append((t, intoB, t.outgoing[grp]!, t.groupSpeed[grp]!, Int(grp.branch)))
             }
         }
