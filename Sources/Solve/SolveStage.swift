@@ -171,10 +171,7 @@ public enum SolveStage {
             try $0.finish(
                 accumulated: system.split(summary.accumulated, volume: true), temperature: temperature, heatFlux: flux,
                 warnings: summary.warnings,
-                summary: [
-                    "converged": summary.converged ? 1 : 0, "sweeps": Double(summary.sweeps),
-                    "events": Double(summary.events), "max_balance_error": maxClosure
-                ])
+                summary: RunSummary(converged: summary.converged, events: summary.events, sweeps: summary.sweeps, maxBalanceError: maxClosure))
         }
         return Report(
             events: summary.events, converged: summary.converged, sweeps: summary.sweeps,

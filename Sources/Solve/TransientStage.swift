@@ -104,9 +104,7 @@ public enum TransientStage {
             // cos profile, or no initial population at all): it is left out rather than printed as a huge number.
             let scale = initial.isEmpty ? 0 : system.volumePower(initial[0].map(abs))
             let fraction: Double? = abs(e0) > 1e-9 * scale && e0 != 0 ? e1 / e0 : nil
-            var stored = ["sweeps": Double(summary.sweeps), "steps": Double(summary.steps)]
-            if let fraction { stored["energy_left"] = fraction }
-            try writer.finish(summary: stored)
+            try writer.finish(summary: TransientRunSummary(steps: summary.steps, sweeps: summary.sweeps, energyLeft: fraction))
             return Report(
                 steps: summary.steps, stored: tc.storedCount, sweeps: summary.sweeps,
                 seconds: Date().timeIntervalSince(start), resumedFrom: state?.step ?? 0, energyLeft: fraction)

@@ -343,7 +343,7 @@ public final class RunFileWriter {
     /// Writes the steady state, marks the file complete and renames it onto the output path.
     public func finish(
         accumulated: [[Double]], temperature: [Double], heatFlux: [Double], warnings: [String] = [],
-        summary: [String: Double]
+        summary: RunSummary
     ) throws {
         for (i, (r, p)) in zip(regions, accumulated).enumerated() {
             try putRows("/regions/\(r.name)/accumulated/psi", p, region: i, width: r.nodes, units: "1")
@@ -351,8 +351,7 @@ public final class RunFileWriter {
         try file.put("/accumulated/temperature", temperature, shape: [temperature.count], units: "K")
         try file.put("/accumulated/heat_flux", heatFlux, shape: [heatFlux.count / 3, 3], units: "W m-2")
         let g = try file.openGroup("/accumulated")
-        // In a fixed order: processes of an MPI solve must make the same HDF5 calls (dictionary order is per process).
-        for k in summary.keys.sorted() { try g.setAttribute(k, summary[k]!) }
+        try summary.write(to: g)
         // Invariant violations the run was told to go on after (run configuration [checks]).
         if !warnings.isEmpty { try g.setAttribute("warnings", warnings) }
         try file.setAttribute("complete", Int64(1))

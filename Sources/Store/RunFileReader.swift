@@ -60,6 +60,9 @@ public final class RunFileReader {
         try file.readDataset("/events/balance/\(name)", as: Double.self)
     }
 
+    /// What the finished run reports about itself; nil while it is unfinished.
+    public func summary() throws -> RunSummary? { complete ? try RunSummary.read(from: file) : nil }
+
     public var inputChecksums: [String] { (try? file.stringArrayAttribute("input_sha256")) ?? [] }
     public var inputFiles: [String] { (try? file.stringArrayAttribute("input_files")) ?? [] }
     public var config: String { (try? file.stringAttribute("config")) ?? "" }

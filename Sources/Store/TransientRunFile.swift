@@ -267,9 +267,8 @@ public final class TransientRunWriter {
         return (0..<stepsCompleted).map { Array(e[($0 * carried)..<(($0 + 1) * carried)]) }
     }
 
-    public func finish(summary: [String: Double]) throws {
-        let g = try file.openGroup("/transient")
-        for k in summary.keys.sorted() { try g.setAttribute(k, summary[k]!) }
+    public func finish(summary: TransientRunSummary) throws {
+        try summary.write(to: try file.openGroup("/transient"))
         try file.setAttribute("complete", Int64(1))
         try file.close()
         guard rename(partialPath, outputPath) == 0 else {
@@ -334,6 +333,9 @@ public final class TransientRunReader {
         try file.get("/transient/history/\(name)", as: Double.self, units: units)
     }
     public var initialEnergy: [Double] { (try? file.get("/transient/initial_energy", as: Double.self, units: "J")) ?? [] }
+    /// What the finished run reports about itself; nil while it is unfinished.
+    public func summary() throws -> TransientRunSummary? { complete ? try TransientRunSummary.read(from: file) : nil }
+
     public var inputChecksums: [String] { (try? file.stringArrayAttribute("input_sha256")) ?? [] }
     public var inputFiles: [String] { (try? file.stringArrayAttribute("input_files")) ?? [] }
     public var config: String { (try? file.stringAttribute("config")) ?? "" }

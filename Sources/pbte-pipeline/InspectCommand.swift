@@ -32,13 +32,11 @@ struct Inspect: ParsableCommand {
                 print("  events stored: \(run.events), complete: \(run.complete ? "yes" : "no"), mesh: \(run.mesh.nodeCount) nodes, \(run.mesh.tetCount) tets")
                 for r in run.regions { print("  region \(r.name): \(r.modes.count) modes, \(r.nodes) nodes, \(r.faces) boundary faces") }
                 print("  counting: \(try f.stringAttribute("counting")), precision: \(try f.stringAttribute("precision"))")
-                if run.complete {
-                    let acc = try f.openGroup("/accumulated")
+                if let s = try run.summary() {
                     print(
                         String(
-                            format: "  converged: %@, events %.0f, sweeps %.0f, max balance error %.1e",
-                            try acc.attribute("converged", as: Double.self) == 1 ? "yes" : "no", try acc.attribute("events", as: Double.self),
-                            try acc.attribute("sweeps", as: Double.self), try acc.attribute("max_balance_error", as: Double.self)))
+                            format: "  converged: %@, events %d, sweeps %d, max balance error %.1e", s.converged ? "yes" : "no", s.events,
+                            s.sweeps, s.maxBalanceError))
                 }
                 let change = try f.readDataset("/events/balance/relative_change", as: Double.self)
                 print("  relative change per event: " + change.map { String(format: "%.2e", $0) }.joined(separator: " "))

@@ -28,6 +28,14 @@ final class SolveCommandTests: XCTestCase {
         XCTAssertEqual(try f.attribute("complete", as: Int64.self), 1)
         XCTAssertEqual(try f.stringArrayAttribute("input_sha256").count, 3)
         XCTAssertTrue(try f.stringAttribute("config").contains("[[wall]]"))
+        // The run's report of itself, through the typed reader and in inspect.
+        let s = try XCTUnwrap(try RunFileReader(path: (dir as NSString).appendingPathComponent("run.h5")).summary())
+        XCTAssertTrue(s.converged)
+        XCTAssertEqual(s.events, 10)
+        XCTAssertGreaterThan(s.sweeps, 10)
+        XCTAssertLessThan(s.maxBalanceError, 1e-12)
+        let inspect = try CLI.run(["inspect", "run.h5"], in: dir)
+        XCTAssertTrue(inspect.stdout.contains("converged: yes, events 10, sweeps \(s.sweeps)"), inspect.stdout)
     }
 
     func testKilledSolveLeavesNoOutputAndResumesBitForBit() throws {

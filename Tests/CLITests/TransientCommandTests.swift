@@ -71,6 +71,9 @@ final class TransientCommandTests: XCTestCase {
         XCTAssertEqual(try f.readDataset("/transient/step", as: Int32.self), [4, 8, 12])
         XCTAssertEqual(try f.attribute("checkpoint_step", as: Int64.self), 12)
         try f.close()
+        let s = try XCTUnwrap(try TransientRunReader(path: dir + "/t.h5").summary())
+        XCTAssertEqual(s.steps, 12)
+        XCTAssertGreaterThanOrEqual(s.sweeps, 12)
         let a = try CLI.run(["analyze", "t.h5", "-o", "t.nc", "--binning", "slab-z", "--bins", "5"], in: dir)
         XCTAssertEqual(a.status, 0, a.stderr)
         for side in ["t.xmf", "t.time.xmf", "t.time.h5"] { XCTAssertTrue(FileManager.default.fileExists(atPath: dir + "/" + side), side) }
