@@ -16,9 +16,11 @@ let cLibraries: [Target] = [
 
 let libraries: [Target] = [
     .target(name: "Model"),
+    // The run configuration: TOML → checked values (run, events, checks, output, walls, sources, interfaces, transient).
+    .target(name: "Config", dependencies: ["Model"]),
     .target(name: "Store", dependencies: ["CHDF5", "CNetCDF", "Model"]),
     .target(name: "Ingest", dependencies: ["Model", "Store"]),
-    .target(name: "Solve", dependencies: ["Model", "Store", "COpenBLAS"]),
+    .target(name: "Solve", dependencies: ["Model", "Config", "Store", "COpenBLAS"]),
     .target(name: "Analyze", dependencies: ["Model", "Store", "COpenBLAS"]),
 ]
 
@@ -26,12 +28,12 @@ let libraries: [Target] = [
 
 let executables: [Target] = [
     .executableTarget(name: "pbte-pipeline", dependencies: [
-        "Model", "Store", "Ingest", "Solve", "Analyze",
+        "Model", "Config", "Store", "Ingest", "Solve", "Analyze",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
     ]),
     // `make bench` (docs/performance.md): timing lives outside the stages and the product CLI.
     .executableTarget(name: "pbte-bench", dependencies: [
-        "Model", "Store", "Ingest", "Solve", "COpenBLAS",
+        "Model", "Config", "Store", "Ingest", "Solve", "COpenBLAS",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
     ]),
 ]
@@ -42,8 +44,8 @@ let tests: [Target] = [
     .testTarget(name: "ModelTests", dependencies: ["Model"]),
     .testTarget(name: "StoreTests", dependencies: ["Store", "Model"]),
     .testTarget(name: "IngestTests", dependencies: ["Ingest", "Store", "Model"]),
-    .testTarget(name: "SolveTests", dependencies: ["Solve", "Ingest", "Store", "Model"]),
-    .testTarget(name: "AnalyzeTests", dependencies: ["Analyze", "Solve", "Ingest", "Store", "Model"]),
+    .testTarget(name: "SolveTests", dependencies: ["Solve", "Config", "Ingest", "Store", "Model"]),
+    .testTarget(name: "AnalyzeTests", dependencies: ["Analyze", "Solve", "Config", "Ingest", "Store", "Model"]),
     .testTarget(name: "CLITests", dependencies: ["pbte-pipeline", "pbte-bench"]),
 ]
 
@@ -61,8 +63,9 @@ let mpiTargets: [Target] = [
     .target(name: "Store", dependencies: ["CHDF5", "Model"],
             exclude: ["NetCDFAttribute.swift", "NetCDFError.swift", "NetCDFFile.swift", "NetCDFVariable.swift", "ProductsValidator.swift"],
             swiftSettings: [.define("PBTE_MPI")]),
-    .target(name: "Solve", dependencies: ["Model", "Store", "COpenBLAS"]),
-    .executableTarget(name: "pbte-solve-mpi", dependencies: ["CMPI", "Solve", "Store", "Model"],
+    .target(name: "Config", dependencies: ["Model"]),
+    .target(name: "Solve", dependencies: ["Model", "Config", "Store", "COpenBLAS"]),
+    .executableTarget(name: "pbte-solve-mpi", dependencies: ["CMPI", "Solve", "Config", "Store", "Model"],
                       swiftSettings: [.define("PBTE_MPI")]),
 ]
 
@@ -83,6 +86,7 @@ if Context.environment["PBTE_MPI"] == "1" {
             .executable(name: "pbte-bench", targets: ["pbte-bench"]),
             // Libraries for packages built beside this one, such as fuzz/ (docs/fuzzing.md).
             .library(name: "Model", targets: ["Model"]),
+            .library(name: "Config", targets: ["Config"]),
             .library(name: "Ingest", targets: ["Ingest"]),
             .library(name: "Solve", targets: ["Solve"]),
         ],

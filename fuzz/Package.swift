@@ -10,13 +10,16 @@ let fuzzTargets: [(name: String, dependencies: [Target.Dependency])] = [
     ("fuzz-crystal-header", [.product(name: "Ingest", package: "pbte-pipeline")]),
     ("fuzz-scattering-text", [.product(name: "Ingest", package: "pbte-pipeline")]),
     ("fuzz-gmsh", [.product(name: "Ingest", package: "pbte-pipeline")]),
-    ("fuzz-run-config", [.product(name: "Solve", package: "pbte-pipeline")]),
+    // The configuration alone: module Config, without the solver.
+    ("fuzz-run-config", [.product(name: "Config", package: "pbte-pipeline")]),
     // These three also `import Store`, which the root package builds as a dependency of Ingest and Solve but does
     // not export as a product of its own (docs/fuzzing.md).
     ("fuzz-phono3py", [.product(name: "Ingest", package: "pbte-pipeline")]),
     ("fuzz-analyze-options", ["FuzzAnalyze", .product(name: "Ingest", package: "pbte-pipeline"),
+                              .product(name: "Config", package: "pbte-pipeline"),
                               .product(name: "Solve", package: "pbte-pipeline")]),
     ("fuzz-config-run", [.product(name: "Ingest", package: "pbte-pipeline"),
+                         .product(name: "Config", package: "pbte-pipeline"),
                          .product(name: "Solve", package: "pbte-pipeline")]),
 ]
 

@@ -1,5 +1,6 @@
 import Foundation
 import Model
+import Config
 
 /// The drift with a discontinuous (DG corner) source and state: what a transient step needs, since the history
 /// term ψ^n/Δt is the previous step's DG field, not its nodal average. Corner vectors are modes × 4 · tets.

@@ -1,5 +1,6 @@
 import Foundation
 import Model
+import Config
 
 /// The diffusion (P1) problem behind diffusion-synthetic acceleration, for one region.
 ///

@@ -1,42 +1,6 @@
 import Foundation
 import Model
-
-/// Whether boundary re-emissions advance the event index (docs/physics.md §4.3). Recorded in every run file.
-public enum EventCounting: String, Sendable, Codable, CaseIterable {
-    /// m counts bulk scatterings only; within one event, wall re-emissions are swept until they die out.
-    case bulkOnly = "bulk-only"
-    /// m advances at every bulk scattering and at every wall or interface pass.
-    case bulkAndBoundary = "bulk-and-boundary"
-}
-
-/// What preconditions the GMRES remainder (docs/numerics.md: DSA for diffusive problems).
-public enum KrylovPreconditioner: String, Sendable, Codable, CaseIterable {
-    case none
-    /// Diffusion-synthetic acceleration: a P1 diffusion solve for the temperature part of each Krylov vector.
-    case diffusion
-    /// Diffusion where a region is optically thick (DiffusionCorrection.pays), none elsewhere.
-    case automatic = "auto"
-}
-
-public struct EventOptions: Sendable, Codable, Equatable {
-    /// Events computed and stored exactly, one by one.
-    public var maxEvents: Int = 50
-    /// Stop when an event's ψ is this small relative to the accumulated ψ (L2 over modes and nodes).
-    public var tolerance: Double = 1e-4
-    public var counting: EventCounting = .bulkAndBoundary
-    /// After `maxEvents` exact events, obtain the rest of the series with GMRES (stored as a remainder).
-    public var accelerate: Bool = true
-    public var krylovTolerance: Double = 1e-8
-    public var krylovRestart: Int = 30
-    public var maxSweeps: Int = 400
-    public var preconditioner: KrylovPreconditioner = .automatic
-    /// Weighted-Jacobi damping w of the recursion (1 = plain; docs/physics.md §4.2).
-    public var damping: Double = 1
-    /// Inside a bulk-only event, stop sweeping wall re-emissions once their power is this fraction of the event's.
-    public var innerTolerance: Double = 1e-10
-    public var maxInnerPasses: Int = 10_000
-    public init() {}
-}
+import Config
 
 /// Power balance of one event (W per unit drive).
 public struct EventBalance: Sendable, Equatable, Codable {

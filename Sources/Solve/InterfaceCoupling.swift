@@ -1,5 +1,6 @@
 import Foundation
 import Model
+import Config
 
 public enum InterfaceError: Error, CustomStringConvertible {
     case unmatched(tag: Int32, detail: String)

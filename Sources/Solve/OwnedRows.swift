@@ -1,4 +1,5 @@
 import Model
+import Config
 
 extension Material {
     /// The material with only the given rows of its collision matrix: G's rows for the owned modes need M's rows

@@ -1,5 +1,6 @@
 import Foundation
 import Model
+import Config
 import Store
 
 /// Builds the transport system of a run: one region per material (sub-meshes with their own node copies at

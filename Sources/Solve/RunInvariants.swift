@@ -1,24 +1,6 @@
 import Foundation
 import Model
-
-/// What the solver checks after every event, so that a run never silently produces nonsense: every value finite,
-/// each event's energy balance closed, and no temperature that cannot be. A violation stops the run (the stored
-/// events stay in the `.partial` file for inspection), or, on request, is reported and recorded in the run file.
-public struct InvariantPolicy: Sendable, Codable, Equatable {
-    public enum Action: String, Sendable, Codable, CaseIterable { case stop, warn }
-    public var action: Action = .stop
-    /// |injected − scattered − left| / injected of one event; the DG sweep closes it to round-off, bulk-only
-    /// counting to its inner tolerance.
-    public var balanceTolerance: Double = 1e-6
-    /// When every source and wall heats, the accumulated ΔT may dip below zero only by this fraction of its
-    /// maximum. Linear elements undershoot next to fronts steeper than an element: on a coarse Si/Ge mesh (100 nm
-    /// elements, nanometre optical-phonon mean free paths) the first event dips by 15%; a diverging series
-    /// passes any bound within a few events.
-    public var undershoot: Double = 0.5
-    /// Set by the solve stage when every source power and wall temperature is non-negative.
-    public var drivesNonnegative: Bool = false
-    public init() {}
-}
+import Config
 
 public struct InvariantViolation: Error, CustomStringConvertible {
     public let description: String

@@ -1,5 +1,6 @@
 import Foundation
 import Model
+import Config
 #if canImport(Glibc)
     import Glibc
 #endif

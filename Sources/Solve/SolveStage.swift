@@ -1,5 +1,6 @@
 import Foundation
 import Model
+import Config
 import Store
 
 /// The solve stage: material + mesh + run configuration → run file, resumable after a kill.

@@ -1,4 +1,5 @@
 import Model
+import Config
 
 /// Upwind discontinuous Galerkin (linear elements) transport of one mode through the mesh:
 /// `Ω̂·∇ψ + σψ = Q`, σ = 1/Λ, with inflow data on boundary faces where Ω̂·n < 0.

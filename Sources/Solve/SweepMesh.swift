@@ -1,4 +1,5 @@
 import Model
+import Config
 
 /// Everything about one region's mesh that every mode's sweep shares: topology, geometry, and the boundary faces
 /// with their corners, so boundary traces can be stored per (face, corner) with the exact face normal.

@@ -1,13 +1,6 @@
 import Foundation
 import Model
-
-/// Implicit time discretisation of the transient BTE (docs/transient.md).
-public enum TimeScheme: String, Sendable, Codable, CaseIterable {
-    /// First order, L-stable: (ψ^{n+1} − ψ^n)/Δt + Lψ^{n+1} = G^{n+1}.
-    case backwardEuler = "backward-euler"
-    /// Second order, A-stable, started by one backward-Euler step: (3ψ^{n+1} − 4ψ^n + ψ^{n−1})/(2Δt) + Lψ^{n+1} = G^{n+1}.
-    case bdf2
-}
+import Config
 
 public struct TransientOptions: Sendable, Codable, Equatable {
     /// Δt (s).
@@ -282,4 +275,14 @@ extension TransportSystem {
         return net
     }
 
+}
+
+extension TransientConfig {
+    public func options(counting: EventCounting) -> TransientOptions {
+        var o = TransientOptions(timeStep: timeStep, steps: steps)
+        o.scheme = scheme; o.events = events; o.moment = meanEvents; o.counting = counting
+        o.krylovTolerance = krylovTolerance; o.krylovRestart = krylovRestart; o.maxSweeps = maxSweeps
+        o.checkpointEvery = checkpointEvery
+        return o
+    }
 }

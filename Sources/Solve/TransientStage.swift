@@ -1,5 +1,6 @@
 import Foundation
 import Model
+import Config
 import Store
 
 /// The solve stage for a configuration with `[transient]`: material + mesh + run configuration → transient run

@@ -1,5 +1,6 @@
 import Foundation
 import Model
+import Config
 import COpenBLAS
 
 /// One material in one mesh region, with its walls: the pieces of one scattering event.

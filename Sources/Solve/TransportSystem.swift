@@ -1,5 +1,6 @@
 import Foundation
 import Model
+import Config
 
 /// Couples the boundary traces of regions across interfaces: adds to the next event's inflow data.
 public protocol InterfaceExchange: Sendable {

@@ -1,5 +1,6 @@
 import Foundation
 import Model
+import Config
 import Ingest
 import Solve
 

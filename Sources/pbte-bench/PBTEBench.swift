@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Solve
+import Config
 
 /// `pbte-bench`: the solver on standard problems, one table, each figure beside the limit it is measured against
 /// and relative to a reference this run measures on the same machine (docs/performance.md). Sections: drift,

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Solve
+import Config
 
 struct Solve: ParsableCommand {
     static let configuration = CommandConfiguration(

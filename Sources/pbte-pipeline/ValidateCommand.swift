@@ -1,8 +1,8 @@
 import ArgumentParser
 import Foundation
 import Store
-import Solve
 import Model
+import Config
 
 struct Validate: ParsableCommand {
     static let configuration = CommandConfiguration(

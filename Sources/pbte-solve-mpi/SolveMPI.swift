@@ -1,5 +1,6 @@
 import Foundation
 import Solve
+import Config
 
 /// pbte-solve-mpi RUN.toml -o RUN.h5 [--restart] [--quiet]: `pbte-pipeline solve` spread over the processes of an
 /// MPI job (mpirun -np P); each owns a block of every region's modes. The run file is the serial solve's, written

@@ -3,6 +3,7 @@ import Foundation
 import Model
 import Store
 import Solve
+import Config
 @testable import Analyze
 
 /// Every product against values computed here directly from the stored ψ, and xarray opening the file.

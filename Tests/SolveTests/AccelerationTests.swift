@@ -1,6 +1,7 @@
 import XCTest
 import Model
 @testable import Solve
+import Config
 
 /// A thick slab (τ0 = 20) needs ~2000 plain events; five exact events plus GMRES reach Ψ(20) within 1% in at
 /// most 100 sweeps (docs/physics.md §9.1, issue: solve).

@@ -4,6 +4,7 @@ import Model
 import Store
 import Ingest
 @testable import Solve
+import Config
 
 /// With the Si sample data: an all-periodic box driven by a uniform temperature gradient must carry the bulk κ of
 /// the same data, within 1% — LBTE with the full matrix (4×4×4), RTA with lifetimes only (8×8×8).

@@ -1,6 +1,7 @@
 import XCTest
 import Model
 import Solve
+import Config
 
 /// The canonical form a resume compares: reformatting a configuration keeps it, changing any value changes it.
 final class CanonicalConfigTests: XCTestCase {

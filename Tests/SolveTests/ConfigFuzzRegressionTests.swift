@@ -1,6 +1,7 @@
 import XCTest
 import Model
 @testable import Solve
+import Config
 
 /// Run files that crashed the fuzz-run-config target (docs/fuzzing.md), and sizes that would
 /// exhaust memory later: each must be a clean ConfigError naming the file and line.

@@ -2,6 +2,7 @@ import XCTest
 import Foundation
 import Model
 @testable import Solve
+import Config
 
 /// Manufactured solution ψ_μ(r) = ∂n̄/∂T·T(r) with smooth T: the source G0 = ∂n̄/∂T v·∇T and wall inflow
 /// ∂n̄/∂T·T(r_wall) make it exact for the full gray BTE (relaxation to T leaves it unchanged), so mesh refinement

@@ -1,6 +1,7 @@
 import XCTest
 import Model
 @testable import Solve
+import Config
 
 /// Equilibrium preservation (docs/physics.md §9.6): with every temperature-carrying wall at one ΔT and no source,
 /// ψ stays ∂n̄/∂T·ΔT everywhere and no heat flows, for every wall kind; every event's balance closes.

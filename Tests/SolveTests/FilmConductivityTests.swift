@@ -1,6 +1,7 @@
 import XCTest
 import Model
 @testable import Solve
+import Config
 
 /// In-plane conductivity of a gray film driven by a uniform temperature gradient, against Fuchs–Sondheimer
 /// (docs/physics.md §9.2) within 2%, and the bulk limit with periodic walls everywhere (exactly κ = CvΛ/3).

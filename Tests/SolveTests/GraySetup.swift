@@ -1,5 +1,6 @@
 import Model
 @testable import Solve
+import Config
 
 /// Shared set-ups for the gray-medium validation problems of docs/physics.md §9.
 enum GraySetup {

@@ -1,6 +1,7 @@
 import XCTest
 import Model
 @testable import Solve
+import Config
 
 /// Gray slab between black walls against the exact Heaslet–Warming Ψ(τ0) (docs/physics.md §9.1), tolerance 1%.
 final class GraySlabTests: XCTestCase {

@@ -3,6 +3,7 @@ import Foundation
 import Model
 import Ingest
 @testable import Solve
+import Config
 
 /// Two identical gray media joined by a diffusely transmitting sheet of transmissivity t, both slabs 20 MFP thick
 /// between black walls: the equivalent-equilibrium resistance obeys R·(Cv/4) = (1−t)/t + 0.0657 (docs/physics.md §7.6)

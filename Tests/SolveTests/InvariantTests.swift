@@ -1,6 +1,7 @@
 import XCTest
 import Model
 @testable import Solve
+import Config
 
 /// Run-time invariants (issue: reliability): a violation stops the run with a message naming what broke and
 /// where, or, when the policy says warn, is reported and the run goes on.

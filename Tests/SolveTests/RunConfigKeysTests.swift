@@ -1,5 +1,6 @@
 import XCTest
 import Solve
+import Config
 
 /// Keys of data-schema/run-config.md that no other test writes as TOML: each is parsed from text and reaches the
 /// value the documentation says; a value out of its documented range is an error naming file and line.

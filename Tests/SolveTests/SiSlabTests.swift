@@ -4,6 +4,7 @@ import Model
 import Store
 import Ingest
 @testable import Solve
+import Config
 
 /// With the Si sample data (RTA, 8×8×8): a slab between black walls 20 times thicker than the κ-weighted mean free
 /// path conducts, in its interior, with the bulk κ_zz of the same data (within 2%): the walls only add a slip at

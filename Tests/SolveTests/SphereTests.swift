@@ -3,6 +3,7 @@ import Foundation
 import Model
 import Ingest
 @testable import Solve
+import Config
 
 /// Gray sphere with a black surface (docs/physics.md §9.3, §9.4): the ballistic profile of a uniform source and the
 /// diffusive profile of a Gaussian source, within 2%.

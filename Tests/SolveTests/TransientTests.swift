@@ -3,6 +3,7 @@ import Model
 import Ingest
 import XCTest
 @testable import Solve
+import Config
 
 /// The transient solve (docs/transient.md) against exact discrete identities and exact solutions.
 final class TransientTests: XCTestCase {

@@ -1,33 +1,6 @@
 import Foundation
 import Model
-
-/// Parameters of the acoustic mismatch model (docs/physics.md §7.4).
-public struct AcousticMismatchParameters: Sendable, Equatable {
-    /// Mass densities (kg m⁻³) that set the impedances Z = ρ c. Defaults: Si 2329, Ge 5323 (docs/physics.md §8).
-    public var massDensityA: Double = 2329
-    public var massDensityB: Double = 5323
-    /// Frequency bins (THz) inside which the kernel is elastic; nil = one bin (gray media).
-    public var binWidth: Double? = InterfaceKernel.defaultBinWidthTHz
-    /// A refracted state is matched to discrete modes no farther than this fraction of |q| in q∥.
-    public var matchTolerance: Double = 0.3
-    /// Number of discrete states (at most 4: the nearest per quadrant around the target) a refracted or diffracted state is
-    /// shared between.
-    public var neighbours: Int = 4
-
-    public init(
-        massDensityA: Double = 2329, massDensityB: Double = 5323, binWidth: Double? = InterfaceKernel.defaultBinWidthTHz,
-        matchTolerance: Double = 0.3, neighbours: Int = 4
-    ) {
-        self.massDensityA = massDensityA; self.massDensityB = massDensityB; self.binWidth = binWidth
-        self.matchTolerance = matchTolerance; self.neighbours = neighbours
-    }
-
-    func validate() throws {
-        guard massDensityA > 0, massDensityB > 0 else { throw InterfaceKernelError.invalidParameter("mass densities must be positive (kg m^-3)") }
-        guard binWidth.map({ $0 > 0 }) ?? true else { throw InterfaceKernelError.invalidParameter("bin width must be positive (THz)") }
-        guard matchTolerance > 0, neighbours >= 1 else { throw InterfaceKernelError.invalidParameter("match tolerance and neighbour count must be positive") }
-    }
-}
+import Config
 
 /// Scalar acoustic energy transmissivity t = 4 Z1 Z2 cosθ1 cosθ2 / (Z1 cosθ2 + Z2 cosθ1)² (docs/physics.md §7.4).
 @inlinable public func acousticTransmissivity(z1: Double, z2: Double, cos1: Double, cos2: Double) -> Double {
@@ -101,5 +74,13 @@ extension InterfaceKernel {
             let t = acousticTransmissivity(z1: rhoFrom * c1, z2: rhoTo * to.speed[nu], cos1: cos1, cos2: cos2)
             return (nu, weight * t)
         }
+    }
+}
+
+extension AcousticMismatchParameters {
+    func validate() throws {
+        guard massDensityA > 0, massDensityB > 0 else { throw InterfaceKernelError.invalidParameter("mass densities must be positive (kg m^-3)") }
+        guard binWidth.map({ $0 > 0 }) ?? true else { throw InterfaceKernelError.invalidParameter("bin width must be positive (THz)") }
+        guard matchTolerance > 0, neighbours >= 1 else { throw InterfaceKernelError.invalidParameter("match tolerance and neighbour count must be positive") }
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Model
+import Config
 
 /// The in-plane frame of an interface: n from A into B, e1 (first misfit-array direction, or any in-plane axis) and
 /// e2 = n × e1.

@@ -1,5 +1,6 @@
 import Foundation
 import Model
+import Config
 
 /// What a diffuse sheet does where detailed balance would need t_BA = t_AB W_A/W_B > 1.
 public enum SheetOverflow: Sendable, Equatable {
@@ -13,7 +14,7 @@ extension InterfaceKernel {
     /// Default DMM/sheet frequency-bin width (THz). On the 8³ SW sample data, bins much narrower than the q-mesh's
     /// frequency spacing leave most Si bins without Ge partners (and vice versa), so G is set by the bins, not the
     /// physics (docs/physics.md §7.3); 0.5 THz keeps ~10–40 modes per bin and side there. Always reported with the kernel.
-    public static let defaultBinWidthTHz = 0.5
+    public static let defaultBinWidthTHz = InterfaceDefaults.binWidthTHz
 
     /// Diffuse sheet (validation kernel): in each frequency bin b, energy arriving from A is transmitted with
     /// fraction t_AB(b) = `transmissivity` and re-emitted into B Lambertian in energy (∝ ρC|v·n| of each outgoing mode

@@ -1,5 +1,6 @@
 import Foundation
 import Model
+import Config
 
 /// An interface kernel under construction, held as equilibrium energy fluxes Φ[out, in] (W m⁻² K⁻¹ per unit ΔT):
 /// Φ = K[out, in]·w_in. In this form the required properties are marginal conditions — column sums w_in

@@ -1,5 +1,6 @@
 import Foundation
 import Model
+import Config
 
 /// Energy redistribution at a flat interface between side A and side B; `normal` is the unit normal pointing from A
 /// into B. Each matrix acts on per-mode ENERGY fluxes (W) arriving at the interface: column μ says where the energy

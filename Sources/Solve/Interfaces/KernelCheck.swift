@@ -1,5 +1,6 @@
 import Foundation
 import Model
+import Config
 
 /// The worst violation of each required property of an interface kernel (InterfaceKernel.swift), evaluated on the
 /// mode sets it was built for. All numbers are dimensionless; 0 is exact.

@@ -1,5 +1,6 @@
 import Foundation
 import Model
+import Config
 
 extension InterfaceKernel {
     /// p·K1 + (1 − p)·K2 (docs/physics.md §7.4: partial specularity, e.g. AMM and DMM). Every property (i)–(iv) is linear

@@ -1,5 +1,6 @@
 import Foundation
 import Model
+import Config
 
 /// Frequency bins shared by both sides of an interface: bin k holds ω/2π ∈ [k·width, (k+1)·width) THz. Elastic
 /// kernels only connect modes of one bin, which is what makes detailed balance exact per bin (docs/physics.md §7.3: a

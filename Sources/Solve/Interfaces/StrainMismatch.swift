@@ -1,54 +1,6 @@
 import Foundation
 import Model
-
-/// Parameters of the strain mismatch model (docs/physics.md §7.5, docs/smm.md). Defaults: Si/Ge(001), full Lomer network
-/// of 90° misfit edge dislocations, from docs/physics.md §8.
-public struct StrainMismatchParameters: Sendable, Equatable {
-    /// Dislocation spacing D (m): D = N a_Si/√2 with N = a_Ge/(a_Ge − a_Si) = 24.9 for full relaxation (docs/physics.md §8).
-    public var spacing: Double = 9.57e-9
-    /// Burgers vector |b| (m): a_Si/√2 = 0.3840 nm (docs/physics.md §8).
-    public var burgers: Double = 0.3840e-9
-    /// Poisson ratio ν for (001) biaxial strain, C12/(C11+C12) of Si = 0.278 (docs/physics.md §8).
-    public var poisson: Double = 0.278
-    /// Grüneisen parameters of side A and side B (Slack mode averages: Si 0.56, Ge 0.76; docs/physics.md §8, [U] there).
-    public var gruneisenA: Double = 0.56
-    public var gruneisenB: Double = 0.76
-    /// In-plane direction of the first array's Burgers vector (the dislocation lines are ⟂ to it); the second array is
-    /// rotated by 90° about the normal. Default [110] (projected onto the interface plane).
-    public var arrayDirection: Vector3 = Vector3(1, 1, 0)
-    /// Highest Fourier order n kept (nil: every order that can open a channel).
-    public var maxOrder: Int? = nil
-    /// Parameters of the specular (AMM) channel that carries the undiffracted fraction 1 − P_diff, and of the
-    /// matching of discrete final states (bin width, tolerance, neighbours).
-    public var specular: AcousticMismatchParameters = .init()
-    /// Above this P_diff per hit the Born approximation is stretched; the kernel reports it.
-    public var bornWarning: Double = 0.3
-    /// How phonons couple to the strain: `gruneisen` (dilatation only, one γ per side, ê·ê′ = 1; docs/smm.md §2) or
-    /// `forceConstants` (the full strain tensor through each material's fc3 and eigenvectors; docs/smm.md §7).
-    public enum Coupling: String, Sendable, Equatable, CaseIterable { case gruneisen, forceConstants = "force-constants" }
-    public var coupling: Coupling = .gruneisen
-    /// Where the Born probability P of a mode exceeds what a probability can be: `cap` scales P > 1 down to 1;
-    /// `exponential` takes the diffracted fraction 1 − e^{−P} (independent successive scatterings in one passage,
-    /// the Poisson resummation), shared among the channels in proportion to their Born rates — below 1 by construction
-    /// and equal to P to O(P²) where Born holds.
-    public enum BornLimit: String, Sendable, Equatable, CaseIterable { case cap, exponential }
-    public var bornLimit: BornLimit = .cap
-
-    public init() {}
-
-    /// A₀ = b(1 − 2ν)/[2D(1 − ν)] (dimensionless), the amplitude of the array's dilatation (docs/physics.md §7.5): 0.0123.
-    public var amplitude: Double { burgers * (1 - 2 * poisson) / (2 * spacing * (1 - poisson)) }
-    /// G₁ = 2π/D (1/m).
-    public var firstReciprocal: Double { 2 * Double.pi / spacing }
-
-    func validate() throws {
-        try specular.validate()
-        guard spacing > 0, burgers > 0, poisson > -1, poisson < 0.5 else {
-            throw InterfaceKernelError.invalidParameter("need D > 0, b > 0 and -1 < nu < 0.5 (got D = \(spacing) m, b = \(burgers) m, nu = \(poisson))")
-        }
-        guard gruneisenA >= 0, gruneisenB >= 0 else { throw InterfaceKernelError.invalidParameter("Grüneisen parameters must be non-negative") }
-    }
-}
+import Config
 
 /// The golden-rule diffraction probability of the misfit network (docs/physics.md §7.5, derivation in docs/smm.md).
 public enum StrainMismatch {
@@ -374,4 +326,14 @@ struct ModeDiffraction: Sendable {
     var diffracted: [(block: Bool, row: Int, p: Double)] = []
     var total = 0.0, dropped = 0.0
     var droppedChannels = 0
+}
+
+extension StrainMismatchParameters {
+    func validate() throws {
+        try specular.validate()
+        guard spacing > 0, burgers > 0, poisson > -1, poisson < 0.5 else {
+            throw InterfaceKernelError.invalidParameter("need D > 0, b > 0 and -1 < nu < 0.5 (got D = \(spacing) m, b = \(burgers) m, nu = \(poisson))")
+        }
+        guard gruneisenA >= 0, gruneisenB >= 0 else { throw InterfaceKernelError.invalidParameter("Grüneisen parameters must be non-negative") }
+    }
 }

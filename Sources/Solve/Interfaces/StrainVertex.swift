@@ -1,4 +1,5 @@
 import Model
+import Config
 
 /// The first-principles phonon–strain vertex of the SMM (docs/smm.md §7): for an incident mode μ and a final state of
 /// branch s′ at wavevector q′ (the channel's exact target), the golden-rule amplitude

@@ -2,6 +2,7 @@ import XCTest
 import Foundation
 import Model
 @testable import Solve
+import Config
 
 /// SMM (docs/physics.md §7.5): the golden-rule magnitudes of the §7.5 table, the discrete kernel's diffraction against the
 /// continuum, and exact (i)–(iv).

@@ -3,6 +3,7 @@ import Ingest
 import Model
 import XCTest
 @testable import Solve
+import Config
 
 /// The SMM with the first-principles vertex (docs/smm.md §7): it reduces to the scalar Grüneisen model when the
 /// vertex is forced to ωγΔ, and the kernel built from the SW Si/Ge force constants is exact (checks (i)–(iv)).

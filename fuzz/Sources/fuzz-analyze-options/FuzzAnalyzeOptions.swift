@@ -4,6 +4,7 @@ import FuzzSupport
 import Ingest
 import Model
 import Solve
+import Config
 import Store
 
 // The analysis options as the command line hands them over, and the analyze stage on the options that parse.

@@ -1,6 +1,7 @@
 import Foundation
 import FuzzSupport
 import Ingest
+import Config
 import Model
 import Solve
 import Store

@@ -1,6 +1,6 @@
 import Foundation
 import FuzzSupport
-import Solve
+import Config
 
 /// One input read as a run file: the TOML subset (ConfigDocument) and every check RunConfig makes on it.
 @_cdecl("LLVMFuzzerTestOneInput")

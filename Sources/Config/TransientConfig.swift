@@ -44,14 +44,6 @@ public struct TransientConfig: Sendable, Equatable {
         }
     }
 
-    public func options(counting: EventCounting) -> TransientOptions {
-        var o = TransientOptions(timeStep: timeStep, steps: steps)
-        o.scheme = scheme; o.events = events; o.moment = meanEvents; o.counting = counting
-        o.krylovTolerance = krylovTolerance; o.krylovRestart = krylovRestart; o.maxSweeps = maxSweeps
-        o.checkpointEvery = checkpointEvery
-        return o
-    }
-
     static func parse(_ t: ConfigTable, file: String) throws -> TransientConfig {
         var r = ConfigReader(file: file, table: t)
         func fail(_ key: String?, _ message: String) -> ConfigError {

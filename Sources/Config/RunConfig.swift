@@ -29,7 +29,7 @@ public struct RunConfig: Sendable {
             var r = ConfigReader(file: file, table: t)
             let boundary = try r.string("boundary"), kind = try r.string("kind")
             return Interface(
-                boundary: boundary, kind: kind, model: try InterfaceFactory.model(kind: kind, table: t, file: file),
+                boundary: boundary, kind: kind, model: try InterfaceModel.parse(kind: kind, table: t, file: file),
                 lines: t.lines, line: t.line)
         }
     }
