@@ -64,8 +64,10 @@ fuzz: deps
 FORMATTED := Sources Tests fuzz/Sources
 format:
 	$(SWIFT) format format --configuration .swift-format -i -r $(FORMATTED)
+# …and the import graph: each module imports exactly what Package.swift declares, as CONTRIBUTING.md states it.
 lint:
 	$(SWIFT) format lint --configuration .swift-format --strict -r $(FORMATTED)
+	$(PY3) tools/check_imports.py
 
 schema: $(BIN)
 	$(BIN) schema --json > data-schema/schema.json
