@@ -72,48 +72,60 @@ public final class Transport: @unchecked Sendable {
         precondition(source.count == volumeSize && inflow.count == boundarySize)
         if psi.count != volumeSize { psi = .init(repeating: 0, count: volumeSize) }
         if trace.count != boundarySize { trace = .init(repeating: 0, count: boundarySize) }
-        let nn = nodeCount, bs = 3 * boundaryFaceCount, nt = mesh.tetCount
-        let cyclic = Counter()
-        source.withUnsafeBufferPointer { src in
+        return source.withUnsafeBufferPointer { src in
             inflow.withUnsafeBufferPointer { inf in
                 psi.withUnsafeMutableBufferPointer { ps in
                     trace.withUnsafeMutableBufferPointer { tr in
-                        let s = SharedPointer(base: UnsafeMutablePointer(mutating: src.baseAddress!))
-                        let i = SharedPointer(base: UnsafeMutablePointer(mutating: inf.baseAddress!))
-                        let p = SharedPointer(base: ps.baseAddress!), t = SharedPointer(base: tr.baseAddress!)
-                        let first = self.owned.lowerBound
-                        parallelChunks(owned.count) { range in
-                            var scratch = SweepScratch(tetCount: nt)
-                            var local = 0
-                            for l in range {
-                                // l indexes this process's vectors, mu the mode set.
-                                let mu = first + l
-                                let src = UnsafePointer(s.base + l * nn), out = p.base + l * nn
-                                if self.inverseSpeed[mu] == 0 {
-                                    // A mode that does not move relaxes in place: ψ = τG (τ of the shifted rate in a transient
-                                    // step); it never reaches a wall.
-                                    let tau = self.modes.tau[mu]
-                                    if self.timeShift == 0 {
-                                        for n in 0..<nn { out[n] = tau.isFinite ? tau * src[n] : 0 }
-                                    } else {
-                                        let rate = (tau.isFinite && tau > 0 ? 1 / tau : 0) + self.timeShift
-                                        for n in 0..<nn { out[n] = src[n] / rate }
-                                    }
-                                    for k in 0..<bs { t.base[l * bs + k] = 0 }
-                                    continue
-                                }
-                                let r = self.mesh.sweep(
-                                    direction: self.direction[mu], sigma: self.sigma[mu],
-                                    sourceScale: self.inverseSpeed[mu], source: src,
-                                    inflow: UnsafePointer(i.base + l * bs), psi: out,
-                                    trace: t.base + l * bs, scratch: &scratch)
-                                local += r.cyclicTets
-                            }
-                            cyclic.add(local)
-                        }
+                        driftInPlace(source: src.baseAddress!, inflow: inf.baseAddress!, psi: ps.baseAddress!, trace: tr.baseAddress!)
                     }
                 }
             }
+        }
+    }
+
+    /// The same on this region's part of system vectors, in place: `source` and `psi` point at `volumeSize`
+    /// numbers, `inflow` and `trace` at `boundarySize` (a multi-region system passes offsets into its own vectors
+    /// rather than copies). Named apart from `drift`: Swift would pass `&array` to a pointer parameter of the same
+    /// name, skipping the sizing above.
+    @discardableResult
+    func driftInPlace(
+        source src: UnsafePointer<Double>, inflow inf: UnsafePointer<Double>, psi ps: UnsafeMutablePointer<Double>,
+        trace tr: UnsafeMutablePointer<Double>
+    ) -> Int {
+        let nn = nodeCount, bs = 3 * boundaryFaceCount, nt = mesh.tetCount
+        let cyclic = Counter()
+        let s = SharedPointer(base: UnsafeMutablePointer(mutating: src))
+        let i = SharedPointer(base: UnsafeMutablePointer(mutating: inf))
+        let p = SharedPointer(base: ps), t = SharedPointer(base: tr)
+        let first = self.owned.lowerBound
+        parallelChunks(owned.count) { range in
+            var scratch = SweepScratch(tetCount: nt)
+            var local = 0
+            for l in range {
+                // l indexes this process's vectors, mu the mode set.
+                let mu = first + l
+                let src = UnsafePointer(s.base + l * nn), out = p.base + l * nn
+                if self.inverseSpeed[mu] == 0 {
+                    // A mode that does not move relaxes in place: ψ = τG (τ of the shifted rate in a transient
+                    // step); it never reaches a wall.
+                    let tau = self.modes.tau[mu]
+                    if self.timeShift == 0 {
+                        for n in 0..<nn { out[n] = tau.isFinite ? tau * src[n] : 0 }
+                    } else {
+                        let rate = (tau.isFinite && tau > 0 ? 1 / tau : 0) + self.timeShift
+                        for n in 0..<nn { out[n] = src[n] / rate }
+                    }
+                    for k in 0..<bs { t.base[l * bs + k] = 0 }
+                    continue
+                }
+                let r = self.mesh.sweep(
+                    direction: self.direction[mu], sigma: self.sigma[mu],
+                    sourceScale: self.inverseSpeed[mu], source: src,
+                    inflow: UnsafePointer(i.base + l * bs), psi: out,
+                    trace: t.base + l * bs, scratch: &scratch)
+                local += r.cyclicTets
+            }
+            cyclic.add(local)
         }
         return Int(comm.sum(Double(cyclic.value)))
     }

@@ -72,10 +72,20 @@ public final class TransportSystem: @unchecked Sendable {
         if regions.count == 1 { regions[0].drift(source: source, inflow: inflow, psi: &psi, trace: &trace); return }
         if psi.count != volumeSize { psi = .init(repeating: 0, count: volumeSize) }
         if trace.count != boundarySize { trace = .init(repeating: 0, count: boundarySize) }
-        for (r, t) in regions.enumerated() {
-            var p = [Double](), tr = [Double]()
-            t.drift(source: slice(source, r, volume: true), inflow: slice(inflow, r, volume: false), psi: &p, trace: &tr)
-            place(p, into: &psi, r, volume: true); place(tr, into: &trace, r, volume: false)
+        precondition(source.count == volumeSize && inflow.count == boundarySize)
+        // Each region sweeps its own part of the system vectors in place: no per-region copies.
+        source.withUnsafeBufferPointer { s in
+            inflow.withUnsafeBufferPointer { i in
+                psi.withUnsafeMutableBufferPointer { p in
+                    trace.withUnsafeMutableBufferPointer { b in
+                        for (r, t) in regions.enumerated() {
+                            t.driftInPlace(
+                                source: s.baseAddress! + volumeOffset[r], inflow: i.baseAddress! + boundaryOffset[r],
+                                psi: p.baseAddress! + volumeOffset[r], trace: b.baseAddress! + boundaryOffset[r])
+                        }
+                    }
+                }
+            }
         }
     }
 
