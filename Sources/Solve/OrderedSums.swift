@@ -83,15 +83,19 @@ extension Transport {
 
     /// Σ_μ w_μ ψ_μ at every node (ψ this process's rows, w over all modes).
     public func modeSum(_ psi: [Double], weights w: [Double]) -> [Double] {
+        precondition(psi.count == volumeSize)
+        return psi.withUnsafeBufferPointer { modeSum(at: $0.baseAddress!, weights: w) }
+    }
+
+    /// The same on this region's rows wherever they lie (a part of a system vector).
+    func modeSum(at psi: UnsafePointer<Double>, weights w: [Double]) -> [Double] {
         let nn = nodeCount, lo = owned.lowerBound
         return orderedTotal(width: nn) { modes, p in
-            psi.withUnsafeBufferPointer { ps in
-                w.withUnsafeBufferPointer { ww in
-                    p.withUnsafeMutableBufferPointer { pp in
-                        cblas_dgemv(
-                            CblasRowMajor, CblasTrans, Int32(modes.count), Int32(nn), 1, ps.baseAddress! + (modes.lowerBound - lo) * nn,
-                            Int32(nn), ww.baseAddress! + modes.lowerBound, 1, 0, pp.baseAddress, 1)
-                    }
+            w.withUnsafeBufferPointer { ww in
+                p.withUnsafeMutableBufferPointer { pp in
+                    cblas_dgemv(
+                        CblasRowMajor, CblasTrans, Int32(modes.count), Int32(nn), 1, psi + (modes.lowerBound - lo) * nn,
+                        Int32(nn), ww.baseAddress! + modes.lowerBound, 1, 0, pp.baseAddress, 1)
                 }
             }
         }

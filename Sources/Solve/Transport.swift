@@ -137,12 +137,18 @@ public final class Transport: @unchecked Sendable {
 
     /// G = M ψ over all nodes at once (this process's rows of G).
     public func scatter(psi: [Double], into g: inout [Double]) {
-        let nm = modeCount, nn = nodeCount, nl = owned.count
+        precondition(psi.count == volumeSize)
         if g.count != volumeSize { g = .init(repeating: 0, count: volumeSize) }
+        psi.withUnsafeBufferPointer { p in g.withUnsafeMutableBufferPointer { q in scatterInPlace(psi: p.baseAddress!, into: q.baseAddress!) } }
+    }
+
+    /// The same on this region's part of system vectors, in place (`psi` and `g` point at `volumeSize` numbers).
+    func scatterInPlace(psi: UnsafePointer<Double>, into g: UnsafeMutablePointer<Double>) {
+        let nm = modeCount, nn = nodeCount, nl = owned.count
         switch material.collision {
         case .relaxationToTemperature:
             // G = a (bᵀψ): bᵀψ at every node from every process's chunks of modes.
-            let t = modeSum(psi, weights: relaxB)
+            let t = modeSum(at: psi, weights: relaxB)
             for l in 0..<nl {
                 let a = relaxA[owned.lowerBound + l]
                 for n in 0..<nn { g[l * nn + n] = a * t[n] }
@@ -159,19 +165,15 @@ public final class Transport: @unchecked Sendable {
                     let tiles = ((nodes.lowerBound / Self.nodeTile)..<((nodes.upperBound + Self.nodeTile - 1) / Self.nodeTile)).map {
                         max($0 * Self.nodeTile, nodes.lowerBound)..<min(($0 + 1) * Self.nodeTile, nodes.upperBound)
                     }
-                    column.withUnsafeBufferPointer { ps in
-                        m.values.withUnsafeBufferPointer { mm in
-                            g.withUnsafeMutableBufferPointer { gg in
-                                let a = SharedPointer(base: UnsafeMutablePointer(mutating: mm.baseAddress!))
-                                let b = SharedPointer(base: UnsafeMutablePointer(mutating: ps.baseAddress!)), c = SharedPointer(base: gg.baseAddress!)
-                                DispatchQueue.concurrentPerform(iterations: tiles.count) { k in
-                                    let cols = tiles[k]
-                                    cblas_dgemm(
-                                        CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(nl), Int32(cols.count), Int32(nm), 1,
-                                        a.base, Int32(nm), b.base + (cols.lowerBound - nodes.lowerBound), Int32(width), 0,
-                                        c.base + cols.lowerBound, Int32(nn))
-                                }
-                            }
+                    m.values.withUnsafeBufferPointer { mm in
+                        let a = SharedPointer(base: UnsafeMutablePointer(mutating: mm.baseAddress!))
+                        let b = SharedPointer(base: UnsafeMutablePointer(mutating: column)), c = SharedPointer(base: g)
+                        DispatchQueue.concurrentPerform(iterations: tiles.count) { k in
+                            let cols = tiles[k]
+                            cblas_dgemm(
+                                CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(nl), Int32(cols.count), Int32(nm), 1,
+                                a.base, Int32(nm), b.base + (cols.lowerBound - nodes.lowerBound), Int32(width), 0,
+                                c.base + cols.lowerBound, Int32(nn))
                         }
                     }
                 }
@@ -179,19 +181,15 @@ public final class Transport: @unchecked Sendable {
         case .sparse(let m):
             forEachNodeBlock(psi) { nodes, column in
                 let w = nodes.count
-                g.withUnsafeMutableBufferPointer { gg in
-                    column.withUnsafeBufferPointer { ps in
-                        let gp = SharedPointer(base: gg.baseAddress! + nodes.lowerBound)
-                        let pp = SharedPointer(base: UnsafeMutablePointer(mutating: ps.baseAddress!))
-                        parallelChunks(nl, chunk: 16) { range in
-                            for i in range {
-                                let row = gp.base + i * nn
-                                for n in 0..<w { row[n] = 0 }
-                                for k in m.rowStart[i]..<m.rowStart[i + 1] {
-                                    let v = m.values[k], col = pp.base + Int(m.columnIndex[k]) * w
-                                    for n in 0..<w { row[n] += v * col[n] }
-                                }
-                            }
+                let gp = SharedPointer(base: g + nodes.lowerBound)
+                let pp = SharedPointer(base: UnsafeMutablePointer(mutating: column))
+                parallelChunks(nl, chunk: 16) { range in
+                    for i in range {
+                        let row = gp.base + i * nn
+                        for n in 0..<w { row[n] = 0 }
+                        for k in m.rowStart[i]..<m.rowStart[i + 1] {
+                            let v = m.values[k], col = pp.base + Int(m.columnIndex[k]) * w
+                            for n in 0..<w { row[n] += v * col[n] }
                         }
                     }
                 }
@@ -202,7 +200,7 @@ public final class Transport: @unchecked Sendable {
     /// Runs `body` on every mode's ψ at one block of nodes after another (modes × block, row-major). A full
     /// M needs every mode's ψ for its own rows; gathering it in `comm.size` node blocks keeps the copy each process
     /// holds at its share of ψ. The serial solve has one block: all nodes, ψ itself.
-    private func forEachNodeBlock(_ psi: [Double], _ body: (Range<Int>, [Double]) -> Void) {
+    private func forEachNodeBlock(_ psi: UnsafePointer<Double>, _ body: (Range<Int>, UnsafePointer<Double>) -> Void) {
         let nn = nodeCount
         if comm.size == 1 { body(0..<nn, psi); return }
         let counts = (0..<comm.size).map { ownedModes(rank: $0).count }
@@ -215,7 +213,8 @@ public final class Transport: @unchecked Sendable {
             for l in 0..<owned.count {
                 for (j, n) in nodes.enumerated() { mine[l * nodes.count + j] = psi[l * nn + n] }
             }
-            body(nodes, comm.allgather(mine, counts: counts.map { $0 * nodes.count }))
+            let all = comm.allgather(mine, counts: counts.map { $0 * nodes.count })
+            all.withUnsafeBufferPointer { body(nodes, $0.baseAddress!) }
         }
     }
 

@@ -92,10 +92,11 @@ public final class TransportSystem: @unchecked Sendable {
     public func scatter(psi: [Double], into g: inout [Double]) {
         if regions.count == 1 { regions[0].scatter(psi: psi, into: &g); return }
         if g.count != volumeSize { g = .init(repeating: 0, count: volumeSize) }
-        for (r, t) in regions.enumerated() {
-            var part = [Double]()
-            t.scatter(psi: slice(psi, r, volume: true), into: &part)
-            place(part, into: &g, r, volume: true)
+        precondition(psi.count == volumeSize)
+        psi.withUnsafeBufferPointer { p in
+            g.withUnsafeMutableBufferPointer { q in
+                for (r, t) in regions.enumerated() { t.scatterInPlace(psi: p.baseAddress! + volumeOffset[r], into: q.baseAddress! + volumeOffset[r]) }
+            }
         }
     }
 
