@@ -41,11 +41,14 @@ extension AnalysisOptions {
     }
 
     /// The options as the command line spells them, checked before anything is read: every count allocates bins
-    /// up front, so a count beyond these bounds is refused rather than attempted.
+    /// up front, so a count beyond these bounds is refused rather than attempted. nil takes the default (radial,
+    /// 20 bins, 20 energy bins, 12 latitudes, no margin), whether the value came from a flag or an analysis file.
     public static func parse(
-        binning: String = "radial", bins: Int = 20, center: String? = nil, radius: String? = nil,
-        energyBins: Int = 20, angularBins: Int = 12, tirMargin: String = "0 nm"
+        binning: String? = nil, bins: Int? = nil, center: String? = nil, radius: String? = nil,
+        energyBins: Int? = nil, angularBins: Int? = nil, tirMargin: String? = nil
     ) throws -> AnalysisOptions {
+        let binning = binning ?? "radial", bins = bins ?? 20, energyBins = energyBins ?? 20
+        let angularBins = angularBins ?? 12, tirMargin = tirMargin ?? "0 nm"
         func require(_ option: String, _ value: Int, _ range: ClosedRange<Int>) throws {
             guard range.contains(value) else {
                 throw Invalid(description: "\(option) must lie in \(range.lowerBound)…\(range.upperBound), found \(value)")

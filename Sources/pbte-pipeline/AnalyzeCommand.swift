@@ -28,25 +28,19 @@ struct AnalyzeCommand: ParsableCommand {
 
     func run() throws {
         try failing {
-            let o: AnalysisOptions
-            if let optionsFile {
-                let flags: [Any?] = [binning, bins, center, radius, energyBins, angularBins, tirMargin]
-                guard flags.allSatisfy({ $0 == nil }) else {
-                    throw ValidationError("give the analysis options either in --options \(optionsFile) or as flags, not both")
-                }
-                let c = try AnalysisConfig.load(path: optionsFile)
-                do {
-                    o = try AnalysisOptions.parse(
-                        binning: c.binning ?? "radial", bins: c.bins ?? 20, center: c.center, radius: c.radius,
-                        energyBins: c.energyBins ?? 20, angularBins: c.angularBins ?? 12, tirMargin: c.tirMargin ?? "0 nm")
-                } catch let e as AnalysisOptions.Invalid { throw c.error(e.description) }
-            } else {
-                do {
-                    o = try AnalysisOptions.parse(
-                        binning: binning ?? "radial", bins: bins ?? 20, center: center, radius: radius,
-                        energyBins: energyBins ?? 20, angularBins: angularBins ?? 12, tirMargin: tirMargin ?? "0 nm")
-                } catch let e as AnalysisOptions.Invalid { throw ValidationError(e.description) }
+            let flags: [Any?] = [binning, bins, center, radius, energyBins, angularBins, tirMargin]
+            if let optionsFile, !flags.allSatisfy({ $0 == nil }) {
+                throw ValidationError("give the analysis options either in --options \(optionsFile) or as flags, not both")
             }
+            // One source of values, the flags or the file; AnalysisOptions.parse fills in the defaults and checks.
+            let file = try optionsFile.map { try AnalysisConfig.load(path: $0) }
+            let o: AnalysisOptions
+            do {
+                o = try AnalysisOptions.parse(
+                    binning: file?.binning ?? binning, bins: file?.bins ?? bins, center: file?.center ?? center,
+                    radius: file?.radius ?? radius, energyBins: file?.energyBins ?? energyBins,
+                    angularBins: file?.angularBins ?? angularBins, tirMargin: file?.tirMargin ?? tirMargin)
+            } catch let e as AnalysisOptions.Invalid { throw file.map { $0.error(e.description) } ?? ValidationError(e.description) }
             try AnalyzeStage.run(
                 runPath: runFile, output: output, options: o,
                 commandLine: CommandLine.arguments.joined(separator: " "), progress: progress.reporter())
