@@ -81,7 +81,8 @@ public struct RunConfig: Sendable {
         var c = self
         c.mesh = Self.absolute(mesh)
         c.material = material.isEmpty ? "" : Self.absolute(material)
-        c.materials = materials.map { RegionMaterial(region: $0.region, file: Self.absolute($0.file), line: 0) }.sorted { $0.region < $1.region }
+        for i in c.materials.indices { c.materials[i].file = Self.absolute(c.materials[i].file) }
+        c.materials.sort { $0.region < $1.region }
         // Walls and interfaces are conditions per boundary: their order in the file means nothing. Sources stay in
         // order (they are summed in it).
         c.walls.sort { $0.boundary < $1.boundary }

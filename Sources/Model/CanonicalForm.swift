@@ -43,19 +43,12 @@ public enum CanonicalForm {
             for c in m.children {
                 let pair = Array(Mirror(reflecting: c.value).children)
                 guard pair.count == 2 else { continue }
-                var key = [String]()
-                emit(pair[0].value, path: "", skipping: skipping, into: &key)
-                entries.append((key.joined(separator: ",").replacingOccurrences(of: " = ", with: ""), pair[1].value))
+                entries.append((inline(pair[0].value, skipping: skipping), pair[1].value))
             }
             out.append("\(path).count = \(entries.count)")
             for (k, v) in entries.sorted(by: { $0.0 < $1.0 }) { emit(v, path: "\(path)[\(k)]", skipping: skipping, into: &out) }
         case .set:
-            var items = [String]()
-            for c in m.children {
-                var one = [String]()
-                emit(c.value, path: "", skipping: skipping, into: &one)
-                items.append(one.joined(separator: ";"))
-            }
+            let items = m.children.map { inline($0.value, skipping: skipping) }
             out.append("\(path) = {\(items.sorted().joined(separator: ", "))}")
         default:
             // Structs, classes and tuples: their labelled children; a leaf type this does not know prints itself.
@@ -66,5 +59,12 @@ public enum CanonicalForm {
                 emit(c.value, path: path.isEmpty ? label : "\(path).\(label)", skipping: skipping, into: &out)
             }
         }
+    }
+
+    /// A value's canonical text on one line (a dictionary key, a set member): its leaves without the path.
+    private static func inline(_ value: Any, skipping: Set<String>) -> String {
+        var lines = [String]()
+        emit(value, path: "", skipping: skipping, into: &lines)
+        return lines.map { $0.hasPrefix(" = ") ? String($0.dropFirst(3)) : $0 }.joined(separator: ";")
     }
 }
