@@ -11,11 +11,16 @@ public struct EventBalance: Sendable, Equatable, Codable {
     public var leaving: [Int32: Double]
     public var relativeChange: Double
     public var sweeps: Int
-    /// (injected − scattered − Σ leaving)/injected: zero to round-off for the DG sweep.
+    /// Σ|power| per mode of the volume source, the inflow and the scattered ψ (W): the scale of a drive that injects
+    /// no net power, such as a temperature gradient in a periodic cell, where every signed term is round-off.
+    /// 0 where unknown (a run file from before it was stored).
+    public var gross: Double = 0
+    /// (injected − scattered − Σ leaving)/max(|injected|, gross): zero to round-off for the DG sweep.
     public var closure: Double {
         let inj = injectedVolume + injectedBoundary
         let out = scattered + leaving.orderedSum
-        return inj == 0 ? 0 : (inj - out) / abs(inj)
+        let scale = max(abs(inj), gross)
+        return scale == 0 ? 0 : (inj - out) / scale
     }
 }
 
@@ -132,7 +137,7 @@ public final class EventSolver {
         var m = 0
         let checker = InvariantChecker(system: t, policy: invariants)
         var warnings: [String] = []
-        var lastScattered: Double? = nil
+        var lastScattered: (net: Double, gross: Double)? = nil
         func check(_ violation: String?) throws {
             guard let v = violation else { return }
             if invariants.action == .stop { throw InvariantViolation(description: v) }
@@ -150,22 +155,23 @@ public final class EventSolver {
             for i in 0..<acc.count { acc[i] += s.psi[i] }
             let change = t.norm2(s.psi) / max(t.norm2(acc), 1e-300)
             let (leaving, entering) = t.boundaryPower(s.trace)
+            let volume = t.volumePowers(g), scattered = t.scatteredPowers(s.psi)
             let bal = EventBalance(
-                event: m, injectedVolume: t.volumePower(g), injectedBoundary: entering.orderedSum,
-                scattered: t.scatteredPower(s.psi), leaving: leaving,
-                relativeChange: change, sweeps: s.sweeps)
+                event: m, injectedVolume: volume.net, injectedBoundary: entering.orderedSum,
+                scattered: scattered.net, leaving: leaving,
+                relativeChange: change, sweeps: s.sweeps,
+                gross: volume.gross + t.inflowPowers(b).gross + scattered.gross)
             if let bad = checker.nonFinite(s.psi, what: "ψ of event \(m)") {
                 try check(bad)
             } else {
-                let volumeGross = { t.volumePower(g.map(abs)) }
-                try check(checker.balance(bal) { volumeGross() + t.inflowPower(b.map(abs)) + t.scatteredPower(s.psi.map(abs)) })
+                try check(checker.balance(bal))
                 if let prev = lastScattered, w == 1 {
-                    try check(checker.conservation(scattered: prev, received: bal.injectedVolume, event: m, gross: volumeGross))
+                    try check(checker.conservation(scattered: prev.net, received: bal.injectedVolume, event: m, gross: prev.gross))
                 }
                 try check(checker.temperature(acc, after: "event \(m)"))
             }
             balances.append(bal)
-            lastScattered = bal.scattered
+            lastScattered = scattered
             try sink?.store(event: m, psi: s.psi, trace: s.trace, balance: bal)
             if let p = progress {
                 let per = Date().timeIntervalSince(start) / Double(m + 1 - (resume?.nextEvent ?? 0))

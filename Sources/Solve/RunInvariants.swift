@@ -34,12 +34,10 @@ struct InvariantChecker {
         return "\(what) is \(value) at \(describe(region: r, mode: Int(place[1]))), \(describe(region: r, node: Int(place[2])))"
     }
 
-    /// `gross` is the unsigned power moved by the event: a drive with no net power (a temperature-gradient source)
-    /// has round-off for every signed term, so only the gross flow gives the error a scale.
-    func balance(_ b: EventBalance, gross: () -> Double) -> String? {
-        guard !(abs(b.closure) <= policy.balanceTolerance) else { return nil }
-        let out = b.scattered + b.leaving.orderedSum
-        let c = (b.injectedVolume + b.injectedBoundary - out) / max(abs(b.injectedVolume + b.injectedBoundary), gross(), 1e-300)
+    /// The closure is scaled by the gross power moved as well as the net (`EventBalance.gross`): a drive with no net
+    /// power has round-off for every signed term.
+    func balance(_ b: EventBalance) -> String? {
+        let c = b.closure
         guard !(abs(c) <= policy.balanceTolerance) else { return nil }
         return String(
             format:
@@ -49,10 +47,11 @@ struct InvariantChecker {
     }
 
     /// What one event scattered is what the next one receives: a collision operator that loses or makes energy
-    /// (an ingest run with the energy projection switched off, say) shows up here.
-    func conservation(scattered: Double, received: Double, event m: Int, gross: () -> Double) -> String? {
-        guard !(abs(received - scattered) <= policy.balanceTolerance * abs(scattered)) else { return nil }
-        let err = (received - scattered) / max(abs(scattered), gross(), 1e-300)
+    /// (an ingest run with the energy projection switched off, say) shows up here. `gross` is Σ|power| of what the
+    /// previous event scattered: a gradient drive scatters no net power, and what the next event receives is
+    /// round-off in net and gross alike, so only the scattering side gives the error a scale.
+    func conservation(scattered: Double, received: Double, event m: Int, gross: Double) -> String? {
+        let err = (received - scattered) / max(abs(scattered), gross, 1e-300)
         guard !(abs(err) <= policy.balanceTolerance) else { return nil }
         return String(
             format:

@@ -140,7 +140,8 @@ public enum SolveStage {
             state?.storedBalances = try writer.readStoredBalances().enumerated().map { m, b in
                 EventBalance(
                     event: m, injectedVolume: b.injectedVolume, injectedBoundary: b.injectedBoundary,
-                    scattered: b.scattered, leaving: b.leaving, relativeChange: b.relativeChange, sweeps: b.sweeps)
+                    scattered: b.scattered, leaving: b.leaving, relativeChange: b.relativeChange, sweeps: b.sweeps,
+                    gross: b.gross)
             }
             progress?("resuming after \(done) stored events")
         }
@@ -213,7 +214,8 @@ final class WriterSink: EventSink {
         try guardedWrite(writer) {
             try $0.writeEvent(
                 m, regions: data, injectedVolume: b.injectedVolume, injectedBoundary: b.injectedBoundary,
-                scattered: b.scattered, leaving: b.leaving, relativeChange: b.relativeChange, sweeps: b.sweeps)
+                scattered: b.scattered, leaving: b.leaving, relativeChange: b.relativeChange, sweeps: b.sweeps,
+                gross: b.gross)
         }
     }
     func storeRemainder(psi: [Double], trace: [Double], residuals: [Double], sweeps: Int) throws {

@@ -221,27 +221,40 @@ public final class Transport: @unchecked Sendable {
     // MARK: - Energy bookkeeping (W per unit of the driving amplitude)
 
     /// Σ_μ ρħω ∫G dV: power injected by a volume source.
-    public func volumePower(_ g: [Double]) -> Double {
+    public func volumePower(_ g: [Double]) -> Double { volumePowers(g).net }
+
+    /// The net power and its gross Σ_μ |ρħω ∫G dV|, in one pass: a drive that injects no net power (a temperature
+    /// gradient) has only the gross as the scale of its balance. The net is the same sum, to the bit, as alone.
+    public func volumePowers(_ g: [Double]) -> (net: Double, gross: Double) {
         let nn = nodeCount, w = mesh.geometry.nodeVolume, lo = owned.lowerBound
-        return orderedTotal(width: 1) { chunk, e in
+        let e = orderedTotal(width: 2) { chunk, e in
             for mu in chunk {
                 var s = 0.0
                 for n in 0..<nn { s += w[n] * g[(mu - lo) * nn + n] }
-                e[0] += modes.volumeWeight[mu] * modes.energy(mu) * s
+                let p = modes.volumeWeight[mu] * modes.energy(mu) * s
+                e[0] += p
+                e[1] += abs(p)
             }
-        }[0]
+        }
+        return (e[0], e[1])
     }
 
     /// Power scattered out of ψ: Σ_μ ρħω ∫ψ/τ dV.
-    public func scatteredPower(_ psi: [Double]) -> Double {
+    public func scatteredPower(_ psi: [Double]) -> Double { scatteredPowers(psi).net }
+
+    /// The scattered power and its gross Σ_μ |ρħω ∫ψ/τ dV|.
+    public func scatteredPowers(_ psi: [Double]) -> (net: Double, gross: Double) {
         let nn = nodeCount, w = mesh.geometry.nodeVolume, lo = owned.lowerBound
-        return orderedTotal(width: 1) { chunk, e in
+        let e = orderedTotal(width: 2) { chunk, e in
             for mu in chunk where modes.tau[mu].isFinite && modes.tau[mu] > 0 {
                 var s = 0.0
                 for n in 0..<nn { s += w[n] * psi[(mu - lo) * nn + n] }
-                e[0] += modes.volumeWeight[mu] * modes.energy(mu) * s / modes.tau[mu]
+                let p = modes.volumeWeight[mu] * modes.energy(mu) * s / modes.tau[mu]
+                e[0] += p
+                e[1] += abs(p)
             }
-        }[0]
+        }
+        return (e[0], e[1])
     }
 
     /// Power crossing each boundary tag: positive leaving (outflow traces), and entering (inflow data).

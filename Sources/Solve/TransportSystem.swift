@@ -179,8 +179,22 @@ public final class TransportSystem: @unchecked Sendable {
         regions.indices.reduce(0) { $0 + regions[$1].volumePower(slice(g, $1, volume: true)) }
     }
 
+    public func volumePowers(_ g: [Double]) -> (net: Double, gross: Double) {
+        regions.indices.reduce((0, 0)) {
+            let p = regions[$1].volumePowers(slice(g, $1, volume: true))
+            return ($0.net + p.net, $0.gross + p.gross)
+        }
+    }
+
     public func scatteredPower(_ psi: [Double]) -> Double {
         regions.indices.reduce(0) { $0 + regions[$1].scatteredPower(slice(psi, $1, volume: true)) }
+    }
+
+    public func scatteredPowers(_ psi: [Double]) -> (net: Double, gross: Double) {
+        regions.indices.reduce((0, 0)) {
+            let p = regions[$1].scatteredPowers(slice(psi, $1, volume: true))
+            return ($0.net + p.net, $0.gross + p.gross)
+        }
     }
 
     public func boundaryPower(_ trace: [Double]) -> (leaving: [Int32: Double], entering: [Int32: Double]) {
@@ -195,6 +209,13 @@ public final class TransportSystem: @unchecked Sendable {
 
     public func inflowPower(_ inflow: [Double]) -> Double {
         regions.indices.reduce(0) { $0 + regions[$1].inflowPower(slice(inflow, $1, volume: false)) }
+    }
+
+    public func inflowPowers(_ inflow: [Double]) -> (net: Double, gross: Double) {
+        regions.indices.reduce((0, 0)) {
+            let p = regions[$1].inflowPowers(slice(inflow, $1, volume: false))
+            return ($0.net + p.net, $0.gross + p.gross)
+        }
     }
 
     /// τ_μ per volume entry (1 where τ is infinite): the Krylov vector works in ψ-like units.
@@ -213,9 +234,12 @@ public final class TransportSystem: @unchecked Sendable {
 
 extension Transport {
     /// Power carried in by boundary inflow data.
-    public func inflowPower(_ inflow: [Double]) -> Double {
+    public func inflowPower(_ inflow: [Double]) -> Double { inflowPowers(inflow).net }
+
+    /// The entering power and its gross Σ |power per mode and face|.
+    public func inflowPowers(_ inflow: [Double]) -> (net: Double, gross: Double) {
         let bs = 3 * boundaryFaceCount, lo = owned.lowerBound
-        return orderedTotal(width: 1) { chunk, e in
+        let e = orderedTotal(width: 2) { chunk, e in
             for b in 0..<boundaryFaceCount {
                 let n = mesh.boundaryNormal(b)
                 for mu in chunk {
@@ -223,9 +247,12 @@ extension Transport {
                     guard vn < 0 else { continue }
                     let l = mu - lo
                     let s = inflow[l * bs + 3 * b] + inflow[l * bs + 3 * b + 1] + inflow[l * bs + 3 * b + 2]
-                    e[0] += modes.volumeWeight[mu] * modes.energy(mu) * (-vn) * s / 3
+                    let p = modes.volumeWeight[mu] * modes.energy(mu) * (-vn) * s / 3
+                    e[0] += p
+                    e[1] += abs(p)
                 }
             }
-        }[0]
+        }
+        return (e[0], e[1])
     }
 }

@@ -67,7 +67,8 @@ public final class RunFileWriter {
         }
     }
 
-    static let perEvent = ["injected_volume", "injected_boundary", "scattered", "relative_change", "sweeps", "leaving"]
+    static let perEvent = ["injected_volume", "injected_boundary", "scattered", "gross", "relative_change", "sweeps", "leaving"]
+    static let series = HDF5DatasetOptions(chunk: [64], maxShape: [nil])
 
     /// Starts a new run file, or reopens `<output>.partial` from an interrupted run with the same inputs.
     public init(outputPath: String, header h: Header, resume: Bool) throws {
@@ -87,6 +88,12 @@ public final class RunFileWriter {
             file = f
             eventsCompleted = Int(done)
             // Anything written past the last completed event is discarded by shrinking back.
+            // A checkpoint from before the gross power was stored gets the series, 0 (unknown) for its events.
+            if !((try? f.exists("/events/balance/gross")) ?? false) {
+                _ = try f.createDataset("/events/balance/gross", of: Double.self, shape: [0], options: Self.series)
+                try f.openDataset("/events/balance/gross").setAttribute("units", "W")
+                try f.openDataset("/events/balance/gross").extend(to: [eventsCompleted])
+            }
             var stacks = Self.perEvent.map { "/events/balance/\($0)" }
             for r in h.regions { stacks += ["/regions/\(r.name)/events/psi", "/regions/\(r.name)/events/boundary_flux"] }
             for path in stacks {
@@ -172,8 +179,8 @@ public final class RunFileWriter {
             try g.setAttribute("kernel", h.interfaces.map(\.kernel))
             try g.setAttribute("warnings", h.interfaces.flatMap(\.warnings))
         }
-        let series = HDF5DatasetOptions(chunk: [64], maxShape: [nil])
-        for name in ["injected_volume", "injected_boundary", "scattered"] {
+        let series = Self.series
+        for name in ["injected_volume", "injected_boundary", "scattered", "gross"] {
             _ = try file.createDataset("/events/balance/\(name)", of: Double.self, shape: [0], options: series)
             try file.openDataset("/events/balance/\(name)").setAttribute("units", "W")
         }
@@ -237,26 +244,26 @@ public final class RunFileWriter {
     /// The balance of each stored event, so a resumed run reports the totals of the whole run.
     public func readStoredBalances() throws -> [(
         injectedVolume: Double, injectedBoundary: Double, scattered: Double,
-        leaving: [Int32: Double], relativeChange: Double, sweeps: Int
+        leaving: [Int32: Double], relativeChange: Double, sweeps: Int, gross: Double
     )] {
         let n = eventsCompleted
         guard n > 0 else { return [] }
         func series(_ name: String) throws -> [Double] { Array(try file.readDataset("/events/balance/\(name)", as: Double.self).prefix(n)) }
         let iv = try series("injected_volume"), ib = try series("injected_boundary"), sc = try series("scattered")
-        let rc = try series("relative_change")
+        let rc = try series("relative_change"), gr = try series("gross")
         let sw = try file.readDataset("/events/balance/sweeps", as: Int32.self)
         let lv = try file.readDataset("/events/balance/leaving", as: Double.self)
         return (0..<n).map { m in
             var leaving: [Int32: Double] = [:]
             for (k, t) in tags.enumerated() { leaving[t] = lv[m * tags.count + k] }
-            return (iv[m], ib[m], sc[m], leaving, rc[m], Int(sw[m]))
+            return (iv[m], ib[m], sc[m], leaving, rc[m], Int(sw[m]), m < gr.count ? gr[m] : 0)
         }
     }
 
     /// Appends event m (which must be the next one) and marks it complete once flushed.
     public func writeEvent(
         _ m: Int, regions data: [RegionEvent], injectedVolume: Double, injectedBoundary: Double,
-        scattered: Double, leaving: [Int32: Double], relativeChange: Double, sweeps: Int
+        scattered: Double, leaving: [Int32: Double], relativeChange: Double, sweeps: Int, gross: Double = 0
     ) throws {
         precondition(m == eventsCompleted, "events are written in order")
         for (i, (r, d)) in zip(regions, data).enumerated() {
@@ -285,6 +292,7 @@ public final class RunFileWriter {
         try append("/events/balance/injected_volume", [injectedVolume], at: m)
         try append("/events/balance/injected_boundary", [injectedBoundary], at: m)
         try append("/events/balance/scattered", [scattered], at: m)
+        try append("/events/balance/gross", [gross], at: m)
         try append("/events/balance/relative_change", [relativeChange], at: m)
         try append("/events/balance/sweeps", [Int32(sweeps)], at: m)
         try append("/events/balance/leaving", tags.map { leaving[$0] ?? 0 }, at: m)

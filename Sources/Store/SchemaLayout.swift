@@ -173,6 +173,10 @@ public enum Schema {
             .dataset("/events/balance/injected_volume", "float64", ["events"], "W", "power injected by volume sources"),
             .dataset("/events/balance/injected_boundary", "float64", ["events"], "W", "power entering through walls and interfaces"),
             .dataset("/events/balance/scattered", "float64", ["events"], "W", "power scattered out (injected into the next event)"),
+            .dataset(
+                "/events/balance/gross", "float64", ["events"], "W", required: false,
+                "Σ|power| per mode of source, inflow and scattered ψ: the scale of the closure when the drive injects no net power (0: not known, a checkpoint from before it was stored)"
+            ),
             .dataset("/events/balance/leaving", "float64", ["events", "tags"], "W", "power leaving through each boundary tag"),
             .dataset("/events/balance/tag", "int32", ["tags"], "1", "boundary tags of the leaving columns"),
             .dataset("/events/balance/relative_change", "float64", ["events"], "1", "‖ψ^(m)‖/‖Σψ‖"),
