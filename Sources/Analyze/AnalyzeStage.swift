@@ -189,14 +189,14 @@ public enum AnalyzeStage {
                     try cf.variable(
                         "temperature_binned", Double.self, [c], units: "K", long: "steady temperature rise averaged over \(c) bins",
                         values: bins.average(t), cellMethods: "\(c): mean")
-                    if run.regions.count > 1, try run.file.exists("/interfaces/tag") {
-                        let tags = try run.file.readDataset("/interfaces/tag", as: Int32.self)
-                        let g = try run.file.readDataset("/interfaces/landauer_conductance", as: Double.self)
+                    let interfaces = try run.interfaces()
+                    if run.regions.count > 1, !interfaces.isEmpty {
+                        let tags = interfaces.map(\.tag)
                         let tir = try InterfaceResistance.compute(
                             run: run, psi: steadyParts.map { $0! }, interfaceTags: tags,
                             axis: options.axis, margin: options.tirMargin)
                         if !tir.isEmpty {
-                            try writeInterfaces(tir, landauer: tir.map { r in tags.firstIndex(of: r.tag).map { g[$0] } ?? .nan }, cf: cf, nc: nc)
+                            try writeInterfaces(tir, landauer: tir.map { r in interfaces.first { $0.tag == r.tag }?.landauer ?? .nan }, cf: cf, nc: nc)
                             if case .slab = options.binning {
                                 try writeDecay(
                                     run: run, psi: steadyParts.map { $0! }, arrivals: arrivals, bins: bins,

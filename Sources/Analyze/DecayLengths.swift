@@ -38,7 +38,7 @@ struct DecayLengths {
     /// best; the uncertainty is the half-width where the residual sum grows by the residual variance (Δχ² = 1).
     static func fit(distance d: [Double], value y: [Double]) -> Fit? {
         let pts = zip(d, y).filter { $0.0.isFinite && $0.1.isFinite }
-        guard pts.count >= 4, let dmax = pts.map { $0.0 }.max(), dmax > 0 else { return nil }
+        guard pts.count >= 4, let dmax = pts.map({ $0.0 }).max(), dmax > 0 else { return nil }
         let scale = pts.map { abs($0.1) }.max() ?? 0
         guard scale > 0 else { return nil }
         func residual(_ l: Double) -> Double {

@@ -81,16 +81,10 @@ extension Transport {
 }
 
 extension TransportSystem {
-    public var cornerSize: Int { regions.reduce(0) { $0 + $1.cornerSize } }
-
-    var cornerOffset: [Int] {
-        var o: [Int] = [], s = 0
-        for r in regions { o.append(s); s += r.cornerSize }
-        return o
-    }
+    public var cornerSize: Int { cornerLayout.count }
 
     public func corners(ofNodal x: [Double]) -> [Double] {
-        regions.indices.flatMap { regions[$0].corners(ofNodal: slice(x, $0, volume: true)) }
+        cornerLayout.join(regions.indices.map { regions[$0].corners(ofNodal: volumeLayout.part(of: x, $0)) })
     }
 
     public func drift(
@@ -103,17 +97,14 @@ extension TransportSystem {
         }
         if psi.count != volumeSize { psi = .init(repeating: 0, count: volumeSize) }
         if trace.count != boundarySize { trace = .init(repeating: 0, count: boundarySize) }
-        var all: [Double] = []
-        all.reserveCapacity(cornerSize)
-        let co = cornerOffset
+        if corners.count != cornerSize { corners = cornerLayout.zeros() }
         for (r, t) in regions.enumerated() {
             var p = [Double](), tr = [Double](), c = [Double]()
             t.drift(
-                source: slice(source, r, volume: true), cornerSource: Array(cornerSource[co[r]..<(co[r] + t.cornerSize)]),
-                inflow: slice(inflow, r, volume: false), psi: &p, trace: &tr, corners: &c)
-            place(p, into: &psi, r, volume: true); place(tr, into: &trace, r, volume: false)
-            all += c
+                source: volumeLayout.part(of: source, r), cornerSource: cornerLayout.part(of: cornerSource, r),
+                inflow: boundaryLayout.part(of: inflow, r), psi: &p, trace: &tr, corners: &c)
+            volumeLayout.place(p, into: &psi, r); boundaryLayout.place(tr, into: &trace, r)
+            cornerLayout.place(c, into: &corners, r)
         }
-        corners = all
     }
 }

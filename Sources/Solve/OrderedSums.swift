@@ -81,6 +81,12 @@ extension Transport {
         return modeSum(psi, weights: modes.energyWeights).map { $0 / c }
     }
 
+    func nodeTemperature(view psi: UnsafeBufferPointer<Double>) -> [Double] {
+        precondition(psi.count == volumeSize)
+        let c = modes.volumetricHeatCapacity
+        return modeSum(at: psi.baseAddress!, weights: modes.energyWeights).map { $0 / c }
+    }
+
     /// Σ_μ w_μ ψ_μ at every node (ψ this process's rows, w over all modes).
     public func modeSum(_ psi: [Double], weights w: [Double]) -> [Double] {
         precondition(psi.count == volumeSize)

@@ -22,8 +22,8 @@ struct InvariantChecker {
         guard let first = found.firstIndex(where: { $0 > 0 }) else { return nil }
         var place = [0.0, 0.0, 0.0, 0.0] // region, mode, node, value (NaN travels as a flag)
         if first == comm.rank, let i = local {
-            let r = system.volumeOffset.lastIndex { $0 <= i }!
-            let t = system.regions[r], k = i - system.volumeOffset[r]
+            let (r, k) = system.volumeLayout.locate(i)
+            let t = system.regions[r]
             place = [
                 Double(r), Double(t.owned.lowerBound + k / t.nodeCount), Double(k % t.nodeCount),
                 x[i].isNaN ? 0 : (x[i] > 0 ? 1 : -1)
@@ -63,7 +63,7 @@ struct InvariantChecker {
     func temperature(_ acc: [Double], after what: String) -> String? {
         var lowest = (value: Double.infinity, region: 0, node: 0), highest = -Double.infinity
         for (r, t) in system.regions.enumerated() {
-            let dt = t.nodeTemperature(system.slice(acc, r, volume: true))
+            let dt = system.volumeLayout.withPart(of: acc, r) { t.nodeTemperature(view: $0) }
             for n in dt.indices {
                 if dt[n] < lowest.value { lowest = (dt[n], r, n) }
                 highest = max(highest, dt[n])

@@ -98,10 +98,10 @@ public enum SolveStage {
                 for i in 0..<part.count { part[i] += one[i] }
             }
             let nn = t.nodeCount, bs = 3 * t.boundaryFaceCount
-            system.place(Array(part[(t.owned.lowerBound * nn)..<(t.owned.upperBound * nn)]), into: &g0, r, volume: true)
+            system.volumeLayout.place(Array(part[(t.owned.lowerBound * nn)..<(t.owned.upperBound * nn)]), into: &g0, r)
             var inflow = [Double](repeating: 0, count: t.modeCount * bs)
             t.walls.thermalEmission(mesh: t.mesh, modes: t.modes, into: &inflow)
-            system.place(Array(inflow[(t.owned.lowerBound * bs)..<(t.owned.upperBound * bs)]), into: &b0, r, volume: false)
+            system.boundaryLayout.place(Array(inflow[(t.owned.lowerBound * bs)..<(t.owned.upperBound * bs)]), into: &b0, r)
         }
 
         var provenance = try Provenance(inputs: [config.file, config.mesh] + setup.materialFiles)
@@ -124,7 +124,7 @@ public enum SolveStage {
         progress?("needs: \(size)")
         if !force {
             let partial = (try? FileManager.default.attributesOfItem(atPath: output + ".partial")[.size] as? Int) ?? 0
-            try size.check(output: output, alreadyOnDisk: resume ? Double(partial ?? 0) : 0)
+            try size.check(output: output, alreadyOnDisk: resume ? Double(partial) : 0)
         }
         let writer = try RunFileWriter(outputPath: output, header: h, resume: resume)
         let solver = EventSolver(system: system, options: config.events)
@@ -135,8 +135,8 @@ public enum SolveStage {
         var state: EventSolver.ResumeState? = nil
         let done = writer.eventsCompleted
         if done > 0 {
-            let events = try (0..<done).map { system.join(try writer.readPsi(event: $0), volume: true) }
-            state = solver.resumeState(psi: events, lastTrace: system.join(try writer.readCheckpointTraces(), volume: false))
+            let events = try (0..<done).map { system.volumeLayout.join(try writer.readPsi(event: $0)) }
+            state = solver.resumeState(psi: events, lastTrace: system.boundaryLayout.join(try writer.readCheckpointTraces()))
             state?.storedBalances = try writer.readStoredBalances().enumerated().map { m, b in
                 EventBalance(
                     event: m, injectedVolume: b.injectedVolume, injectedBoundary: b.injectedBoundary,
@@ -149,7 +149,7 @@ public enum SolveStage {
         let summary = try solver.run(source: g0, inflow: b0, sink: sink, resume: state)
         var temperature = [Double](), flux = [Double]()
         for (r, t) in system.regions.enumerated() {
-            let psi = system.slice(summary.accumulated, r, volume: true)
+            let psi = system.volumeLayout.part(of: summary.accumulated, r)
             let nn = t.nodeCount
             // ModeSet.heatFlux per node, as mode sums over every process's chunks.
             let m = t.modes
@@ -171,7 +171,7 @@ public enum SolveStage {
         let maxClosure = summary.balances.map { abs($0.closure) }.max() ?? 0
         try guardedWrite(writer) {
             try $0.finish(
-                accumulated: system.split(summary.accumulated, volume: true), temperature: temperature, heatFlux: flux,
+                accumulated: system.volumeLayout.parts(of: summary.accumulated), temperature: temperature, heatFlux: flux,
                 warnings: summary.warnings,
                 summary: RunSummary(converged: summary.converged, events: summary.events, sweeps: summary.sweeps, maxBalanceError: maxClosure))
         }
@@ -207,7 +207,7 @@ final class WriterSink: EventSink {
     func store(event m: Int, psi: [Double], trace: [Double], balance b: EventBalance) throws {
         let start = Date()
         defer { seconds += Date().timeIntervalSince(start) }
-        let psiParts = system.split(psi, volume: true), traceParts = system.split(trace, volume: false)
+        let psiParts = system.volumeLayout.parts(of: psi), traceParts = system.boundaryLayout.parts(of: trace)
         let data = system.regions.indices.map { r in
             RegionEvent(psi: psiParts[r], boundaryFlux: system.regions[r].faceFlux(traceParts[r]), trace: traceParts[r])
         }
@@ -219,7 +219,7 @@ final class WriterSink: EventSink {
         }
     }
     func storeRemainder(psi: [Double], trace: [Double], residuals: [Double], sweeps: Int) throws {
-        try guardedWrite(writer) { try $0.writeRemainder(psi: system.split(psi, volume: true), residuals: residuals, sweeps: sweeps) }
+        try guardedWrite(writer) { try $0.writeRemainder(psi: system.volumeLayout.parts(of: psi), residuals: residuals, sweeps: sweeps) }
     }
 }
 

@@ -63,7 +63,7 @@ public enum TransientStage {
                 s.fill(modes: t.modes, mesh: t.mesh.mesh, into: &one)
                 for i in 0..<part.count { part[i] += one[i] }
             }
-            system.place(part, into: &g0, r, volume: true)
+            system.volumeLayout.place(part, into: &g0, r)
         }
         let initial = tc.drive == .impulse ? [g0.map { $0 * tc.duration }] : []
         let carried = tc.events + 1 + (tc.meanEvents ? 1 : 0)
@@ -153,12 +153,12 @@ final class TransientWriterSink: TransientSink {
     func store(_ s: TransientStep) throws {
         var total = [Double](repeating: 0, count: system.volumeSize)
         for p in s.parts { for i in total.indices { total[i] += p[i] } }
-        let regionEnergy = system.regions.indices.map { system.regions[$0].volumePower(system.slice(total, $0, volume: true)) }
+        let regionEnergy = system.regions.indices.map { r in system.volumeLayout.withPart(of: total, r) { system.regions[r].volumePowers(view: $0).net } }
         var psi: [[Double]]? = nil, chi: [[Double]]? = nil
         if config.stored(s.step) {
-            let split = s.parts.map { system.split($0, volume: true) }
+            let split = s.parts.map { system.volumeLayout.parts(of: $0) }
             psi = system.regions.indices.map { r in split.flatMap { $0[r] } }
-            chi = s.moment.map { system.split($0, volume: true) }
+            chi = s.moment.map { system.volumeLayout.parts(of: $0) }
         }
         try writer.writeStep(
             s.step, time: s.time, energy: s.energy, regionEnergy: regionEnergy, leaving: s.leaving,
@@ -166,11 +166,10 @@ final class TransientWriterSink: TransientSink {
     }
 
     func checkpoint(_ state: TransientState) throws {
-        let co = system.cornerOffset
         let levels = [state.now] + (state.previous.map { [$0] } ?? (config.scheme == .bdf2 ? [state.now.map { $0.map { _ in 0 } }] : []))
         let perRegion = system.regions.indices.map { r -> [Double] in
-            let n = system.regions[r].cornerSize
-            return levels.flatMap { l in l.flatMap { $0[co[r]..<(co[r] + n)] } }
+            let part = system.cornerLayout.range(r)
+            return levels.flatMap { l in l.flatMap { $0[part] } }
         }
         try writer.writeCheckpoint(step: state.step, regions: perRegion)
     }

@@ -226,6 +226,12 @@ public final class Transport: @unchecked Sendable {
     /// The net power and its gross Σ_μ |ρħω ∫G dV|, in one pass: a drive that injects no net power (a temperature
     /// gradient) has only the gross as the scale of its balance. The net is the same sum, to the bit, as alone.
     public func volumePowers(_ g: [Double]) -> (net: Double, gross: Double) {
+        g.withUnsafeBufferPointer { volumePowers(view: $0) }
+    }
+
+    /// The same on this region's rows wherever they lie (a part of a system vector, without a copy).
+    func volumePowers(view g: UnsafeBufferPointer<Double>) -> (net: Double, gross: Double) {
+        precondition(g.count == volumeSize)
         let nn = nodeCount, w = mesh.geometry.nodeVolume, lo = owned.lowerBound
         let e = orderedTotal(width: 2) { chunk, e in
             for mu in chunk {
@@ -244,6 +250,11 @@ public final class Transport: @unchecked Sendable {
 
     /// The scattered power and its gross Σ_μ |ρħω ∫ψ/τ dV|.
     public func scatteredPowers(_ psi: [Double]) -> (net: Double, gross: Double) {
+        psi.withUnsafeBufferPointer { scatteredPowers(view: $0) }
+    }
+
+    func scatteredPowers(view psi: UnsafeBufferPointer<Double>) -> (net: Double, gross: Double) {
+        precondition(psi.count == volumeSize)
         let nn = nodeCount, w = mesh.geometry.nodeVolume, lo = owned.lowerBound
         let e = orderedTotal(width: 2) { chunk, e in
             for mu in chunk where modes.tau[mu].isFinite && modes.tau[mu] > 0 {
@@ -259,6 +270,11 @@ public final class Transport: @unchecked Sendable {
 
     /// Power crossing each boundary tag: positive leaving (outflow traces), and entering (inflow data).
     public func boundaryPower(_ trace: [Double]) -> (leaving: [Int32: Double], entering: [Int32: Double]) {
+        trace.withUnsafeBufferPointer { boundaryPower(view: $0) }
+    }
+
+    func boundaryPower(view trace: UnsafeBufferPointer<Double>) -> (leaving: [Int32: Double], entering: [Int32: Double]) {
+        precondition(trace.count == boundarySize)
         let bs = 3 * boundaryFaceCount, lo = owned.lowerBound
         let tags = Set(mesh.mesh.boundaryFaces.map(\.tag)).sorted()
         let slot = Dictionary(uniqueKeysWithValues: tags.enumerated().map { ($1, $0) })

@@ -17,56 +17,39 @@ public protocol InterfaceExchange: Sendable {
 /// `wholeBoundaryOffset`), which are small and gathered to every process.
 public final class TransportSystem: @unchecked Sendable {
     public let regions: [Transport]
-    public let volumeOffset: [Int]
-    public let boundaryOffset: [Int]
-    public let volumeSize: Int
-    public let boundarySize: Int
-    /// Offsets of the regions in a boundary vector over all modes (equal to `boundaryOffset` in the serial solve).
-    public let wholeBoundaryOffset: [Int]
-    public let wholeBoundarySize: Int
+    /// Volume sources and nodal ψ: each region's owned modes × its nodes.
+    public let volumeLayout: RegionLayout
+    /// Boundary traces and inflow: each region's owned modes × 3 corners × its boundary faces.
+    public let boundaryLayout: RegionLayout
+    /// Boundary vectors over every mode (equal to `boundaryLayout` in the serial solve).
+    public let wholeBoundaryLayout: RegionLayout
+    /// DG corner values: each region's owned modes × 4 corners × its tetrahedra.
+    public let cornerLayout: RegionLayout
     public var interfaces: [InterfaceExchange] = []
     public let comm: Communicator
 
     public init(regions: [Transport]) {
         self.regions = regions
-        var vo = [Int](), bo = [Int](), wo = [Int](), v = 0, b = 0, w = 0
-        for t in regions {
-            vo.append(v); bo.append(b); wo.append(w)
-            v += t.volumeSize; b += t.boundarySize; w += t.modeCount * 3 * t.boundaryFaceCount
-        }
-        volumeOffset = vo; boundaryOffset = bo; volumeSize = v; boundarySize = b
-        wholeBoundaryOffset = wo; wholeBoundarySize = w
+        volumeLayout = RegionLayout(sizes: regions.map(\.volumeSize))
+        boundaryLayout = RegionLayout(sizes: regions.map(\.boundarySize))
+        wholeBoundaryLayout = RegionLayout(sizes: regions.map { $0.modeCount * 3 * $0.boundaryFaceCount })
+        cornerLayout = RegionLayout(sizes: regions.map(\.cornerSize))
         comm = regions.first?.comm ?? SerialCommunicator()
         precondition(
             regions.allSatisfy { $0.comm === comm || $0.comm.size == 1 && comm.size == 1 },
             "all regions of a system share one communicator")
     }
 
-
     public convenience init(_ single: Transport) { self.init(regions: [single]) }
 
+    public var volumeOffset: [Int] { volumeLayout.offsets }
+    public var boundaryOffset: [Int] { boundaryLayout.offsets }
+    public var volumeSize: Int { volumeLayout.count }
+    public var boundarySize: Int { boundaryLayout.count }
+    public var wholeBoundaryOffset: [Int] { wholeBoundaryLayout.offsets }
+    public var wholeBoundarySize: Int { wholeBoundaryLayout.count }
+
     public var modeCount: Int { regions.map(\.modeCount).reduce(0, +) }
-
-    func slice(_ x: [Double], _ r: Int, volume: Bool) -> [Double] {
-        let o = volume ? volumeOffset[r] : boundaryOffset[r]
-        let n = volume ? regions[r].volumeSize : regions[r].boundarySize
-        return Array(x[o..<(o + n)])
-    }
-
-    func place(_ part: [Double], into x: inout [Double], _ r: Int, volume: Bool) {
-        let o = volume ? volumeOffset[r] : boundaryOffset[r]
-        x.withUnsafeMutableBufferPointer { p in
-            part.withUnsafeBufferPointer { q in
-                (p.baseAddress! + o).update(from: q.baseAddress!, count: q.count)
-            }
-        }
-    }
-
-    /// The regions' parts of a system vector.
-    public func split(_ x: [Double], volume: Bool) -> [[Double]] { regions.indices.map { slice(x, $0, volume: volume) } }
-
-    /// A system vector from the regions' parts.
-    public func join(_ parts: [[Double]], volume: Bool) -> [Double] { parts.flatMap { $0 } }
 
     public func drift(source: [Double], inflow: [Double], psi: inout [Double], trace: inout [Double]) {
         if regions.count == 1 { regions[0].drift(source: source, inflow: inflow, psi: &psi, trace: &trace); return }
@@ -176,31 +159,31 @@ public final class TransportSystem: @unchecked Sendable {
     }
 
     public func volumePower(_ g: [Double]) -> Double {
-        regions.indices.reduce(0) { $0 + regions[$1].volumePower(slice(g, $1, volume: true)) }
+        regions.indices.reduce(0) { r, i in r + volumeLayout.withPart(of: g, i) { regions[i].volumePowers(view: $0).net } }
     }
 
     public func volumePowers(_ g: [Double]) -> (net: Double, gross: Double) {
-        regions.indices.reduce((0, 0)) {
-            let p = regions[$1].volumePowers(slice(g, $1, volume: true))
-            return ($0.net + p.net, $0.gross + p.gross)
+        regions.indices.reduce((0, 0)) { sum, r in
+            let p = volumeLayout.withPart(of: g, r) { regions[r].volumePowers(view: $0) }
+            return (sum.net + p.net, sum.gross + p.gross)
         }
     }
 
     public func scatteredPower(_ psi: [Double]) -> Double {
-        regions.indices.reduce(0) { $0 + regions[$1].scatteredPower(slice(psi, $1, volume: true)) }
+        regions.indices.reduce(0) { r, i in r + volumeLayout.withPart(of: psi, i) { regions[i].scatteredPowers(view: $0).net } }
     }
 
     public func scatteredPowers(_ psi: [Double]) -> (net: Double, gross: Double) {
-        regions.indices.reduce((0, 0)) {
-            let p = regions[$1].scatteredPowers(slice(psi, $1, volume: true))
-            return ($0.net + p.net, $0.gross + p.gross)
+        regions.indices.reduce((0, 0)) { sum, r in
+            let p = volumeLayout.withPart(of: psi, r) { regions[r].scatteredPowers(view: $0) }
+            return (sum.net + p.net, sum.gross + p.gross)
         }
     }
 
     public func boundaryPower(_ trace: [Double]) -> (leaving: [Int32: Double], entering: [Int32: Double]) {
         var out = [Int32: Double](), inn = [Int32: Double]()
         for r in regions.indices {
-            let (l, e) = regions[r].boundaryPower(slice(trace, r, volume: false))
+            let (l, e) = boundaryLayout.withPart(of: trace, r) { regions[r].boundaryPower(view: $0) }
             for (k, v) in l { out[k, default: 0] += v }
             for (k, v) in e { inn[k, default: 0] += v }
         }
@@ -208,13 +191,13 @@ public final class TransportSystem: @unchecked Sendable {
     }
 
     public func inflowPower(_ inflow: [Double]) -> Double {
-        regions.indices.reduce(0) { $0 + regions[$1].inflowPower(slice(inflow, $1, volume: false)) }
+        regions.indices.reduce(0) { r, i in r + boundaryLayout.withPart(of: inflow, i) { regions[i].inflowPowers(view: $0).net } }
     }
 
     public func inflowPowers(_ inflow: [Double]) -> (net: Double, gross: Double) {
-        regions.indices.reduce((0, 0)) {
-            let p = regions[$1].inflowPowers(slice(inflow, $1, volume: false))
-            return ($0.net + p.net, $0.gross + p.gross)
+        regions.indices.reduce((0, 0)) { sum, r in
+            let p = boundaryLayout.withPart(of: inflow, r) { regions[r].inflowPowers(view: $0) }
+            return (sum.net + p.net, sum.gross + p.gross)
         }
     }
 
@@ -236,8 +219,13 @@ extension Transport {
     /// Power carried in by boundary inflow data.
     public func inflowPower(_ inflow: [Double]) -> Double { inflowPowers(inflow).net }
 
-    /// The entering power and its gross Σ |power per mode and face|.
     public func inflowPowers(_ inflow: [Double]) -> (net: Double, gross: Double) {
+        inflow.withUnsafeBufferPointer { inflowPowers(view: $0) }
+    }
+
+    /// The entering power and its gross Σ |power per mode and face|, on this region's rows wherever they lie.
+    func inflowPowers(view inflow: UnsafeBufferPointer<Double>) -> (net: Double, gross: Double) {
+        precondition(inflow.count == boundarySize)
         let bs = 3 * boundaryFaceCount, lo = owned.lowerBound
         let e = orderedTotal(width: 2) { chunk, e in
             for b in 0..<boundaryFaceCount {

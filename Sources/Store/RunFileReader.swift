@@ -4,7 +4,7 @@ import Model
 /// the event count.
 public final class RunFileReader {
     public let path: String
-    public let file: HDF5File
+    let file: HDF5File
     public let mesh: TetMesh
     public let regions: [RunRegion]
     public let events: Int
@@ -60,6 +60,23 @@ public final class RunFileReader {
         try file.readDataset("/events/balance/\(name)", as: Double.self)
     }
 
+    /// Relative change ‖ψ^(m)‖/‖Σψ‖ of every stored event.
+    public func relativeChanges() throws -> [Double] { try file.get("/events/balance/relative_change", units: "1") }
+
+    /// Each interface's boundary tag and the Landauer conductance of its kernel (W m-2 K-1); none for a run of one
+    /// region.
+    public func interfaces() throws -> [(tag: Int32, landauer: Double)] {
+        guard try file.exists("/interfaces/tag") else { return [] }
+        let tags = try file.get("/interfaces/tag", as: Int32.self, units: "1")
+        let g = try file.get("/interfaces/landauer_conductance", as: Double.self, units: "W m-2 K-1")
+        guard g.count == tags.count else {
+            throw StoreError(
+                .shapeMismatch, file: path, object: "/interfaces/landauer_conductance", operation: "read run",
+                message: "expected one conductance per interface (\(tags.count)), found \(g.count)")
+        }
+        return zip(tags, g).map { ($0, $1) }
+    }
+
     /// What the finished run reports about itself; nil while it is unfinished.
     public func summary() throws -> RunSummary? { complete ? try RunSummary.read(from: file) : nil }
 
@@ -67,6 +84,8 @@ public final class RunFileReader {
     public var inputFiles: [String] { (try? file.stringArrayAttribute("input_files")) ?? [] }
     public var config: String { (try? file.stringAttribute("config")) ?? "" }
     public var counting: String { (try? file.stringAttribute("counting")) ?? "" }
+    /// `float64` or `float32`: how ψ is stored.
+    public var precision: String { (try? file.stringAttribute("precision")) ?? "" }
 
     public func close() { try? file.close() }
 }

@@ -28,17 +28,16 @@ struct Inspect: ParsableCommand {
             default:
                 let run = try RunFileReader(path: file)
                 defer { run.close() }
-                let f = run.file
                 print("  events stored: \(run.events), complete: \(run.complete ? "yes" : "no"), mesh: \(run.mesh.nodeCount) nodes, \(run.mesh.tetCount) tets")
                 for r in run.regions { print("  region \(r.name): \(r.modes.count) modes, \(r.nodes) nodes, \(r.faces) boundary faces") }
-                print("  counting: \(try f.stringAttribute("counting")), precision: \(try f.stringAttribute("precision"))")
+                print("  counting: \(run.counting), precision: \(run.precision)")
                 if let s = try run.summary() {
                     print(
                         String(
                             format: "  converged: %@, events %d, sweeps %d, max balance error %.1e", s.converged ? "yes" : "no", s.events,
                             s.sweeps, s.maxBalanceError))
                 }
-                let change = try f.readDataset("/events/balance/relative_change", as: Double.self)
+                let change = try run.relativeChanges()
                 print("  relative change per event: " + change.map { String(format: "%.2e", $0) }.joined(separator: " "))
             }
         }

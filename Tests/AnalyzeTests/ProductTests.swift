@@ -107,7 +107,7 @@ final class ProductTests: XCTestCase {
         let run = try RunFileReader(path: Self.runPath)
         let nc = try NetCDFFile.open(Self.ncPath)
         let p = try nc.variable("surface_power").read(as: Double.self)
-        let leaving = try run.file.readDataset("/events/balance/leaving", as: Double.self)
+        let leaving = try run.balance("leaving")
         let nt = run.boundaryTags.count
         for e in 0..<run.events {
             for t in 0..<nt {

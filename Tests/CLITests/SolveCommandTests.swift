@@ -140,7 +140,7 @@ final class SolveCommandTests: XCTestCase {
         /// Starts the solve and kills it once it has reported `event` on stderr.
         func killAfter(event: Int) throws -> Bool {
             let log = path("progress.log")
-            FileManager.default.createFile(atPath: log, contents: nil)
+            _ = FileManager.default.createFile(atPath: log, contents: nil)
             let p = Process()
             p.executableURL = URL(fileURLWithPath: CLI.executable)
             p.arguments = ["solve", "slab.toml", "-o", "run.h5"]

@@ -52,7 +52,7 @@ final class InterfaceSheetTests: XCTestCase {
         for (r, tr) in regions.enumerated() {
             var part = [Double](repeating: 0, count: tr.boundarySize)
             tr.walls.thermalEmission(mesh: tr.mesh, modes: tr.modes, into: &part)
-            system.place(part, into: &b0, r, volume: false)
+            system.boundaryLayout.place(part, into: &b0, r)
         }
         var opt = EventOptions()
         opt.maxEvents = 4
@@ -64,7 +64,7 @@ final class InterfaceSheetTests: XCTestCase {
         // Per region: node z, ΔT and q_z.
         var fits: [(Double, Double)] = [], layerFlux: [Int: (Double, Double)] = [:]
         for (r, tr) in regions.enumerated() {
-            let psi = system.slice(s.accumulated, r, volume: true)
+            let psi = system.volumeLayout.part(of: s.accumulated, r)
             let nn = tr.nodeCount
             var zs: [Double] = [], ts: [Double] = []
             for n in 0..<nn {

@@ -147,7 +147,7 @@ final class TransientTests: XCTestCase {
             ]
             var o = TransientOptions(timeStep: c.dt, steps: Int((c.end / c.dt).rounded()))
             o.scheme = .bdf2; o.krylovTolerance = 1e-10
-            let sweepMesh = try SweepMesh(mesh: mesh)
+            let sweepMesh = SweepMesh(mesh: mesh)
             let solver = try TransientSolver(options: o) {
                 TransportSystem(try Transport(mesh: sweepMesh, material: material, walls: walls, timeShift: $0))
             }
@@ -213,7 +213,7 @@ final class TransientTests: XCTestCase {
         let material = GrayMedium.make(polar: 4, azimuthal: 4, speed: 1, meanFreePath: 1e9, heatCapacity: 1)
         var o = TransientOptions(timeStep: 0.02, steps: 110)
         o.scheme = .bdf2
-        let sweepMesh = try SweepMesh(mesh: mesh)
+        let sweepMesh = SweepMesh(mesh: mesh)
         let solver = try TransientSolver(options: o) {
             TransportSystem(try Transport(mesh: sweepMesh, material: material, walls: [1: .black(temperature: nil)], timeShift: $0))
         }
