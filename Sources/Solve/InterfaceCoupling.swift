@@ -37,27 +37,16 @@ public struct InterfaceCoupling: InterfaceExchange {
             throw InterfaceError.unmatched(tag: tag, detail: "\(fa.count) faces on one side, \(fb.count) on the other")
         }
         let (lo, hi) = ma.mesh.bounds
-        let tol = 1e-8 * (hi - lo).norm
-        struct Key: Hashable { let x: Int64, y: Int64, z: Int64 }
-        func key(_ p: Vector3) -> Key { Key(x: Int64((p.x / tol).rounded()), y: Int64((p.y / tol).rounded()), z: Int64((p.z / tol).rounded())) }
-        func centroidKey(_ m: SweepMesh, _ f: Int) -> Key {
-            key((1.0 / 3) * (0..<3).reduce(Vector3.zero) { $0 + m.mesh.node(Int(m.boundaryNode[3 * f + $1])) })
-        }
-        var byCentroid = [Key: Int]()
-        for f in fb { byCentroid[centroidKey(mb, f)] = f }
+        let matches = FacePairing.match(fa, in: ma, shift: .zero, to: fb, in: mb, tolerance: 1e-8 * (hi - lo).norm)
         var pa = [Int](), pb = [Int](), perm = [[Int]]()
         let n0 = ma.boundaryNormal(fa[0]).normalized
-        for f in fa {
-            guard let g = byCentroid[centroidKey(ma, f)] else {
+        for (f, m) in zip(fa, matches) {
+            guard let m else {
                 throw InterfaceError.unmatched(
                     tag: tag, detail: "face \(f) of region \(a) has no coincident face in region \(b) (interface nodes must be duplicated, one copy per side)")
             }
             guard (ma.boundaryNormal(f).normalized - n0).norm < 1e-6 else { throw InterfaceError.notFlat(tag: tag) }
-            let pts = (0..<3).map { ma.mesh.node(Int(ma.boundaryNode[3 * f + $0])) }
-            let qts = (0..<3).map { mb.mesh.node(Int(mb.boundaryNode[3 * g + $0])) }
-            let p = pts.map { p in qts.firstIndex { ($0 - p).norm < tol } ?? -1 }
-            guard !p.contains(-1) else { throw InterfaceError.unmatched(tag: tag, detail: "face \(f): corners do not coincide") }
-            pa.append(f); pb.append(g); perm.append(p)
+            pa.append(f); pb.append(m.face); perm.append(m.corner)
         }
         faceA = pa; faceB = pb; cornerB = perm
         normal = n0
@@ -90,12 +79,12 @@ public struct InterfaceCoupling: InterfaceExchange {
             for mu in 0..<t.modeCount {
                 let vn = t.modes.velocity(mu).dot(nvec)
                 guard vn > 0 else { continue }
-                let w = t.modes.volumeWeight[mu] * t.modes.energy(mu) * vn / 12
                 let base = offset + mu * bs + 3 * f
-                let s = trace[base] + trace[base + 1] + trace[base + 2]
+                // In the face's own corner order, then into A's.
+                let mine = FaceMass.energies((trace[base], trace[base + 1], trace[base + 2]), weight: t.modes.volumeWeight[mu] * t.modes.energy(mu) * vn)
                 for k in 0..<3 {
                     let c = corners?[p][k] ?? k
-                    e[mu * cols + 3 * p + k] = w * (trace[base + c] + s)
+                    e[mu * cols + 3 * p + k] = c == 0 ? mine.0 : c == 1 ? mine.1 : mine.2
                 }
             }
         }
@@ -113,8 +102,8 @@ public struct InterfaceCoupling: InterfaceExchange {
                 let w = t.modes.volumeWeight[mu] * t.modes.energy(mu) * (-vn)
                 let e0 = out[mu * cols + 3 * p], e1 = out[mu * cols + 3 * p + 1], e2 = out[mu * cols + 3 * p + 2]
                 if e0 == 0 && e1 == 0 && e2 == 0 { continue }
-                let sum = 3 * (e0 + e1 + e2) / w
-                let psi = [12 * e0 / w - sum, 12 * e1 / w - sum, 12 * e2 / w - sum]
+                let v = FaceMass.values(energies: (e0, e1, e2), weight: w)
+                let psi = [v.0, v.1, v.2]
                 let base = offset + mu * bs + 3 * f
                 for k in 0..<3 { inflow[base + (corners?[p][k] ?? k)] += psi[k] }
             }

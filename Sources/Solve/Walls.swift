@@ -96,32 +96,35 @@ public struct WallOperator: Sendable {
         for (b, bf) in faces.enumerated() { byTag[bf.tag, default: []].append(b) }
         let (lo, hi) = mesh.mesh.bounds
         let tol = 1e-8 * (hi - lo).norm
+        func centroid(_ list: [Int]) -> Vector3 {
+            var c = Vector3.zero
+            for f in list { for k in 0..<3 { c = c + mesh.mesh.node(Int(mesh.boundaryNode[3 * f + k])) } }
+            return (1 / Double(3 * list.count)) * c
+        }
+        // One pass per periodic wall: its faces, in order, and the partner wall they map onto.
+        var walls: [(tag: Int32, partner: Int32, faces: [Int])] = []
         for (b, bf) in faces.enumerated() {
             guard case .periodic(let ptag) = kinds[b] else { continue }
-            guard let cand = byTag[ptag], !cand.isEmpty else {
-                throw WallError.periodicMismatch(tag: bf.tag, partner: ptag, detail: "partner tag has no faces")
+            if let i = walls.firstIndex(where: { $0.tag == bf.tag && $0.partner == ptag }) {
+                walls[i].faces.append(b)
+            } else {
+                walls.append((bf.tag, ptag, [b]))
+            }
+        }
+        for w in walls {
+            guard let cand = byTag[w.partner], !cand.isEmpty else {
+                throw WallError.periodicMismatch(tag: w.tag, partner: w.partner, detail: "partner tag has no faces")
             }
             // Translation from the centroid of this wall to the centroid of the partner wall.
-            func centroid(_ list: [Int]) -> Vector3 {
-                var c = Vector3.zero
-                for f in list { for k in 0..<3 { c = c + mesh.mesh.node(Int(mesh.boundaryNode[3 * f + k])) } }
-                return (1 / Double(3 * list.count)) * c
-            }
-            let shift = centroid(cand) - centroid(byTag[bf.tag]!)
-            let mine = (0..<3).map { mesh.mesh.node(Int(mesh.boundaryNode[3 * b + $0])) + shift }
-            var found = false
-            for f in cand {
-                let theirs = (0..<3).map { mesh.mesh.node(Int(mesh.boundaryNode[3 * f + $0])) }
-                var perm = [Int8](repeating: -1, count: 3)
-                for k in 0..<3 { for l in 0..<3 where (mine[k] - theirs[l]).norm < tol { perm[k] = Int8(l) } }
-                if !perm.contains(-1) {
-                    result[b] = (Int32(f), (perm[0], perm[1], perm[2])); found = true; break
+            let shift = centroid(cand) - centroid(byTag[w.tag]!)
+            let found = FacePairing.match(w.faces, in: mesh, shift: shift, to: cand, in: mesh, tolerance: tol)
+            for (b, m) in zip(w.faces, found) {
+                guard let m else {
+                    throw WallError.periodicMismatch(
+                        tag: w.tag, partner: w.partner,
+                        detail: "face \(b) has no translated partner (the meshes of the two walls must match node for node)")
                 }
-            }
-            if !found {
-                throw WallError.periodicMismatch(
-                    tag: bf.tag, partner: ptag,
-                    detail: "face \(b) has no translated partner (the meshes of the two walls must match node for node)")
+                result[b] = (Int32(m.face), (Int8(m.corner[0]), Int8(m.corner[1]), Int8(m.corner[2])))
             }
         }
         return result
@@ -177,10 +180,8 @@ public struct WallOperator: Sendable {
                     inflow[m * stride + 3 * b + 2] += p * t.2
                 }
                 if p < 1 {
-                    // Energy leaving per corner under the consistent face mass: (v·N)/12 (ψ_k + Σψ).
-                    let w = (1 - p) * modes.volumeWeight[mu] * modes.energy(mu) * vn / 12
-                    let s = t.0 + t.1 + t.2
-                    diffuseEnergy.0 += w * (t.0 + s); diffuseEnergy.1 += w * (t.1 + s); diffuseEnergy.2 += w * (t.2 + s)
+                    let e = FaceMass.energies(t, weight: (1 - p) * modes.volumeWeight[mu] * modes.energy(mu) * vn)
+                    diffuseEnergy.0 += e.0; diffuseEnergy.1 += e.1; diffuseEnergy.2 += e.2
                 }
             }
             let total = diffuseEnergy.0 + diffuseEnergy.1 + diffuseEnergy.2
@@ -198,9 +199,8 @@ public struct WallOperator: Sendable {
                 let vn = modes.velocity(mu).dot(nvec)
                 if vn < 0 { wIn += diffuseShare(mu) * modes.volumeWeight[mu] * modes.energy(mu) * (-vn) * modes.dndT[mu] }
             }
-            // Corner amplitudes c_k with W(c_k + Σc)/12 = E_k: exact energy per corner.
-            let sumC = 3 * total / wIn
-            let c = (12 * diffuseEnergy.0 / wIn - sumC, 12 * diffuseEnergy.1 / wIn - sumC, 12 * diffuseEnergy.2 / wIn - sumC)
+            // Corner amplitudes with exactly the energy per corner that left.
+            let c = FaceMass.values(energies: diffuseEnergy, weight: wIn)
             for mu in 0..<nm where modes.velocity(mu).dot(nvec) < 0 {
                 let d = diffuseShare(mu) * modes.dndT[mu]
                 inflow[mu * stride + 3 * b] += c.0 * d
