@@ -41,7 +41,7 @@ struct PBTEBench: ParsableCommand {
     @Option(help: .hidden) var solveChild: String?
     @Option(help: .hidden) var childOutput: String?
 
-    static let sections = ["drift", "krylov", "collisions", "storage", "e2e", "scaling"]
+    static let sections = ["drift", "krylov", "collisions", "storage", "e2e", "scaling", "million"]
 
     func run() throws {
         if let toml = solveChild {
@@ -102,6 +102,8 @@ struct PBTEBench: ParsableCommand {
         if sections.contains("storage") { try run.storage() }
         if sections.contains("e2e") { try run.endToEnd() }
         if sections.contains("scaling") { try run.scaling() }
+        // Minutes of its own: in the full bench, or asked for by name.
+        if sections.contains("million") && (!quick || only.contains("million")) { try run.million() }
         let after = try Reference.measure(dir: dir, quick: quick)
         let load1 = Self.loadAverage()
         let f = ISO8601DateFormatter()
