@@ -5,10 +5,15 @@ public enum BoxMesh {
         (1, "xmin"), (2, "xmax"), (3, "ymin"), (4, "ymax"), (5, "zmin"), (6, "zmax")
     ]
 
-    /// A box [origin, origin+lengths] with n cells per axis; region tag 1 named `regionName`.
+    /// The tag of the walls of cells removed from a box (`make(…, removing:)`): a pore's surface.
+    public static let poreTag: (tag: Int32, name: String) = (7, "pore")
+
+    /// A box [origin, origin+lengths] with n cells per axis; region tag 1 named `regionName`. Cells for which
+    /// `removing(i, j, k)` holds are left out (the nodes only they used too): the faces they leave open are tagged
+    /// `poreTag`, a hole's wall.
     public static func make(
         cells n: (Int, Int, Int), lengths: Vector3, origin: Vector3 = .zero,
-        regionName: String = "bulk"
+        regionName: String = "bulk", removing: ((Int, Int, Int)) -> Bool = { _ in false }
     ) -> TetMesh {
         let (nx, ny, nz) = n
         precondition(nx > 0 && ny > 0 && nz > 0)
@@ -31,7 +36,7 @@ public enum BoxMesh {
         tets.reserveCapacity(24 * nx * ny * nz)
         for k in 0..<nz {
             for j in 0..<ny {
-                for i in 0..<nx {
+                for i in 0..<nx where !removing((i, j, k)) {
                     for p in perms {
                         var c = [i, j, k]
                         var corners = [id(c[0], c[1], c[2])]
@@ -44,11 +49,21 @@ public enum BoxMesh {
                 }
             }
         }
-        let region = [Int32](repeating: 1, count: tets.count / 4)
+        // Nodes that only removed cells used go, the rest keep their order.
+        var renumber = [Int32](repeating: -1, count: nodes.count / 3)
+        for c in tets { renumber[Int(c)] = 0 }
+        var kept: [Double] = [], next: Int32 = 0
+        kept.reserveCapacity(nodes.count)
+        for i in renumber.indices where renumber[i] == 0 {
+            renumber[i] = next; next += 1
+            kept += nodes[(3 * i)..<(3 * i + 3)]
+        }
+        let compact = tets.map { renumber[Int($0)] }
+        let region = [Int32](repeating: 1, count: compact.count / 4)
+        var names = Dictionary(uniqueKeysWithValues: sideTags.map { ($0.tag, $0.name) })
         var mesh = TetMesh(
-            nodes: nodes, tets: tets, region: region, boundaryFaces: [],
-            regionNames: [1: regionName],
-            boundaryNames: Dictionary(uniqueKeysWithValues: sideTags.map { ($0.tag, $0.name) }))
+            nodes: kept, tets: compact, region: region, boundaryFaces: [],
+            regionNames: [1: regionName], boundaryNames: names)
         let lo = origin, hi = origin + lengths
         let tol = 1e-9 * max(lengths.x, lengths.y, lengths.z)
         let topo = MeshTopology(mesh: mesh)
@@ -56,12 +71,16 @@ public enum BoxMesh {
         for t in 0..<mesh.tetCount {
             for f in 0..<4 where topo.neighbor[4 * t + f] < 0 {
                 let pts = TetMesh.faceCorners[f].map { mesh.node(mesh.corner(t, $0)) }
+                var side: Int32? = nil
                 for axis in 0..<3 {
-                    if pts.allSatisfy({ abs($0[axis] - lo[axis]) < tol }) { faces.append(.init(tet: Int32(t), face: Int8(f), tag: Int32(2 * axis + 1))) }
-                    if pts.allSatisfy({ abs($0[axis] - hi[axis]) < tol }) { faces.append(.init(tet: Int32(t), face: Int8(f), tag: Int32(2 * axis + 2))) }
+                    if pts.allSatisfy({ abs($0[axis] - lo[axis]) < tol }) { side = Int32(2 * axis + 1) }
+                    if pts.allSatisfy({ abs($0[axis] - hi[axis]) < tol }) { side = Int32(2 * axis + 2) }
                 }
+                faces.append(.init(tet: Int32(t), face: Int8(f), tag: side ?? poreTag.tag))
             }
         }
+        if faces.contains(where: { $0.tag == poreTag.tag }) { names[poreTag.tag] = poreTag.name }
+        mesh.boundaryNames = names
         mesh.boundaryFaces = faces
         return mesh
     }
@@ -69,5 +88,16 @@ public enum BoxMesh {
     private static func point(_ nodes: [Double], _ i: Int32) -> Vector3 {
         let k = 3 * Int(i)
         return Vector3(nodes[k], nodes[k + 1], nodes[k + 2])
+    }
+
+    /// A periodic cell of a porous film: a square cell of side `lengths.x = lengths.y`, n × n cells in plane and
+    /// `layers` along z, with a centred square pore through the whole thickness whose side is `poreCells` cells.
+    /// Porosity (poreCells/n)²; the pore walls are tagged `poreTag`.
+    public static func porousCell(cells n: Int, poreCells p: Int, layers: Int, lengths: Vector3, regionName: String = "bulk") -> TetMesh {
+        precondition(p >= 0 && p < n && (n - p) % 2 == 0, "a centred pore needs n − p even and p < n")
+        let a = (n - p) / 2, b = a + p
+        return make(cells: (n, n, layers), lengths: lengths, regionName: regionName) { (i, j, _) in
+            i >= a && i < b && j >= a && j < b
+        }
     }
 }

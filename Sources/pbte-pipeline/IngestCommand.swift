@@ -41,15 +41,21 @@ struct Ingest: ParsableCommand {
 
     struct Box: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "A box of Kuhn tetrahedra; sides tagged xmin xmax ymin ymax zmin zmax.")
+            abstract: "A box of Kuhn tetrahedra; sides tagged xmin xmax ymin ymax zmin zmax (and pore, around a --pore-cells hole).")
         @Option(name: .shortAndLong, help: "Output mesh file.") var output: String
         @Option(parsing: .upToNextOption, help: "Cells along x y z.") var cells: [Int]
         @Option(help: "Edge lengths with one unit, e.g. \"100 100 500 nm\".") var lengths: String
+        @Option(
+            help:
+                "A centred square pore of P × P cells through the whole z extent, its walls tagged pore (a porous film's periodic cell; porosity (P/nx)²).")
+        var poreCells = 0
         func run() throws {
             try failing {
                 try requireCells(cells)
-                let m = try SyntheticIngest.writeBox(cells: (cells[0], cells[1], cells[2]), lengths: try lengthVector(lengths), to: output)
-                print("\(output): \(m.nodeCount) nodes, \(m.tetCount) tetrahedra")
+                let m = try SyntheticIngest.writeBox(
+                    cells: (cells[0], cells[1], cells[2]), lengths: try lengthVector(lengths), poreCells: poreCells, to: output)
+                let pore = poreCells > 0 ? String(format: ", porosity %.4g", Double(poreCells * poreCells) / Double(cells[0] * cells[1])) : ""
+                print("\(output): \(m.nodeCount) nodes, \(m.tetCount) tetrahedra\(pore)")
             }
         }
     }
