@@ -6,7 +6,18 @@ import Ingest
 import Solve
 
 extension BenchRun {
-    struct ChildResult { var seconds: Double; var maxRSS: Double; var output: String }
+    struct ChildResult {
+        var seconds: Double
+        var maxRSS: Double
+        var output: String
+
+        /// A value of the child's `SOLVE-RESULT key=value …` line; 0 where it is missing.
+        func field(_ k: String) -> Double {
+            let line = output.split(separator: "\n").first { $0.hasPrefix("SOLVE-RESULT") } ?? ""
+            for part in line.split(separator: " ") where part.hasPrefix(k + "=") { return Double(part.dropFirst(k.count + 1)) ?? 0 }
+            return 0
+        }
+    }
 
     /// Runs this executable again as `--solve-child`, with its own peak memory (wait4's rusage).
     func solveInChild(toml: String, output: String) throws -> ChildResult {
@@ -97,12 +108,7 @@ extension BenchRun {
         // Figures of the solve, and the sizes of what it must hold.
         let (mat, _) = try MaterialFile.read(path: material)
         let nm = mat.modes.count, nn = mesh.nodeCount, nf = mesh.boundaryFaces.count
-        let line = r.output.split(separator: "\n").first { $0.hasPrefix("SOLVE-RESULT") } ?? ""
-        func field(_ k: String) -> Double {
-            for part in line.split(separator: " ") where part.hasPrefix(k + "=") { return Double(part.dropFirst(k.count + 1)) ?? 0 }
-            return 0
-        }
-        let events = Int(field("events")), sweeps = Int(field("sweeps"))
+        let events = Int(r.field("events")), sweeps = Int(r.field("sweeps"))
         let wall = r.seconds + ingestSeconds + meshSeconds
         table.add(
             "e2e", "Si \(nm) modes, sphere \(mesh.tetCount) tets, \(events) events + remainder (\(sweeps) sweeps): wall", value: wall, unit: "s",

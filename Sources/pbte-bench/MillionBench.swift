@@ -39,12 +39,7 @@ extension BenchRun {
         note("million: gray 96 modes, box \(mesh.tetCount) tets, 12 events + GMRES remainder")
         let r = try solveInChild(toml: tomlPath, output: out)
         try? FileManager.default.removeItem(atPath: out)
-        let line = r.output.split(separator: "\n").first { $0.hasPrefix("SOLVE-RESULT") } ?? ""
-        func field(_ k: String) -> Double {
-            for part in line.split(separator: " ") where part.hasPrefix(k + "=") { return Double(part.dropFirst(k.count + 1)) ?? 0 }
-            return 0
-        }
-        let converged = field("converged") == 1, sweeps = Int(field("sweeps"))
+        let converged = r.field("converged") == 1, sweeps = Int(r.field("sweeps"))
         table.add(
             "million", "gray 96 modes, box \(mesh.tetCount) tets, to convergence (\(sweeps) sweeps): wall", value: r.seconds, unit: "s",
             display: String(format: "%.0f s, %@", r.seconds, converged ? "converged" : "NOT converged"),

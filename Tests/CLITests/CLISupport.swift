@@ -170,3 +170,10 @@ func bilayerConfig(
     kind = "specular"
     """
 }
+
+/// `[[wall]]` tables making each pair of boundaries periodic partners of each other.
+func periodicWalls(_ pairs: [(String, String)]) -> String {
+    pairs.map { a, b in
+        "[[wall]]\nboundary = \"\(a)\"\nkind = \"periodic\"\npartner = \"\(b)\"\n[[wall]]\nboundary = \"\(b)\"\nkind = \"periodic\"\npartner = \"\(a)\"\n"
+    }.joined()
+}

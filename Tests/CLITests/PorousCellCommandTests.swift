@@ -36,10 +36,7 @@ final class PorousCellCommandTests: XCTestCase {
             kind = "diffuse"
 
             """
-        for (a, b) in [("xmin", "xmax"), ("ymin", "ymax"), ("zmin", "zmax")] {
-            toml += "[[wall]]\nboundary = \"\(a)\"\nkind = \"periodic\"\npartner = \"\(b)\"\n"
-            toml += "[[wall]]\nboundary = \"\(b)\"\nkind = \"periodic\"\npartner = \"\(a)\"\n"
-        }
+        toml += periodicWalls([("xmin", "xmax"), ("ymin", "ymax"), ("zmin", "zmax")])
         try toml.write(toFile: (dir as NSString).appendingPathComponent("cell.toml"), atomically: true, encoding: .utf8)
         let r = try CLI.run(["solve", "cell.toml", "-o", "run.h5", "--quiet"], in: dir)
         XCTAssertEqual(r.status, 0, r.stderr)

@@ -44,11 +44,6 @@ final class SolveCommandTests: XCTestCase {
     func testGradientDrivenPeriodicCellReportsRoundOffBalance() throws {
         let dir = try prepare("gradient", cells: 6, maxEvents: 30)
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        var walls = ""
-        for (a, b) in [("xmin", "xmax"), ("ymin", "ymax"), ("zmin", "zmax")] {
-            walls += "[[wall]]\nboundary = \"\(a)\"\nkind = \"periodic\"\npartner = \"\(b)\"\n"
-            walls += "[[wall]]\nboundary = \"\(b)\"\nkind = \"periodic\"\npartner = \"\(a)\"\n"
-        }
         let config = """
             [run]
             material = "gray.h5"
@@ -63,7 +58,7 @@ final class SolveCommandTests: XCTestCase {
             kind = "gradient"
             temperature_gradient = "1e6 0 0 K m-1"
 
-            """ + walls
+            """ + periodicWalls([("xmin", "xmax"), ("ymin", "ymax"), ("zmin", "zmax")])
         try config.write(toFile: (dir as NSString).appendingPathComponent("cell.toml"), atomically: true, encoding: .utf8)
         let r = try CLI.run(["solve", "cell.toml", "-o", "run.h5", "--quiet"], in: dir)
         XCTAssertEqual(r.status, 0, r.stderr)
