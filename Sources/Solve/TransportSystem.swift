@@ -159,7 +159,7 @@ public final class TransportSystem: @unchecked Sendable {
     }
 
     public func volumePower(_ g: [Double]) -> Double {
-        regions.indices.reduce(0) { r, i in r + volumeLayout.withPart(of: g, i) { regions[i].volumePowers(view: $0).net } }
+        volumePowers(g).net
     }
 
     public func volumePowers(_ g: [Double]) -> (net: Double, gross: Double) {
@@ -170,7 +170,7 @@ public final class TransportSystem: @unchecked Sendable {
     }
 
     public func scatteredPower(_ psi: [Double]) -> Double {
-        regions.indices.reduce(0) { r, i in r + volumeLayout.withPart(of: psi, i) { regions[i].scatteredPowers(view: $0).net } }
+        scatteredPowers(psi).net
     }
 
     public func scatteredPowers(_ psi: [Double]) -> (net: Double, gross: Double) {
@@ -191,7 +191,7 @@ public final class TransportSystem: @unchecked Sendable {
     }
 
     public func inflowPower(_ inflow: [Double]) -> Double {
-        regions.indices.reduce(0) { r, i in r + boundaryLayout.withPart(of: inflow, i) { regions[i].inflowPowers(view: $0).net } }
+        inflowPowers(inflow).net
     }
 
     public func inflowPowers(_ inflow: [Double]) -> (net: Double, gross: Double) {
